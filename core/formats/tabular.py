@@ -1,0 +1,186 @@
+"""Reading staff lists, case-step exports and other tables from .xlsx or .csv files.
+
+Pure functions with no ORM. Columns are matched by header name (Vietnamese or English, case- and
+accent-insensitive). CSV files saved by Excel on Vietnamese Windows (UTF-8 with BOM, or
+Windows-1258) are decoded correctly. Errors carry the row number as the user sees it in Excel
+(the header is row 1) and a Vietnamese message.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.text import fold
+
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    headers: Sequence[str]  # accepted header texts; the first is the one written in templates
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # 1-based as in Excel; 0 for a file-level error
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+class TableFileError(Exception):
+    """The file as a whole cannot be read (not a spreadsheet, wrong headers, bad encoding)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Table:
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (row number, values by key)
+    headers: dict[str, str] = field(default_factory=dict)  # key -> header text found
+
+
+def decode_csv(content: bytes) -> str:
+    """UTF-8 (with or without BOM) first, then Windows-1258; the result is NFC-normalised."""
+    for encoding in ("utf-8-sig", "cp1258"):
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "cp1258" and "\x00" in text:
+            break
+        return unicodedata.normalize("NFC", text)
+    raise TableFileError("Không đọc được bảng mã của tệp CSV. Hãy lưu lại tệp dưới dạng CSV UTF-8.")
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value.isoformat()
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def _iter_csv(content: bytes) -> Iterator[list[str]]:
+    text = decode_csv(content)
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else ",", delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), dialect)
+    except csv.Error as exc:
+        raise TableFileError(f"Tệp CSV bị lỗi định dạng: {exc}") from exc
+
+
+def _iter_xlsx(content: bytes) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise TableFileError("Tệp Excel bị hỏng hoặc không đúng định dạng .xlsx.") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            yield [_cell_text(value) for value in values]
+    finally:
+        workbook.close()
+
+
+def iter_raw_rows(content: bytes, filename: str) -> Iterator[list[str]]:
+    """Every row of the first sheet (or of the CSV) as a list of stripped strings."""
+    name = filename.lower()
+    if content.startswith(XLSX_MAGIC) or name.endswith(".xlsx"):
+        if not content.startswith(XLSX_MAGIC):
+            raise TableFileError("Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")
+        yield from _iter_xlsx(content)
+    elif name.endswith((".csv", ".txt")):
+        if b"\x00" in content[:2048]:
+            raise TableFileError("Tệp không phải tệp CSV dạng văn bản.")
+        yield from (list(map(_cell_text, row)) for row in _iter_csv(content))
+    else:
+        raise TableFileError("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
+
+
+def match_headers(header_row: Sequence[str], columns: Sequence[Column]) -> dict[str, int]:
+    """Map each column key to its index in the header row; raise naming the missing headers."""
+    folded = [fold(text) for text in header_row]
+    positions: dict[str, int] = {}
+    for column in columns:
+        for alias in column.headers:
+            if fold(alias) in folded:
+                positions[column.key] = folded.index(fold(alias))
+                break
+    missing = [column.headers[0] for column in columns if column.required and column.key not in positions]
+    if missing:
+        raise TableFileError(
+            "Thiếu cột bắt buộc: " + ", ".join(f"«{name}»" for name in missing)
+            + ". Hãy dùng tệp mẫu tải về từ trang này."
+        )
+    return positions
+
+
+def iter_table(content: bytes, filename: str, columns: Sequence[Column]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (row number, {key: text}) for each non-empty data row, streaming (large files stay flat)."""
+    rows = iter_raw_rows(content, filename)
+    header: list[str] | None = None
+    row_number = 0
+    for row_number, raw in enumerate(rows, start=1):
+        if any(raw):
+            header = raw
+            break
+    if header is None:
+        raise TableFileError("Tệp không có dữ liệu.")
+    positions = match_headers(header, columns)
+    for number, raw in enumerate(rows, start=row_number + 1):
+        if not any(raw):
+            continue
+        yield number, {key: (raw[index] if index < len(raw) else "") for key, index in positions.items()}
+
+
+def read_table(content: bytes, filename: str, columns: Sequence[Column]) -> Table:
+    """The whole table in memory (for small files such as staff lists)."""
+    table = Table()
+    table.rows = list(iter_table(content, filename, columns))
+    return table
+
+
+def write_template_xlsx(columns: Sequence[Column], *, example_rows: Sequence[Sequence[Any]] = (),
+                        extra_sheets: dict[str, Sequence[Sequence[Any]]] | None = None) -> bytes:
+    """An .xlsx template with the first header name of each column, optional examples and lookup sheets."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Du lieu"
+    sheet.append([column.headers[0] for column in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in example_rows:
+        sheet.append(list(row))
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(14, len(column.headers[0]) + 4)
+    for title, rows in (extra_sheets or {}).items():
+        extra = workbook.create_sheet(title)
+        for row in rows:
+            extra.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,55 @@
+"""Per-request account rules: first-password change and two-factor enrolment."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.roles import MFA_ROLES, user_roles
+
+current_request: ContextVar[HttpRequest | None] = ContextVar("current_request", default=None)
+
+ALWAYS_OPEN_PREFIXES = ("/static/", "/i18n/", "/media/", "/favicon.ico", "/verify/", "/healthz")
+
+
+def user_has_totp(user) -> bool:  # noqa: ANN001
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class AccountRequirementsMiddleware:
+    def __init__(self, get_response):  # noqa: ANN001
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = current_request.set(request)
+        try:
+            response = self.requirement_redirect(request)
+            return response or self.get_response(request)
+        finally:
+            current_request.reset(token)
+
+    def requirement_redirect(self, request: HttpRequest) -> HttpResponse | None:
+        user = request.user
+        if not user.is_authenticated or request.path.startswith(ALWAYS_OPEN_PREFIXES):
+            return None
+        if user.must_change_password:
+            allowed = {reverse("account_change_password"), reverse("account_logout")}
+            if request.path not in allowed:
+                messages.info(request, _("Please choose your own password before you continue."))
+                return redirect("account_change_password")
+            return None
+        if settings.THADS_REQUIRE_MFA and user_roles(user) & MFA_ROLES:
+            if request.path.startswith("/accounts/"):
+                return None
+            if not user_has_totp(user):
+                messages.warning(request, _("Your role requires two-step sign-in. Please set up an authenticator app."))
+                return redirect("mfa_activate_totp")
+        return None

@@ -1,0 +1,46 @@
+"""Writes owned by core: the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from core.models import AuditEvent, User
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    action: str,
+    actor: User | None = None,
+    actor_label: str = "",
+    target: str = "",
+    detail: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """Append one audit entry. Never updates or deletes; returns the new entry.
+
+    Without an explicit request or actor, the request being served (if any) supplies both.
+    """
+    from core.middleware import current_request
+
+    request = request or current_request.get()
+    if actor is None and request is not None and getattr(request, "user", None) is not None:
+        if request.user.is_authenticated:
+            actor = request.user
+    if actor is not None and getattr(actor, "is_authenticated", False) and not actor_label:
+        actor_label = actor.get_username()
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+        actor_label=actor_label[:254],
+        target=target[:255],
+        detail=detail or {},
+        ip=client_ip(request),
+    )

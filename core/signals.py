@@ -1,0 +1,51 @@
+"""Audit receivers for sign-in events and role changes."""
+
+from __future__ import annotations
+
+from allauth.account.signals import password_changed, password_reset
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+
+from core.models import AuditEvent, User
+from core.services import audit_record
+
+
+@receiver(user_logged_in)
+def _on_login(sender, request, user, **kwargs):  # noqa: ANN001, ANN003
+    audit_record(action=AuditEvent.Action.LOGIN, actor=user, target=user.get_username(), request=request)
+
+
+@receiver(user_logged_out)
+def _on_logout(sender, request, user, **kwargs):  # noqa: ANN001, ANN003
+    if user is not None:
+        audit_record(action=AuditEvent.Action.LOGOUT, actor=user, target=user.get_username(), request=request)
+
+
+@receiver(user_login_failed)
+def _on_login_failed(sender, credentials, request=None, **kwargs):  # noqa: ANN001, ANN003
+    typed = str(credentials.get("username") or credentials.get("email") or credentials.get("login") or "")
+    audit_record(action=AuditEvent.Action.LOGIN_FAILED, actor_label=typed, target=typed, request=request)
+
+
+@receiver(password_changed)
+@receiver(password_reset)
+def _on_password_changed(sender, request, user, **kwargs):  # noqa: ANN001, ANN003
+    if user.must_change_password:
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
+        user.must_change_password = False
+    audit_record(action=AuditEvent.Action.PASSWORD_CHANGED, actor=user, target=user.get_username(), request=request)
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+def _on_groups_changed(sender, instance, action, pk_set, **kwargs):  # noqa: ANN001, ANN003
+    if action not in {"post_add", "post_remove", "post_clear"} or not isinstance(instance, User):
+        return
+    from django.contrib.auth.models import Group
+
+    names = sorted(Group.objects.filter(pk__in=pk_set or []).values_list("name", flat=True))
+    audit_record(
+        action=AuditEvent.Action.ROLE_CHANGED,
+        target=instance.get_username(),
+        detail={"change": action.removeprefix("post_"), "roles": names},
+    )

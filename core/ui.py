@@ -1,0 +1,55 @@
+"""Registries that let feature apps add menu entries and home-page panels without core importing them.
+
+Apps register in their AppConfig.ready(); core renders whatever is registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    allowed: Callable[[Any], bool]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A panel on "Công việc của tôi". `context` returns None to hide the panel for this user."""
+
+    key: str
+    title: str
+    template: str
+    context: Callable[[HttpRequest], dict[str, Any] | None]
+    order: int = 100
+
+
+@dataclass
+class Registry:
+    nav: list[NavItem] = field(default_factory=list)
+    panels: list[HomePanel] = field(default_factory=list)
+
+
+registry = Registry()
+
+
+def register_nav(item: NavItem) -> None:
+    if all(existing.url_name != item.url_name for existing in registry.nav):
+        registry.nav.append(item)
+        registry.nav.sort(key=lambda entry: entry.order)
+
+
+def register_panel(panel: HomePanel) -> None:
+    registry.panels = [existing for existing in registry.panels if existing.key != panel.key] + [panel]
+    registry.panels.sort(key=lambda entry: entry.order)
+
+
+def nav_for(user) -> list[NavItem]:  # noqa: ANN001
+    return [item for item in registry.nav if item.allowed(user)]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgConfig(AppConfig):
+    name = "org"
+    verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from core.ui import NavItem, register_nav
+        from org import permissions
+
+        register_nav(NavItem(_("Officers"), "org:officer-list", permissions.can_list_officers, order=10))
+        register_nav(NavItem(_("Units"), "org:unit-list", permissions.can_manage_org, order=80))
+        register_nav(NavItem(_("Staff import"), "org:import-start", permissions.can_manage_org, order=81))
+        register_nav(NavItem(_("Audit log"), "core:audit-log", permissions.can_manage_org, order=99))

@@ -1,0 +1,90 @@
+"""The staff list file: its columns, and parsing of each cell. Pure functions, no ORM."""
+
+from __future__ import annotations
+
+import re
+
+from core.formats.tabular import Column, RowError
+from core.text import fold
+
+COLUMNS = [
+    Column("full_name", ["Họ và tên", "Họ tên", "Full name", "Name"]),
+    Column("email", ["Email công vụ", "Thư điện tử công vụ", "Email", "Official e-mail"]),
+    Column("unit_code", ["Mã đơn vị", "Đơn vị", "Unit code"]),
+    Column("position_code", ["Mã chức danh", "Chức danh", "Position code", "Position"]),
+    Column("it_level", ["Trình độ tin học", "IT level"], required=False),
+    Column("is_it_focal", ["Đầu mối CNTT", "IT focal"], required=False),
+    Column("username", ["Tên đăng nhập", "Username"], required=False),
+    Column("is_active", ["Đang công tác", "Active"], required=False),
+]
+HEADER_OF = {column.key: column.headers[0] for column in COLUMNS}
+
+EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
+
+IT_LEVELS = {
+    "": "none", "khong": "none", "none": "none", "chua co": "none",
+    "a": "a", "tin hoc a": "a", "chung chi a": "a",
+    "b": "b", "tin hoc b": "b", "chung chi b": "b",
+    "co ban": "basic", "basic": "basic", "chuan co ban": "basic", "cntt co ban": "basic",
+    "nang cao": "advanced", "advanced": "advanced", "chuan nang cao": "advanced", "cntt nang cao": "advanced",
+}
+YES = {"x", "co", "yes", "1", "true", "c"}
+NO = {"", "khong", "no", "0", "false", "k"}
+
+
+def parse_flag(text: str, *, default: bool) -> bool | None:
+    folded = fold(text)
+    if folded == "":
+        return default
+    if folded in YES:
+        return True
+    if folded in NO:
+        return False
+    return None
+
+
+def clean_row(number: int, values: dict[str, str]) -> tuple[dict[str, object], list[RowError]]:
+    """Check one row's own cells (not lookups); return the normalised row and its errors."""
+    errors: list[RowError] = []
+    full_name = " ".join(values.get("full_name", "").split())
+    email = values.get("email", "").strip().lower()
+    if not full_name:
+        errors.append(RowError(number, HEADER_OF["full_name"], "Thiếu họ và tên."))
+    if not email:
+        errors.append(RowError(number, HEADER_OF["email"], "Thiếu email công vụ."))
+    elif not EMAIL_RE.match(email):
+        errors.append(RowError(number, HEADER_OF["email"], f"Email «{email}» không đúng định dạng."))
+    unit_code = values.get("unit_code", "").strip()
+    if not unit_code:
+        errors.append(RowError(number, HEADER_OF["unit_code"], "Thiếu mã đơn vị."))
+    position_code = values.get("position_code", "").strip()
+    if not position_code:
+        errors.append(RowError(number, HEADER_OF["position_code"], "Thiếu mã chức danh."))
+    it_level = IT_LEVELS.get(fold(values.get("it_level", "")))
+    if it_level is None:
+        errors.append(RowError(
+            number, HEADER_OF["it_level"],
+            f"Trình độ tin học «{values.get('it_level')}» không hợp lệ (Không, A, B, Cơ bản, Nâng cao).",
+        ))
+    is_it_focal = parse_flag(values.get("is_it_focal", ""), default=False)
+    if is_it_focal is None:
+        errors.append(RowError(number, HEADER_OF["is_it_focal"], "Chỉ ghi «x», «Có» hoặc để trống."))
+    is_active = parse_flag(values.get("is_active", ""), default=True)
+    if is_active is None:
+        errors.append(RowError(number, HEADER_OF["is_active"], "Chỉ ghi «Có», «Không» hoặc để trống."))
+    username = values.get("username", "").strip()
+    if username and not USERNAME_RE.match(username):
+        errors.append(RowError(number, HEADER_OF["username"], f"Tên đăng nhập «{username}» chỉ gồm chữ không dấu, số và . _ -"))
+    row = {
+        "row": number,
+        "full_name": full_name,
+        "email": email,
+        "unit_code": unit_code,
+        "position_code": position_code,
+        "it_level": it_level or "none",
+        "is_it_focal": bool(is_it_focal),
+        "is_active": True if is_active is None else is_active,
+        "username": username or email,
+    }
+    return row, errors

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.roles import Role
+from org.models import ITLevel, Officer, Position, Unit, UnitKind
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+class OfficerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or e-mail"), required=False,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. nguyen van a")}))
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False,
+                                  empty_label=_("All my units"))
+    position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.all(), required=False,
+                                      empty_label=_("All positions"))
+
+    def __init__(self, *args, units=None, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
+            self.fields["unit"].label_from_instance = lambda unit: "\u2003" * unit.depth + unit.name
+
+
+class UnitForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ModelChoiceField(label=_("Level"), queryset=UnitKind.objects.all())
+    parent = forms.ModelChoiceField(label=_("Parent unit"), queryset=Unit.objects.all(), required=False,
+                                    empty_label=_("(top level)"))
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, instance: Unit | None = None, **kwargs):  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        self.fields["parent"].label_from_instance = lambda unit: "\u2003" * unit.depth + unit.name
+        if instance is not None:
+            self.fields["parent"].queryset = Unit.objects.exclude(path__startswith=instance.path)
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        clash = Unit.objects.filter(code=code)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Another unit already has this code."))
+        return code
+
+
+class UnitKindForm(forms.ModelForm):
+    class Meta:
+        model = UnitKind
+        fields = ["code", "name", "order"]
+
+
+class PositionForm(forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = ["code", "name", "order"]
+
+
+class OfficerForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("Official e-mail"))
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all())
+    position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.all())
+    it_level = forms.ChoiceField(label=_("IT level"), choices=ITLevel.choices)
+    is_it_focal = forms.BooleanField(label=_("IT focal person"), required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    roles = forms.MultipleChoiceField(label=_("Roles"), choices=Role.choices, required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, instance: Officer | None = None, **kwargs):  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        self.fields["unit"].label_from_instance = lambda unit: "\u2003" * unit.depth + unit.name
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        clash = Officer.objects.filter(email__iexact=email)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Another officer already has this e-mail."))
+        return email
+
+
+class StaffImportForm(forms.Form):
+    file = forms.FileField(label=_("Staff list file (.xlsx or .csv)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+
+    def clean_file(self):  # noqa: ANN201
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Only Excel (.xlsx) or CSV (.csv) files are accepted."))
+        return upload

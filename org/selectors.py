@@ -1,0 +1,141 @@
+"""Reads owned by org, above all the one scope rule every page, list and export goes through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from core.roles import Role, user_roles
+from core.text import fold
+from org.models import Officer, Position, Unit, UnitKind
+
+# Roles that see a whole unit subtree; the rest see only their own record.
+SUBTREE_ROLES = frozenset({Role.UNIT_MANAGER, Role.TRAINER, Role.CONTEST_ORGANISER})
+ALL_ROLES = frozenset({Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see: everything, one unit subtree (by path prefix), or only themselves."""
+
+    everything: bool = False
+    unit_path: str | None = None
+    officer_id: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.everything and self.unit_path is None and self.officer_id is None
+
+
+def officer_for_user(user) -> Officer | None:  # noqa: ANN001
+    """The officer record of a signed-in user (cached on the user object), or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_thads_officer"):
+        user._thads_officer = Officer.objects.select_related("unit", "position").filter(user=user).first()
+    return user._thads_officer
+
+
+def scope_for(user) -> Scope:  # noqa: ANN001
+    """THE scope rule: which units and officers a user may see.
+
+    - admin (or superuser): everything;
+    - provincial leader: the whole province, i.e. the subtree of the top-level unit above their own unit
+      (everything for a leader with no unit);
+    - unit manager, trainer, contest organiser: their own unit's subtree;
+    - anyone else with an officer record: only their own record;
+    - anyone else: nothing.
+    """
+    roles = user_roles(user)
+    if not roles and not getattr(user, "is_authenticated", False):
+        return Scope()
+    if roles & ALL_ROLES:
+        return Scope(everything=True)
+    officer = officer_for_user(user)
+    if Role.PROVINCIAL_LEADER in roles:
+        if officer is None:
+            return Scope(everything=True)
+        root_path = officer.unit.path[: officer.unit.path.index("/") + 1]
+        return Scope(unit_path=root_path, officer_id=officer.pk)
+    if roles & SUBTREE_ROLES and officer is not None:
+        return Scope(unit_path=officer.unit.path, officer_id=officer.pk)
+    if officer is not None:
+        return Scope(officer_id=officer.pk)
+    return Scope()
+
+
+def unit_list_visible(*, user) -> QuerySet[Unit]:  # noqa: ANN001
+    """Units within the user's scope (an officer sees their own unit)."""
+    scope = scope_for(user)
+    units = Unit.objects.select_related("kind", "parent")
+    if scope.everything:
+        return units
+    if scope.unit_path:
+        return units.filter(path__startswith=scope.unit_path)
+    if scope.officer_id:
+        return units.filter(officers__pk=scope.officer_id)
+    return units.none()
+
+
+def officer_list_visible(*, user) -> QuerySet[Officer]:  # noqa: ANN001
+    """Officers within the user's scope, with unit and position loaded."""
+    scope = scope_for(user)
+    officers = Officer.objects.select_related("unit", "position", "user")
+    if scope.everything:
+        return officers
+    if scope.unit_path:
+        return officers.filter(unit__path__startswith=scope.unit_path)
+    if scope.officer_id:
+        return officers.filter(pk=scope.officer_id)
+    return officers.none()
+
+
+def scope_filter(*, user, unit_field: str = "unit", officer_field: str | None = None) -> Q:  # noqa: ANN001
+    """A Q object that limits any model with a unit (and optionally officer) foreign key to the scope.
+
+    Feature apps use it so that their lists and exports obey the same rule:
+    `Enrollment.objects.filter(scope_filter(user=u, unit_field="officer__unit", officer_field="officer"))`.
+    """
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    if scope.unit_path:
+        return Q(**{f"{unit_field}__path__startswith": scope.unit_path})
+    if scope.officer_id and officer_field:
+        return Q(**{f"{officer_field}__pk": scope.officer_id})
+    if scope.officer_id:
+        return Q(**{f"{unit_field}__officers__pk": scope.officer_id})
+    return Q(pk__in=[])
+
+
+def officer_search(*, user, query: str = "", unit_id: int | None = None, position_id: int | None = None,
+                   active: bool | None = True) -> QuerySet[Officer]:  # noqa: ANN001
+    """Visible officers filtered by an accent-insensitive name/e-mail query, unit subtree and position."""
+    officers = officer_list_visible(user=user)
+    if query:
+        folded = fold(query)
+        officers = officers.filter(Q(search_name__contains=folded) | Q(email__icontains=query.strip()))
+    if unit_id:
+        unit = Unit.objects.filter(pk=unit_id).only("path").first()
+        officers = officers.filter(unit__path__startswith=unit.path) if unit else officers.none()
+    if position_id:
+        officers = officers.filter(position_id=position_id)
+    if active is not None:
+        officers = officers.filter(is_active=active)
+    return officers
+
+
+def unit_tree(*, user) -> list[Unit]:  # noqa: ANN001
+    """Visible units in tree order with an officer count each (one query)."""
+    return list(
+        unit_list_visible(user=user).annotate(officer_count=Count("officers", filter=Q(officers__is_active=True)))
+    )
+
+
+def unit_kind_list() -> QuerySet[UnitKind]:
+    return UnitKind.objects.all()
+
+
+def position_list() -> QuerySet[Position]:
+    return Position.objects.annotate(officer_count=Count("officers"))

@@ -1,0 +1,262 @@
+"""Writes owned by org: the unit tree, officers and their accounts, roles, and the staff import."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+
+from core.formats.tabular import RowError, TableFileError, read_table
+from core.models import AuditEvent, User
+from core.roles import Role
+from core.services import audit_record
+from core.text import fold
+from org.formats import staff as staff_format
+from org.models import PATH_SEGMENT, Officer, Position, StaffImport, Unit, UnitKind
+
+
+class OrgError(Exception):
+    """A rule of the unit tree was broken; the message is for the user."""
+
+
+def _segment(unit_id: int) -> str:
+    return f"{unit_id:0{PATH_SEGMENT}d}/"
+
+
+@transaction.atomic
+def unit_create(*, code: str, name: str, kind: UnitKind, parent: Unit | None = None, is_active: bool = True) -> Unit:
+    """Create a unit under `parent` (or as a root) and set its materialised path."""
+    unit = Unit.objects.create(code=code.strip(), name=name.strip(), kind=kind, parent=parent, is_active=is_active)
+    unit.path = (parent.path if parent else "") + _segment(unit.pk)
+    unit.depth = (parent.depth + 1) if parent else 0
+    unit.save(update_fields=["path", "depth"])
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: Unit, code: str, name: str, kind: UnitKind, parent: Unit | None, is_active: bool) -> Unit:
+    """Change a unit; moving it rewrites the paths of its whole subtree in one UPDATE.
+
+    Raises OrgError if the new parent is the unit itself or one of its descendants.
+    """
+    old_path, old_parent_id = unit.path, unit.parent_id
+    if parent is not None and parent.path.startswith(old_path):
+        raise OrgError("Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")
+    unit.code, unit.name, unit.kind, unit.is_active = code.strip(), name.strip(), kind, is_active
+    unit.parent = parent
+    unit.save(update_fields=["code", "name", "kind", "is_active", "parent"])
+    if parent is not None and parent.pk == old_parent_id or parent is None and old_parent_id is None:
+        return unit
+    new_path = (parent.path if parent else "") + _segment(unit.pk)
+    depth_shift = (parent.depth + 1 if parent else 0) - unit.depth
+    Unit.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + depth_shift,
+    )
+    unit.refresh_from_db()
+    audit_record(action=AuditEvent.Action.UNIT_CHANGED, target=unit.code,
+                 detail={"moved_from": old_parent_id, "moved_to": parent.pk if parent else None})
+    return unit
+
+
+def roles_set(*, user: User, roles: set[str]) -> None:
+    """Make the user's role groups exactly `roles` (audited through the groups signal)."""
+    wanted = {Group.objects.get_or_create(name=role)[0] for role in roles}
+    current = set(user.groups.filter(name__in=Role.values))
+    if to_remove := current - wanted:
+        user.groups.remove(*to_remove)
+    if to_add := wanted - current:
+        user.groups.add(*to_add)
+    user.__dict__.pop("_thads_roles", None)  # drop the per-request cache
+
+
+def _split_name(full_name: str) -> tuple[str, str]:
+    parts = full_name.split()
+    return (" ".join(parts[:-1]), parts[-1]) if len(parts) > 1 else ("", full_name)
+
+
+@transaction.atomic
+def officer_create(*, full_name: str, email: str, unit: Unit, position: Position, username: str | None = None,
+                   it_level: str = "none", is_it_focal: bool = False, is_active: bool = True,
+                   password: str | None = None, roles: set[str] | None = None) -> Officer:
+    """Create an officer and their account.
+
+    Without a password the account gets none usable: the officer sets one through "forgot password"
+    by official e-mail. Either way the first sign-in asks for a new password.
+    """
+    email = email.strip().lower()
+    last_name, first_name = _split_name(full_name)
+    user = User(username=username or email, email=email, first_name=first_name, last_name=last_name,
+                is_active=is_active, must_change_password=True)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    officer = Officer.objects.create(
+        user=user, email=email, full_name=full_name, unit=unit, position=position, it_level=it_level,
+        is_it_focal=is_it_focal, is_active=is_active, search_name=fold(full_name),
+    )
+    roles_set(user=user, roles=(roles or set()) | {Role.OFFICER})
+    return officer
+
+
+@transaction.atomic
+def officer_update(*, officer: Officer, **fields: object) -> Officer:
+    """Change an officer's fields; a unit change is audited; the account follows name, e-mail and activity."""
+    old_unit = officer.unit
+    for name, value in fields.items():
+        setattr(officer, name, value)
+    officer.email = officer.email.strip().lower()
+    officer.search_name = fold(officer.full_name)
+    officer.save()
+    user = officer.user
+    user.last_name, user.first_name = _split_name(officer.full_name)
+    user.email, user.is_active = officer.email, officer.is_active
+    user.save(update_fields=["first_name", "last_name", "email", "is_active"])
+    if old_unit.pk != officer.unit_id:
+        audit_record(action=AuditEvent.Action.UNIT_CHANGED, target=officer.email,
+                     detail={"from": old_unit.code, "to": officer.unit.code})
+    return officer
+
+
+# --- Staff import -------------------------------------------------------------------------------
+
+@dataclass
+class StaffImportResult:
+    staff_import: StaffImport
+
+    @property
+    def ok(self) -> bool:
+        return self.staff_import.status == StaffImport.Status.PREVIEW
+
+
+COMPARED_FIELDS = ("full_name", "unit_id", "position_id", "it_level", "is_it_focal", "is_active")
+
+
+def _validate_rows(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[dict], list[RowError]]:
+    units = {code: pk for code, pk in Unit.objects.values_list("code", "pk")}
+    positions = {code: pk for code, pk in Position.objects.values_list("code", "pk")}
+    positions_by_name = {fold(name): pk for name, pk in Position.objects.values_list("name", "pk")}
+    seen_emails: dict[str, int] = {}
+    seen_usernames: dict[str, int] = {}
+    cleaned, errors = [], []
+    for number, values in rows:
+        row, row_errors = staff_format.clean_row(number, values)
+        if row["unit_code"] and row["unit_code"] not in units:
+            row_errors.append(RowError(number, staff_format.HEADER_OF["unit_code"],
+                                       f"Không có đơn vị mã «{row['unit_code']}»."))
+        position_id = positions.get(row["position_code"]) or positions_by_name.get(fold(row["position_code"]))
+        if row["position_code"] and position_id is None:
+            row_errors.append(RowError(number, staff_format.HEADER_OF["position_code"],
+                                       f"Không có chức danh «{row['position_code']}»."))
+        if row["email"] in seen_emails:
+            row_errors.append(RowError(number, staff_format.HEADER_OF["email"],
+                                       f"Email «{row['email']}» trùng với dòng {seen_emails[row['email']]}."))
+        elif row["email"]:
+            seen_emails[row["email"]] = number
+        if row["username"] in seen_usernames and row["username"] != row["email"]:
+            row_errors.append(RowError(number, staff_format.HEADER_OF["username"],
+                                       f"Tên đăng nhập trùng với dòng {seen_usernames[row['username']]}."))
+        seen_usernames.setdefault(row["username"], number)
+        row["unit_id"] = units.get(row["unit_code"])
+        row["position_id"] = position_id
+        errors.extend(row_errors)
+        cleaned.append(row)
+    # A username already used by another person's account.
+    existing_users = dict(
+        User.objects.filter(username__in=[row["username"] for row in cleaned]).values_list("username", "email")
+    )
+    for row in cleaned:
+        owner_email = existing_users.get(row["username"])
+        if owner_email is not None and owner_email.lower() != row["email"]:
+            errors.append(RowError(row["row"], staff_format.HEADER_OF["username"],
+                                   f"Tên đăng nhập «{row['username']}» đã thuộc về tài khoản khác."))
+    return cleaned, errors
+
+
+def _plan(rows: list[dict]) -> dict[str, int]:
+    existing = {
+        officer.email: officer
+        for officer in Officer.objects.filter(email__in=[row["email"] for row in rows])
+    }
+    summary = {"create": 0, "update": 0, "unchanged": 0}
+    for row in rows:
+        officer = existing.get(row["email"])
+        if officer is None:
+            summary["create"] += 1
+            row["action"] = "create"
+        elif any(getattr(officer, name) != row[name] for name in COMPARED_FIELDS):
+            summary["update"] += 1
+            row["action"] = "update"
+        else:
+            summary["unchanged"] += 1
+            row["action"] = "unchanged"
+    return summary
+
+
+def staff_import_preview(*, uploaded_by: User, file_name: str, content: bytes) -> StaffImport:
+    """Read and check a staff list without changing any officer.
+
+    Saves a StaffImport holding the normalised rows, every error (row, column, Vietnamese message)
+    and the planned counts; its status is PREVIEW when every row is valid, INVALID otherwise.
+    """
+    sha = hashlib.sha256(content).hexdigest()
+    try:
+        table = read_table(content, file_name, staff_format.COLUMNS)
+        rows, errors = _validate_rows(table.rows)
+        if not rows and not errors:
+            errors = [RowError(0, "", "Tệp không có dòng dữ liệu nào.")]
+    except TableFileError as exc:
+        rows, errors = [], [RowError(0, "", exc.message)]
+    summary = _plan(rows) if rows and not errors else {}
+    return StaffImport.objects.create(
+        uploaded_by=uploaded_by, file_name=file_name[:255], file_sha256=sha,
+        status=StaffImport.Status.INVALID if errors else StaffImport.Status.PREVIEW,
+        rows=rows, errors=[error.as_dict() for error in errors], summary=summary,
+    )
+
+
+@transaction.atomic
+def staff_import_apply(*, staff_import: StaffImport, by: User) -> dict[str, int]:
+    """Apply a previewed, error-free staff list: all rows or none.
+
+    Matches officers by official e-mail; creates missing ones (account without a usable password),
+    updates changed ones, leaves equal ones alone, so re-importing a file changes nothing.
+    Raises OrgError if the import has errors or was applied already.
+    """
+    staff_import = StaffImport.objects.select_for_update().get(pk=staff_import.pk)
+    if staff_import.status != StaffImport.Status.PREVIEW:
+        raise OrgError("Bản nhập này không thể áp dụng (có lỗi hoặc đã áp dụng).")
+    rows, errors = _validate_rows([(row["row"], {
+        "full_name": row["full_name"], "email": row["email"], "unit_code": row["unit_code"],
+        "position_code": row["position_code"], "it_level": row["it_level"],
+        "is_it_focal": "x" if row["is_it_focal"] else "", "is_active": "co" if row["is_active"] else "khong",
+        "username": row["username"],
+    }) for row in staff_import.rows])
+    if errors:
+        raise OrgError("Dữ liệu đã thay đổi kể từ khi xem trước; hãy tải tệp lên lại.")
+    summary = _plan(rows)
+    units = Unit.objects.in_bulk([row["unit_id"] for row in rows])
+    positions = Position.objects.in_bulk([row["position_id"] for row in rows])
+    existing = {officer.email: officer for officer in
+                Officer.objects.select_related("user", "unit").filter(email__in=[row["email"] for row in rows])}
+    for row in rows:
+        fields = dict(full_name=row["full_name"], unit=units[row["unit_id"]], position=positions[row["position_id"]],
+                      it_level=row["it_level"], is_it_focal=row["is_it_focal"], is_active=row["is_active"])
+        if row["action"] == "create":
+            officer_create(email=row["email"], username=row["username"], **fields)
+        elif row["action"] == "update":
+            officer_update(officer=existing[row["email"]], **fields)
+    staff_import.status = StaffImport.Status.APPLIED
+    staff_import.applied_at = timezone.now()
+    staff_import.summary = summary
+    staff_import.save(update_fields=["status", "applied_at", "summary"])
+    audit_record(action=AuditEvent.Action.IMPORT, actor=by, target=staff_import.file_name,
+                 detail={"kind": "staff", "sha256": staff_import.file_sha256, **summary})
+    return summary

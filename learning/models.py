@@ -1,1 +1,307 @@
+"""Courses, lessons, assignments, enrollments, progress, certificates and notifications."""
 
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+VERIFICATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed from paper
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(12))
+
+
+class CourseQuerySet(models.QuerySet):
+    def published(self) -> CourseQuerySet:
+        return self.filter(status=Course.Status.PUBLISHED)
+
+
+class Course(models.Model):
+    class Category(models.TextChoices):
+        BASIC_IT = "basic_it", _("Basic IT skills (IU01–IU06)")
+        ADVANCED_IT = "advanced_it", _("Advanced IT skills (IU07–IU15)")
+        CASE_SOFTWARE = "case_software", _("THADS case software")
+        E_OFFICE = "e_office", _("E-office: official e-mail, e-documents, digital signature")
+        SECURITY = "security", _("Information security")
+
+    class Level(models.TextChoices):
+        BEGINNER = "beginner", _("Beginner")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.BEGINNER)
+    estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), default=30)
+    prerequisites = models.ManyToManyField(
+        "self", verbose_name=_("prerequisites"), symmetrical=False, blank=True, related_name="unlocks"
+    )
+    # Comma-separated skill codes of the IT skills standard, e.g. "IU01,IU06.2".
+    skill_tags = models.CharField(_("skill tags"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category", "code"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.title}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def skill_list(self) -> list[str]:
+        return [tag.strip() for tag in self.skill_tags.split(",") if tag.strip()]
+
+
+class Module(models.Model):
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="modules")
+    title = models.CharField(_("title"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["course", "position", "pk"]
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LessonQuerySet(models.QuerySet):
+    def active(self) -> LessonQuerySet:
+        return self.filter(is_archived=False)
+
+    def in_order(self) -> LessonQuerySet:
+        return self.order_by("module__position", "module_id", "position", "pk")
+
+
+class Lesson(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        VIDEO = "video", _("Video")
+        FILE = "file", _("File to download")
+        LINK = "link", _("External link")
+        QUIZ = "quiz", _("Quiz")
+
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="lessons")
+    module = models.ForeignKey(Module, verbose_name=_("module"), on_delete=models.CASCADE, related_name="lessons")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    body = models.TextField(_("text (Markdown)"), blank=True)
+    video = models.FileField(_("video"), upload_to="learning/video/%Y/%m/", blank=True)
+    attachment = models.FileField(_("file"), upload_to="learning/files/%Y/%m/", blank=True)
+    url = models.URLField(_("link"), blank=True)
+    is_required = models.BooleanField(_("required"), default=True)
+    estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), default=5)
+    # A lesson removed from a course that learners have already started is archived, never deleted.
+    is_archived = models.BooleanField(_("archived"), default=False)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["module__position", "module_id", "position", "pk"]
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        self.course_id = self.module.course_id
+        super().save(*args, **kwargs)
+
+
+class CourseImage(models.Model):
+    """An image uploaded for a course, embedded in lesson text by its URL."""
+
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="images")
+    image = models.FileField(_("image"), upload_to="learning/images/%Y/%m/")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("course image")
+        verbose_name_plural = _("course images")
+
+
+class Assignment(models.Model):
+    """A course assigned to a unit subtree (optionally only some positions) with a due date."""
+
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="assignments")
+    unit = models.ForeignKey("org.Unit", verbose_name=_("unit (and its sub-units)"), on_delete=models.PROTECT,
+                             related_name="course_assignments")
+    positions = models.ManyToManyField("org.Position", verbose_name=_("positions"), blank=True,
+                                       help_text=_("Leave empty for every position."), related_name="+")
+    due_date = models.DateField(_("due date"))
+    recertify_months = models.PositiveSmallIntegerField(
+        _("recertify every (months)"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("For refreshers such as yearly security training; leave empty for none."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+
+    def __str__(self) -> str:
+        return f"{self.course.code} → {self.unit.code}"
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def current(self) -> EnrollmentQuerySet:
+        return self.filter(is_current=True)
+
+
+class Enrollment(models.Model):
+    """An officer taking a course. A recertification starts a new cycle; the old one stays as history."""
+
+    class Source(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned")
+        SELF = "self", _("Self-enrolled")
+
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="enrollments")
+    officer = models.ForeignKey("org.Officer", verbose_name=_("officer"), on_delete=models.CASCADE,
+                                related_name="enrollments")
+    assignment = models.ForeignKey(Assignment, verbose_name=_("assignment"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="enrollments")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.SELF)
+    due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
+    cycle = models.PositiveSmallIntegerField(default=1)
+    is_current = models.BooleanField(default=True)
+    enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, db_index=True)
+    last_lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Kept up to date by the services so that lists never count progress rows per enrollment.
+    progress_percent = models.PositiveSmallIntegerField(default=0)
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "officer"], condition=Q(is_current=True),
+                                    name="learning_one_current_enrollment"),
+            models.UniqueConstraint(fields=["course", "officer", "cycle"], name="learning_enrollment_cycle_unique"),
+        ]
+        indexes = [models.Index(fields=["officer", "is_current"])]
+
+    def __str__(self) -> str:
+        return f"{self.officer} · {self.course.code}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_at is not None
+
+
+class LessonProgress(models.Model):
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Marked by the learner")
+        QUIZ = "quiz", _("Quiz passed")
+        IMPORT = "import", _("Imported")
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="progress")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    first_opened_at = models.DateTimeField(auto_now_add=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+    time_spent_seconds = models.PositiveIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
+        constraints = [models.UniqueConstraint(fields=["enrollment", "lesson"], name="learning_progress_unique")]
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_at is not None
+
+
+class Certificate(models.Model):
+    """Proof that an officer completed a course; names are copied so the certificate never changes."""
+
+    enrollment = models.OneToOneField(Enrollment, on_delete=models.PROTECT, related_name="certificate")
+    officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="certificates")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")
+    code = models.CharField(_("verification code"), max_length=20, unique=True, default=new_verification_code)
+    officer_name = models.CharField(_("name"), max_length=150)
+    course_title = models.CharField(_("course"), max_length=200)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revocation"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class Notification(models.Model):
+    """A message in the site (and by e-mail). `reason_key` is unique so that a reminder is never sent twice."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("New course assigned")
+        DUE_SOON = "due_soon", _("Course due soon")
+        OVERDUE = "overdue", _("Course overdue")
+        DIGEST = "digest", _("Overdue digest")
+        CERTIFICATE = "certificate", _("Certificate issued")
+        RECERTIFY = "recertify", _("Refresher due")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    reason_key = models.CharField(max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

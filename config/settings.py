@@ -152,7 +152,7 @@ THADS_REQUIRE_MFA = env_bool("THADS_REQUIRE_MFA", PRODUCTION)
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "vi")
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "core" / "allauth_locale"]  # second: django-allauth in Vietnamese
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True

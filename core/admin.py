@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from core.models import AuditEvent, User
+from core.models import AuditEvent, CalendarOverride, User
 
 
 @admin.register(User)
@@ -24,3 +24,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):  # noqa: ANN001
         return False
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    """Days off and worked Saturdays announced by the government; run `recompute_timeliness` after changes."""
+
+    list_display = ("date", "kind", "note")
+    list_filter = ("kind",)

@@ -71,3 +71,34 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target}"
+
+
+class CalendarOverride(models.Model):
+    """A change to the working-day calendar announced by the government (see core.calendar)."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Extra day off")
+        WORKING_DAY = "working_day", _("Extra working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.get_kind_display()}"
+
+
+def _calendar_changed(sender, **kwargs):  # noqa: ANN001, ANN003
+    from core import calendar
+
+    calendar.invalidate()
+
+
+# Signals rather than save()/delete() so that admin bulk deletes refresh the calendar too.
+models.signals.post_save.connect(_calendar_changed, sender=CalendarOverride, dispatch_uid="calendar-override-save")
+models.signals.post_delete.connect(_calendar_changed, sender=CalendarOverride, dispatch_uid="calendar-override-delete")

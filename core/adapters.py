@@ -16,3 +16,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if has_role(request.user, Role.UNIT_MANAGER, Role.PROVINCIAL_LEADER):
             return reverse("org:officer-list")
         return super().get_login_redirect_url(request)
+
+    def get_password_change_redirect_url(self, request) -> str:  # noqa: ANN001
+        """After a password change (above all the forced first one) the user goes on to their landing page."""
+        return self.get_login_redirect_url(request)

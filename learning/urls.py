@@ -1,2 +1,41 @@
+from django.urls import path
+
+from learning import views
+
 app_name = "learning"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_courses, name="my-courses"),
+    path("catalogue/", views.catalogue, name="catalogue"),
+    path("courses/<int:pk>/", views.course_detail, name="course-detail"),
+    path("courses/<int:pk>/enroll/", views.course_enroll, name="course-enroll"),
+    path("courses/<int:pk>/resume/", views.course_resume, name="course-resume"),
+    path("lessons/<int:pk>/", views.lesson_detail, name="lesson-detail"),
+    path("lessons/<int:pk>/complete/", views.lesson_complete, name="lesson-complete"),
+    path("lessons/<int:pk>/heartbeat/", views.lesson_heartbeat, name="lesson-heartbeat"),
+    path("lessons/<int:pk>/video/", views.lesson_video, name="lesson-video"),
+    path("lessons/<int:pk>/file/", views.lesson_file, name="lesson-file"),
+    path("images/<int:pk>/", views.course_image, name="course-image"),
+    path("certificates/<str:code>/pdf/", views.certificate_pdf, name="certificate-pdf"),
+    path("certificates/<str:code>/revoke/", views.certificate_revoke, name="certificate-revoke"),
+    path("verify/<str:code>/", views.certificate_verify, name="certificate-verify"),
+    path("notifications/", views.notification_list, name="notification-list"),
+    path("notifications/read/", views.notification_read, name="notification-read"),
+    path("manage/", views.manage_course_list, name="manage-course-list"),
+    path("manage/new/", views.course_create, name="course-create"),
+    path("manage/<int:pk>/", views.course_edit, name="course-edit"),
+    path("manage/<int:pk>/publish/", views.course_publish, name="course-publish"),
+    path("manage/<int:pk>/unpublish/", views.course_unpublish, name="course-unpublish"),
+    path("manage/<int:pk>/images/", views.image_upload, name="image-upload"),
+    path("manage/<int:pk>/modules/new/", views.module_create, name="module-create"),
+    path("manage/modules/<int:pk>/", views.module_edit, name="module-edit"),
+    path("manage/modules/<int:pk>/lessons/new/", views.lesson_create, name="lesson-create"),
+    path("manage/lessons/<int:pk>/", views.lesson_edit, name="lesson-edit"),
+    path("manage/lessons/<int:pk>/remove/", views.lesson_remove, name="lesson-remove"),
+    path("manage/lessons/<int:pk>/move/", views.lesson_move, name="lesson-move"),
+    path("assignments/", views.assignment_list, name="assignment-list"),
+    path("assignments/new/", views.assignment_create, name="assignment-create"),
+    path("assignments/<int:pk>/stop/", views.assignment_deactivate, name="assignment-deactivate"),
+    path("reports/", views.report, name="report"),
+    path("reports/courses/<int:course>/", views.report_officers, name="report-officers"),
+    path("reports/export/", views.report_export, name="report-export"),
+]

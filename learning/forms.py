@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from org.models import Position, Unit
+from learning.models import Assignment, Course, Lesson, Module
+
+MB = 1024 * 1024
+VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg"}
+VIDEO_MAX = 300 * MB
+FILE_TYPES = {".pdf", ".docx", ".xlsx", ".pptx", ".doc", ".xls", ".odt", ".ods", ".txt", ".zip"}
+FILE_MAX = 20 * MB
+IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+IMAGE_MAX = 2 * MB
+
+
+def _check_upload(upload, allowed: set[str] | dict, max_bytes: int) -> None:  # noqa: ANN001
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in allowed:
+        raise forms.ValidationError(
+            _("File type %(type)s is not accepted. Accepted types: %(allowed)s."),
+            params={"type": suffix or "?", "allowed": ", ".join(sorted(allowed))},
+        )
+    if upload.size > max_bytes:
+        raise forms.ValidationError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB."),
+            params={"size": round(upload.size / MB, 1), "limit": max_bytes // MB},
+        )
+
+
+class CourseForm(forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = ["code", "title", "summary", "category", "level", "estimated_minutes", "skill_tags", "prerequisites"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3}),
+                   "prerequisites": forms.CheckboxSelectMultiple}
+        help_texts = {"skill_tags": _("Codes of the IT skills standard separated by commas, e.g. IU01, IU06.")}
+
+    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        others = Course.objects.order_by("code")
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["prerequisites"].queryset = others
+        self.fields["prerequisites"].required = False
+
+    def clean_skill_tags(self) -> str:
+        tags = [tag.strip().upper() for tag in self.cleaned_data["skill_tags"].split(",") if tag.strip()]
+        return ",".join(dict.fromkeys(tags))
+
+
+class ModuleForm(forms.ModelForm):
+    class Meta:
+        model = Module
+        fields = ["title", "position"]
+
+
+class LessonForm(forms.ModelForm):
+    class Meta:
+        model = Lesson
+        fields = ["title", "kind", "body", "video", "attachment", "url", "is_required", "estimated_minutes", "position"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+        help_texts = {
+            "body": _("Markdown. Insert an uploaded image with ![description](image address)."),
+            "video": _("MP4 or WebM, at most 300 MB."),
+            "attachment": _("PDF, Office or ZIP file, at most 20 MB."),
+        }
+
+    def clean_video(self):  # noqa: ANN201
+        video = self.cleaned_data.get("video")
+        if video and hasattr(video, "size") and video != getattr(self.instance, "video", None):
+            _check_upload(video, VIDEO_TYPES, VIDEO_MAX)
+        return video
+
+    def clean_attachment(self):  # noqa: ANN201
+        attachment = self.cleaned_data.get("attachment")
+        if attachment and hasattr(attachment, "size") and attachment != getattr(self.instance, "attachment", None):
+            _check_upload(attachment, FILE_TYPES, FILE_MAX)
+        return attachment
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind = data.get("kind")
+        needs = {Lesson.Kind.VIDEO: ("video", _("Upload the video of this lesson.")),
+                 Lesson.Kind.FILE: ("attachment", _("Upload the file of this lesson.")),
+                 Lesson.Kind.LINK: ("url", _("Enter the link of this lesson.")),
+                 Lesson.Kind.TEXT: ("body", _("Write the text of this lesson."))}
+        if kind in needs:
+            field, message = needs[kind]
+            if not data.get(field):
+                self.add_error(field, message)
+        return data
+
+
+class ImageForm(forms.Form):
+    image = forms.FileField(label=_("Image"), help_text=_("PNG, JPEG, GIF or WebP, at most 2 MB."))
+
+    def clean_image(self):  # noqa: ANN201
+        image = self.cleaned_data["image"]
+        _check_upload(image, IMAGE_TYPES, IMAGE_MAX)
+        return image
+
+
+class AssignmentForm(forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = ["course", "unit", "positions", "due_date", "recertify_months"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "positions": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, units=None, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = Course.objects.published().order_by("code")
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+        self.fields["positions"].queryset = Position.objects.all()
+        self.fields["positions"].required = False
+
+    def clean_due_date(self):  # noqa: ANN201
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return due
+
+
+class ReportFilterForm(forms.Form):
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none(), required=False,
+                                    empty_label=_("All courses"))
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False,
+                                  empty_label=_("All units"))
+
+    def __init__(self, *args, courses=None, units=None, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses if courses is not None else Course.objects.none()
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()

@@ -1,0 +1,54 @@
+"""Who may do what in learning."""
+
+from __future__ import annotations
+
+from core.roles import Role, has_role
+from org.selectors import officer_for_user, unit_list_visible
+from learning.models import Certificate, Enrollment, Lesson
+
+
+def can_learn(user) -> bool:  # noqa: ANN001
+    """Anyone with an officer record takes courses."""
+    return officer_for_user(user) is not None
+
+
+def can_manage_courses(user) -> bool:  # noqa: ANN001
+    return has_role(user, Role.TRAINER, Role.ADMIN)
+
+
+def can_assign_courses(user) -> bool:  # noqa: ANN001
+    return has_role(user, Role.UNIT_MANAGER, Role.PROVINCIAL_LEADER, Role.ADMIN)
+
+
+def can_view_reports(user) -> bool:  # noqa: ANN001
+    return has_role(user, Role.TRAINER, Role.UNIT_MANAGER, Role.PROVINCIAL_LEADER, Role.ADMIN)
+
+
+def can_assign_to_unit(user, unit) -> bool:  # noqa: ANN001
+    return can_assign_courses(user) and unit_list_visible(user=user).filter(pk=unit.pk).exists()
+
+
+def can_view_lesson(user, lesson: Lesson) -> bool:  # noqa: ANN001
+    """Enrolled officers (also after the course is unpublished) and, for preview, course managers."""
+    if can_manage_courses(user):
+        return True
+    officer = officer_for_user(user)
+    if officer is None:
+        return False
+    return Enrollment.objects.current().filter(officer=officer, course_id=lesson.course_id).exists()
+
+
+def can_download_certificate(user, certificate: Certificate) -> bool:  # noqa: ANN001
+    """The holder, and whoever may see the holder's records through the scope rule (managers, admins)."""
+    officer = officer_for_user(user)
+    if officer is not None and certificate.officer_id == officer.pk:
+        return True
+    if not can_view_reports(user):
+        return False
+    from org.selectors import officer_list_visible
+
+    return officer_list_visible(user=user).filter(pk=certificate.officer_id).exists()
+
+
+def can_revoke_certificate(user) -> bool:  # noqa: ANN001
+    return has_role(user, Role.TRAINER, Role.ADMIN)

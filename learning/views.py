@@ -1,0 +1,512 @@
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.permissions import require
+from org.models import Unit
+from org.selectors import officer_for_user, unit_list_visible
+from learning import permissions as perms
+from learning import selectors, services
+from learning.files import serve_file
+from learning.formats.certificate import certificate_pdf as build_certificate_pdf
+from learning.formats.markdown_text import render_markdown
+from learning.formats.report_xlsx import report_workbook
+from learning.forms import AssignmentForm, CourseForm, ImageForm, LessonForm, ModuleForm, ReportFilterForm
+from learning.links import lesson_link
+from learning.models import Assignment, Certificate, Course, Lesson, Module
+
+PAGE_SIZE = 50
+
+
+def _officer_or_403(request: HttpRequest):  # noqa: ANN202
+    officer = officer_for_user(request.user)
+    if officer is None:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    return officer
+
+
+# --- Learner pages ------------------------------------------------------------------------------
+
+@require(perms.can_learn)
+def my_courses(request: HttpRequest) -> HttpResponse:
+    """"Khóa học của tôi": due dates, progress, continue; certificates."""
+    officer = _officer_or_403(request)
+    context = selectors.my_courses(officer=officer)
+    context["certificates"] = list(selectors.certificate_list_for_officer(officer=officer).select_related("course"))
+    return render(request, "learning/my_courses.html", context)
+
+
+@require(perms.can_learn)
+def catalogue(request: HttpRequest) -> HttpResponse:
+    officer = officer_for_user(request.user)
+    category = request.GET.get("category", "")
+    query = request.GET.get("q", "").strip()
+    courses = selectors.course_catalogue(officer=officer, category=category, query=query)
+    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "learning/catalogue.html", {"page": page, "categories": Course.Category.choices,
+                                                       "category": category, "q": query})
+
+
+def _course_visible(request: HttpRequest, pk: int) -> tuple[Course, object]:
+    course = get_object_or_404(Course, pk=pk)
+    officer = officer_for_user(request.user)
+    enrollment = selectors.current_enrollment(officer=officer, course=course)
+    if not course.is_published and enrollment is None and not perms.can_manage_courses(request.user):
+        raise Http404
+    if officer is None and not perms.can_manage_courses(request.user):
+        raise Http404
+    return course, enrollment
+
+
+def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    course, enrollment = _course_visible(request, pk)
+    officer = officer_for_user(request.user)
+    missing = services.prerequisites_missing(officer=officer, course=course) if officer else []
+    outline = selectors.course_outline(course=course, enrollment=enrollment)
+    return render(request, "learning/course_detail.html", {
+        "course": course, "enrollment": enrollment, "outline": outline, "missing": missing,
+        "missing_message": services.prerequisites_message(missing) if missing else "",
+        "can_manage": perms.can_manage_courses(request.user),
+        "prerequisites": list(course.prerequisites.all()),
+    })
+
+
+@require_POST
+@require(perms.can_learn)
+def course_enroll(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_object_or_404(Course, pk=pk)
+    try:
+        services.enrollment_self_enroll(officer=_officer_or_403(request), course=course)
+    except services.LearningError as error:
+        messages.error(request, str(error))
+        return redirect("learning:course-detail", pk=course.pk)
+    messages.success(request, _("You are enrolled. Good luck!"))
+    return redirect("learning:course-resume", pk=course.pk)
+
+
+@require(perms.can_learn)
+def course_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_object_or_404(Course, pk=pk)
+    enrollment = selectors.current_enrollment(officer=_officer_or_403(request), course=course)
+    if enrollment is None:
+        return redirect("learning:course-detail", pk=course.pk)
+    lesson = selectors.lesson_resume(enrollment=enrollment)
+    if lesson is None:
+        return redirect("learning:course-detail", pk=course.pk)
+    return redirect("learning:lesson-detail", pk=lesson.pk)
+
+
+def _lesson_visible(request: HttpRequest, pk: int) -> Lesson:
+    lesson = get_object_or_404(Lesson.objects.select_related("course", "module"), pk=pk)
+    if not perms.can_view_lesson(request.user, lesson):
+        raise Http404
+    return lesson
+
+
+def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    lesson = _lesson_visible(request, pk)
+    officer = officer_for_user(request.user)
+    enrollment = selectors.current_enrollment(officer=officer, course=lesson.course)
+    progress = None
+    blocked = ""
+    if enrollment is not None:
+        try:
+            progress = services.lesson_open(officer=officer, lesson=lesson)
+        except services.LearningError as error:
+            blocked = str(error)
+    previous, following = selectors.lesson_neighbours(lesson=lesson)
+    context = {
+        "lesson": lesson, "course": lesson.course, "enrollment": enrollment, "progress": progress,
+        "blocked": blocked, "previous": previous, "next": following,
+        "body_html": render_markdown(lesson.body) if lesson.body else "",
+        "quiz_link": lesson_link(lesson, request) if lesson.kind == Lesson.Kind.QUIZ else None,
+        "preview": enrollment is None,
+    }
+    return render(request, "learning/lesson_detail.html", context)
+
+
+@require_POST
+@require(perms.can_learn)
+def lesson_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    lesson = _lesson_visible(request, pk)
+    officer = _officer_or_403(request)
+    try:
+        services.lesson_progress_complete(officer=officer, lesson=lesson, source="manual")
+    except services.LearningError as error:
+        messages.error(request, str(error))
+        return redirect("learning:lesson-detail", pk=lesson.pk)
+    enrollment = selectors.current_enrollment(officer=officer, course=lesson.course)
+    if enrollment and enrollment.completed_at:
+        messages.success(request, _("Course completed. Your certificate is ready."))
+        return redirect("learning:course-detail", pk=lesson.course_id)
+    _previous, following = selectors.lesson_neighbours(lesson=lesson)
+    return redirect("learning:lesson-detail", pk=following.pk) if following else \
+        redirect("learning:course-detail", pk=lesson.course_id)
+
+
+@require_POST
+@require(perms.can_learn)
+def lesson_heartbeat(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lesson page reports reading time every minute while it is visible."""
+    lesson = _lesson_visible(request, pk)
+    try:
+        services.lesson_time_add(officer=_officer_or_403(request), lesson=lesson,
+                                 seconds=int(request.POST.get("seconds", "60") or 0))
+    except (services.LearningError, ValueError):
+        return HttpResponse(status=204)
+    return HttpResponse(status=204)
+
+
+def lesson_video(request: HttpRequest, pk: int) -> HttpResponse:
+    lesson = _lesson_visible(request, pk)
+    if not lesson.video:
+        raise Http404
+    return serve_file(request, lesson.video)
+
+
+def lesson_file(request: HttpRequest, pk: int) -> HttpResponse:
+    lesson = _lesson_visible(request, pk)
+    if not lesson.attachment:
+        raise Http404
+    return serve_file(request, lesson.attachment, as_attachment=True)
+
+
+def course_image(request: HttpRequest, pk: int) -> HttpResponse:
+    from learning.models import CourseImage
+
+    image = get_object_or_404(CourseImage.objects.select_related("course"), pk=pk)
+    _course_visible(request, image.course_id)
+    return serve_file(request, image.image)
+
+
+# --- Certificates -------------------------------------------------------------------------------
+
+def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = get_object_or_404(Certificate.objects.select_related("officer__unit"), code=code)
+    if not perms.can_download_certificate(request.user, certificate):
+        raise Http404
+    verify_url = request.build_absolute_uri(reverse("learning:certificate-verify", kwargs={"code": certificate.code}))
+    pdf = build_certificate_pdf(
+        officer_name=certificate.officer_name, course_title=certificate.course_title,
+        issued_on=certificate.issued_on, code=certificate.code, verify_url=verify_url,
+        unit_name=certificate.officer.unit.name, valid_until=certificate.valid_until,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="chung-nhan-{certificate.code}.pdf"'
+    return response
+
+
+@login_not_required
+def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: name, course, date, valid or revoked — nothing else."""
+    certificate = selectors.certificate_by_code(code=code)
+    today = timezone.localdate()
+    status = None
+    if certificate is not None:
+        if certificate.is_revoked:
+            status = "revoked"
+        elif certificate.valid_until and certificate.valid_until < today:
+            status = "expired"
+        else:
+            status = "valid"
+    response = render(request, "learning/certificate_verify.html",
+                      {"certificate": certificate, "status": status, "code": code},
+                      status=200 if certificate else 404)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_POST
+@require(perms.can_revoke_certificate)
+def certificate_revoke(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = get_object_or_404(Certificate, code=code)
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, _("Give a reason for revoking the certificate."))
+    else:
+        services.certificate_revoke(certificate=certificate, reason=reason)
+        messages.success(request, _("Certificate %(code)s revoked.") % {"code": certificate.code})
+    return redirect("learning:certificate-verify", code=certificate.code)
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.notification_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "learning/notification_list.html", {"page": page})
+
+
+@require_POST
+def notification_read(request: HttpRequest) -> HttpResponse:
+    pk = request.POST.get("id")
+    services.notification_mark_read(user=request.user, notification_id=int(pk) if pk and pk.isdigit() else None)
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("learning:notification-list")
+
+
+# --- Course building (trainers) -----------------------------------------------------------------
+
+@require(perms.can_manage_courses)
+def manage_course_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.course_list_for_trainer(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "learning/manage_course_list.html", {"page": page})
+
+
+@require(perms.can_manage_courses)
+def course_create(request: HttpRequest) -> HttpResponse:
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        prerequisites = data.pop("prerequisites")
+        course = services.course_create(created_by=request.user, prerequisites=prerequisites, **data)
+        messages.success(request, _("Course created as a draft. Add modules and lessons, then publish."))
+        return redirect("learning:course-edit", pk=course.pk)
+    return render(request, "learning/course_form.html", {"form": form})
+
+
+@require(perms.can_manage_courses)
+def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_object_or_404(Course, pk=pk)
+    form = CourseForm(request.POST or None, instance=course)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        prerequisites = data.pop("prerequisites")
+        services.course_update(course=Course.objects.get(pk=course.pk), prerequisites=prerequisites, **data)
+        messages.success(request, _("Course saved."))
+        return redirect("learning:course-edit", pk=course.pk)
+    return render(request, "learning/course_edit.html", {
+        "course": course, "form": form, "module_form": ModuleForm(prefix="module"),
+        "outline": selectors.course_outline(course=course, include_archived=True),
+        "image_form": ImageForm(), "images": list(course.images.order_by("-pk")),
+    })
+
+
+@require_POST
+@require(perms.can_manage_courses)
+def course_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_object_or_404(Course, pk=pk)
+    try:
+        services.course_publish(course=course)
+        messages.success(request, _("Course published."))
+    except services.LearningError as error:
+        messages.error(request, str(error))
+    return redirect("learning:course-edit", pk=course.pk)
+
+
+@require_POST
+@require(perms.can_manage_courses)
+def course_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_object_or_404(Course, pk=pk)
+    services.course_unpublish(course=course)
+    messages.success(request, _("Course taken out of the catalogue. Enrolled officers keep their progress."))
+    return redirect("learning:course-edit", pk=course.pk)
+
+
+@require_POST
+@require(perms.can_manage_courses)
+def image_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_object_or_404(Course, pk=pk)
+    form = ImageForm(request.POST, request.FILES)
+    if form.is_valid():
+        image = services.course_image_add(course=course, image=form.cleaned_data["image"])
+        messages.success(request, _("Image uploaded. Its address: %(url)s") %
+                         {"url": reverse("learning:course-image", kwargs={"pk": image.pk})})
+    else:
+        messages.error(request, " ".join(form.errors.get("image", [])))
+    return redirect("learning:course-edit", pk=course.pk)
+
+
+@require(perms.can_manage_courses)
+def module_create(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_object_or_404(Course, pk=pk)
+    form = ModuleForm(request.POST or None, prefix="module")
+    if request.method == "POST" and form.is_valid():
+        services.module_save(course=course, title=form.cleaned_data["title"],
+                             position=form.cleaned_data.get("position") or None)
+        messages.success(request, _("Module added."))
+        return redirect("learning:course-edit", pk=course.pk)
+    return render(request, "learning/simple_form.html",
+                  {"form": form, "title": _("New module"), "course": course, "multipart": False})
+
+
+@require(perms.can_manage_courses)
+def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    module = get_object_or_404(Module.objects.select_related("course"), pk=pk)
+    form = ModuleForm(request.POST or None, instance=module)
+    if request.method == "POST" and form.is_valid():
+        services.module_save(course=module.course, module=module, title=form.cleaned_data["title"],
+                             position=form.cleaned_data["position"])
+        messages.success(request, _("Module saved."))
+        return redirect("learning:course-edit", pk=module.course_id)
+    return render(request, "learning/simple_form.html",
+                  {"form": form, "title": _("Edit module"), "course": module.course, "multipart": False})
+
+
+def _lesson_fields(form: LessonForm) -> dict:
+    data = dict(form.cleaned_data)
+    for key in ("video", "attachment"):
+        if data.get(key) is False:  # "clear" ticked
+            data[key] = ""
+    return data
+
+
+@require(perms.can_manage_courses)
+def lesson_create(request: HttpRequest, pk: int) -> HttpResponse:
+    module = get_object_or_404(Module.objects.select_related("course"), pk=pk)
+    form = LessonForm(request.POST or None, request.FILES or None, initial={"is_required": True})
+    if request.method == "POST" and form.is_valid():
+        lesson = services.lesson_save(module=module, **_lesson_fields(form))
+        messages.success(request, _("Lesson added."))
+        return redirect("learning:lesson-edit", pk=lesson.pk)
+    return render(request, "learning/simple_form.html",
+                  {"form": form, "title": _("New lesson in “%(module)s”") % {"module": module.title},
+                   "course": module.course, "multipart": True})
+
+
+@require(perms.can_manage_courses)
+def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    lesson = get_object_or_404(Lesson.objects.select_related("course", "module"), pk=pk)
+    form = LessonForm(request.POST or None, request.FILES or None, instance=lesson)
+    if request.method == "POST" and form.is_valid():
+        services.lesson_save(module=lesson.module, lesson=Lesson.objects.get(pk=lesson.pk), **_lesson_fields(form))
+        messages.success(request, _("Lesson saved."))
+        return redirect("learning:lesson-edit", pk=lesson.pk)
+    return render(request, "learning/simple_form.html",
+                  {"form": form, "title": _("Edit lesson"), "course": lesson.course, "multipart": True,
+                   "lesson": lesson})
+
+
+@require_POST
+@require(perms.can_manage_courses)
+def lesson_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    lesson = get_object_or_404(Lesson.objects.select_related("course", "module"), pk=pk)
+    course_id = lesson.course_id
+    if services.lesson_remove(lesson=lesson):
+        messages.success(request, _("Lesson deleted."))
+    else:
+        messages.success(request, _("Lesson archived: officers have opened it, so their history is kept."))
+    return redirect("learning:course-edit", pk=course_id)
+
+
+@require_POST
+@require(perms.can_manage_courses)
+def lesson_move(request: HttpRequest, pk: int) -> HttpResponse:
+    lesson = get_object_or_404(Lesson.objects.select_related("module"), pk=pk)
+    services.lesson_move(lesson=lesson, step=-1 if request.POST.get("direction") == "up" else 1)
+    return redirect("learning:course-edit", pk=lesson.course_id)
+
+
+# --- Assignments (managers) ---------------------------------------------------------------------
+
+@require(perms.can_assign_courses)
+def assignment_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.assignment_list_visible(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "learning/assignment_list.html", {"page": page})
+
+
+@require(perms.can_assign_courses)
+def assignment_create(request: HttpRequest) -> HttpResponse:
+    units = unit_list_visible(user=request.user)
+    form = AssignmentForm(request.POST or None, units=units, initial={"course": request.GET.get("course")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assignment = services.assignment_create(
+                course=data["course"], unit=data["unit"], positions=data["positions"], due_date=data["due_date"],
+                recertify_months=data["recertify_months"], created_by=request.user,
+            )
+        except services.LearningError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Course assigned: %(count)s officers enrolled.") %
+                             {"count": assignment.enrollments.count()})
+            return redirect("learning:assignment-list")
+    return render(request, "learning/simple_form.html",
+                  {"form": form, "title": _("Assign a course"), "multipart": False})
+
+
+@require_POST
+@require(perms.can_assign_courses)
+def assignment_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(Assignment.objects.select_related("unit"), pk=pk)
+    if not perms.can_assign_to_unit(request.user, assignment.unit):
+        raise Http404
+    services.assignment_deactivate(assignment=assignment)
+    messages.success(request, _("Assignment stopped. Officers already enrolled keep their enrollment."))
+    return redirect("learning:assignment-list")
+
+
+# --- Reports ------------------------------------------------------------------------------------
+
+def _report_filters(request: HttpRequest) -> tuple[ReportFilterForm, dict]:
+    form = ReportFilterForm(request.GET or None, courses=selectors.report_courses(user=request.user),
+                            units=unit_list_visible(user=request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, {"course_id": filters["course"].pk if filters.get("course") else None,
+                  "unit_id": filters["unit"].pk if filters.get("unit") else None}
+
+
+@require(perms.can_view_reports)
+def report(request: HttpRequest) -> HttpResponse:
+    form, filters = _report_filters(request)
+    rows = selectors.report_funnel(user=request.user, **filters)
+    totals = {key: sum(row[key] for row in rows) for key in ("assigned", "started", "completed", "overdue")}
+    return render(request, "learning/report.html", {"form": form, "rows": rows, "totals": totals,
+                                                     "query": request.GET.urlencode()})
+
+
+STATUS_LABELS = {
+    "": gettext_lazy("All"), "not_started": gettext_lazy("Not started"), "in_progress": gettext_lazy("In progress"),
+    "completed": gettext_lazy("Completed"), "overdue": gettext_lazy("Overdue"),
+}
+
+
+@require(perms.can_view_reports)
+def report_officers(request: HttpRequest, course: int) -> HttpResponse:
+    course_obj = get_object_or_404(Course, pk=course)
+    unit_id = request.GET.get("unit")
+    unit_id = int(unit_id) if unit_id and unit_id.isdigit() else None
+    unit = unit_list_visible(user=request.user).filter(pk=unit_id).first() if unit_id else None
+    if unit_id and unit is None:
+        raise Http404
+    status = request.GET.get("status", "")
+    enrollments = selectors.report_officers(user=request.user, course_id=course_obj.pk, unit_id=unit_id, status=status)
+    page = Paginator(enrollments, PAGE_SIZE).get_page(request.GET.get("page"))
+    statuses = [(code, label) for code, label in STATUS_LABELS.items()]
+    return render(request, "learning/report_officers.html", {
+        "course": course_obj, "unit": unit, "status": status, "statuses": statuses, "page": page,
+        "today": timezone.localdate(),
+    })
+
+
+@require(perms.can_view_reports)
+def report_export(request: HttpRequest) -> HttpResponse:
+    _form, filters = _report_filters(request)
+    rows = selectors.report_funnel(user=request.user, **filters)
+    details = selectors.report_officers(user=request.user, course_id=filters["course_id"],
+                                        unit_id=None) if filters["course_id"] else None
+    if details is not None and filters["unit_id"]:
+        unit = Unit.objects.get(pk=filters["unit_id"])
+        details = details.filter(officer__unit__path__startswith=unit.path)
+    buffer = io.BytesIO()
+    report_workbook(rows, details.iterator(chunk_size=2000) if details is not None else None,
+                    today=timezone.localdate()).save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-khoa-hoc-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response

@@ -121,9 +121,12 @@ def seed(*, rng: random.Random) -> None:
         )
         if not must_change:
             type(officer.user).objects.filter(pk=officer.user_id).update(must_change_password=False)
-    staffing = [("KG", _staffing(False)[:4])] + [(code, _staffing(False)[2:]) for code, _ in DIVISIONS[:2]] + [
+    # The demo leader and manager are the heads of KG and KG-RG; no second head there.
+    headed = {unit_code for _, _, unit_code, position_code, _, _ in DEMO_ACCOUNTS if position_code == "head"}
+    staffing = [("KG", _staffing(False)[1:5])] + [(code, _staffing(False)[2:]) for code, _ in DIVISIONS[:2]] + [
         (code, ["clerk", "other", "other"]) for code, _ in DIVISIONS[2:]] + [(code, _staffing(True)) for code, _ in BRANCHES]
     for unit_code, posts in staffing:
+        posts = [post for post in posts if not (post == "head" and unit_code in headed)]
         for index, position_code in enumerate(posts):
             full_name = _person(rng)
             services.officer_create(

@@ -16,6 +16,10 @@ class OfficerFilterForm(forms.Form):
                                   empty_label=_("All my units"))
     position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.all(), required=False,
                                       empty_label=_("All positions"))
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
+        ("", _("Working")), ("inactive", _("No longer working")), ("all", _("Everyone"))])
+
+    ACTIVE_BY_STATUS = {"": True, "inactive": False, "all": None}
 
     def __init__(self, *args, units=None, **kwargs):  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import F, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Concat, Lower, Substr
 from django.utils import timezone
 
 from core.formats.tabular import RowError, TableFileError, read_table
@@ -140,18 +140,18 @@ COMPARED_FIELDS = ("full_name", "unit_id", "position_id", "it_level", "is_it_foc
 
 
 def _validate_rows(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[dict], list[RowError]]:
-    units = {code: pk for code, pk in Unit.objects.values_list("code", "pk")}
-    positions = {code: pk for code, pk in Position.objects.values_list("code", "pk")}
+    units = {code.lower(): pk for code, pk in Unit.objects.values_list("code", "pk")}
+    positions = {code.lower(): pk for code, pk in Position.objects.values_list("code", "pk")}
     positions_by_name = {fold(name): pk for name, pk in Position.objects.values_list("name", "pk")}
     seen_emails: dict[str, int] = {}
     seen_usernames: dict[str, int] = {}
     cleaned, errors = [], []
     for number, values in rows:
         row, row_errors = staff_format.clean_row(number, values)
-        if row["unit_code"] and row["unit_code"] not in units:
+        if row["unit_code"] and row["unit_code"].lower() not in units:
             row_errors.append(RowError(number, staff_format.HEADER_OF["unit_code"],
                                        f"Không có đơn vị mã «{row['unit_code']}»."))
-        position_id = positions.get(row["position_code"]) or positions_by_name.get(fold(row["position_code"]))
+        position_id = positions.get(row["position_code"].lower()) or positions_by_name.get(fold(row["position_code"]))
         if row["position_code"] and position_id is None:
             row_errors.append(RowError(number, staff_format.HEADER_OF["position_code"],
                                        f"Không có chức danh «{row['position_code']}»."))
@@ -160,31 +160,41 @@ def _validate_rows(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[dict], 
                                        f"Email «{row['email']}» trùng với dòng {seen_emails[row['email']]}."))
         elif row["email"]:
             seen_emails[row["email"]] = number
-        if row["username"] in seen_usernames and row["username"] != row["email"]:
+        username_ci = row["username"].lower()
+        if username_ci in seen_usernames and row["username"] != row["email"]:
             row_errors.append(RowError(number, staff_format.HEADER_OF["username"],
-                                       f"Tên đăng nhập trùng với dòng {seen_usernames[row['username']]}."))
-        seen_usernames.setdefault(row["username"], number)
-        row["unit_id"] = units.get(row["unit_code"])
+                                       f"Tên đăng nhập «{row['username']}» trùng với dòng {seen_usernames[username_ci]}."))
+        seen_usernames.setdefault(username_ci, number)
+        row["unit_id"] = units.get(row["unit_code"].lower())
         row["position_id"] = position_id
         errors.extend(row_errors)
         cleaned.append(row)
-    # A username already used by another person's account.
-    existing_users = dict(
-        User.objects.filter(username__in=[row["username"] for row in cleaned]).values_list("username", "email")
-    )
+    # A new officer's sign-in name must be free (compared case-insensitively, as sign-in does).
+    # For an officer already on file the column is ignored: their account keeps its name.
+    known = set(_officers_by_email([row["email"] for row in cleaned]))
+    wanted = {row["username"].lower() for row in cleaned if row["email"] not in known}
+    taken = set(User.objects.annotate(username_ci=Lower("username"))
+                .filter(username_ci__in=wanted).values_list("username_ci", flat=True)) if wanted else set()
     for row in cleaned:
-        owner_email = existing_users.get(row["username"])
-        if owner_email is not None and owner_email.lower() != row["email"]:
+        if row["email"] not in known and row["username"].lower() in taken:
             errors.append(RowError(row["row"], staff_format.HEADER_OF["username"],
                                    f"Tên đăng nhập «{row['username']}» đã thuộc về tài khoản khác."))
+    errors.sort(key=lambda error: error.row)
     return cleaned, errors
 
 
+def _officers_by_email(emails: list[str]) -> dict[str, Officer]:
+    """Officers whose official e-mail is one of `emails` (lower-case), keyed by lower-case e-mail."""
+    if not emails:
+        return {}
+    officers = (Officer.objects.select_related("user", "unit", "position")
+                .annotate(email_ci=Lower("email")).filter(email_ci__in=emails))
+    return {officer.email_ci: officer for officer in officers}
+
+
 def _plan(rows: list[dict]) -> dict[str, int]:
-    existing = {
-        officer.email: officer
-        for officer in Officer.objects.filter(email__in=[row["email"] for row in rows])
-    }
+    """Mark each row "create", "update" or "unchanged" against the officers on file; return the counts."""
+    existing = _officers_by_email([row["email"] for row in rows])
     summary = {"create": 0, "update": 0, "unchanged": 0}
     for row in rows:
         officer = existing.get(row["email"])
@@ -213,7 +223,7 @@ def staff_import_preview(*, uploaded_by: User, file_name: str, content: bytes) -
         if not rows and not errors:
             errors = [RowError(0, "", "Tệp không có dòng dữ liệu nào.")]
     except TableFileError as exc:
-        rows, errors = [], [RowError(0, "", exc.message)]
+        rows, errors = [], [exc.as_row_error()]
     summary = _plan(rows) if rows and not errors else {}
     return StaffImport.objects.create(
         uploaded_by=uploaded_by, file_name=file_name[:255], file_sha256=sha,
@@ -244,8 +254,7 @@ def staff_import_apply(*, staff_import: StaffImport, by: User) -> dict[str, int]
     summary = _plan(rows)
     units = Unit.objects.in_bulk([row["unit_id"] for row in rows])
     positions = Position.objects.in_bulk([row["position_id"] for row in rows])
-    existing = {officer.email: officer for officer in
-                Officer.objects.select_related("user", "unit").filter(email__in=[row["email"] for row in rows])}
+    existing = _officers_by_email([row["email"] for row in rows])
     for row in rows:
         fields = dict(full_name=row["full_name"], unit=units[row["unit_id"]], position=positions[row["position_id"]],
                       it_level=row["it_level"], is_it_focal=row["is_it_focal"], is_active=row["is_active"])

@@ -28,10 +28,13 @@ def officer_list(request: HttpRequest) -> HttpResponse:
         query=filters.get("q") or "",
         unit_id=filters["unit"].pk if filters.get("unit") else None,
         position_id=filters["position"].pk if filters.get("position") else None,
+        active=OfficerFilterForm.ACTIVE_BY_STATUS.get(filters.get("status") or "", True),
     )
     page = Paginator(officers, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "can_manage": can_manage_org(request.user)}
-    template = "org/officer_list.html#officer-table" if request.htmx else "org/officer_list.html"
+    # htmx asks for the table only; a history restore after a cache miss needs the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "org/officer_list.html#officer-table" if partial else "org/officer_list.html"
     return render(request, template, context)
 
 
@@ -68,7 +71,7 @@ def officer_create(request: HttpRequest) -> HttpResponse:
 
 @require(can_manage_org)
 def officer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    officer = get_object_or_404(Officer.objects.select_related("user", "unit"), pk=pk)
+    officer = _visible_officer(request, pk)
     initial = {
         "full_name": officer.full_name, "email": officer.email, "unit": officer.unit, "position": officer.position,
         "it_level": officer.it_level, "is_it_focal": officer.is_it_focal, "is_active": officer.is_active,
@@ -106,7 +109,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 @require(can_manage_org)
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_object_or_404(Unit, pk=pk)
+    unit = get_object_or_404(selectors.unit_list_visible(user=request.user), pk=pk)
     form = UnitForm(request.POST or None, instance=unit, initial={
         "code": unit.code, "name": unit.name, "kind": unit.kind_id, "parent": unit.parent_id, "is_active": unit.is_active})
     if request.method == "POST" and form.is_valid():

@@ -19,6 +19,7 @@ from typing import Any
 from core.text import fold
 
 XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls)
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,20 @@ class RowError:
 
 
 class TableFileError(Exception):
-    """The file as a whole cannot be read (not a spreadsheet, wrong headers, bad encoding)."""
+    """The file as a whole cannot be read (not a spreadsheet, wrong headers, bad encoding).
 
-    def __init__(self, message: str):
+    `row` and `column` locate the problem when there is a place to point at (the header row and
+    the missing headers); 0 and "" mean the whole file.
+    """
+
+    def __init__(self, message: str, *, row: int = 0, column: str = ""):
         super().__init__(message)
         self.message = message
+        self.row = row
+        self.column = column
+
+    def as_row_error(self) -> RowError:
+        return RowError(self.row, self.column, self.message)
 
 
 @dataclass
@@ -52,8 +62,24 @@ class Table:
     headers: dict[str, str] = field(default_factory=dict)  # key -> header text found
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+DELIMITERS = (",", ";", "\t")
+
+
 def decode_csv(content: bytes) -> str:
-    """UTF-8 (with or without BOM) first, then Windows-1258; the result is NFC-normalised."""
+    """UTF-8 (with or without BOM) first, then Windows-1258; the result is NFC-normalised.
+
+    Windows-1258 writes most Vietnamese letters as a base letter plus a combining tone mark;
+    NFC turns them into the precomposed letters that UTF-8 files and the database use.
+    """
+    head = content[:2048]
+    if b"\x00" in head and not content.startswith(UTF16_BOMS) and head.count(b"\x00") < len(head) // 4:
+        raise TableFileError("Tệp không phải tệp CSV dạng văn bản.")
+    if content.startswith(UTF16_BOMS) or b"\x00" in head:
+        raise TableFileError(
+            "Tệp CSV đang ở bảng mã UTF-16 (Excel gọi là «Unicode Text»), chương trình không đọc được. "
+            "Trong Excel hãy chọn Lưu thành «CSV UTF-8 (Comma delimited)» rồi tải lên lại."
+        )
     for encoding in ("utf-8-sig", "cp1258"):
         try:
             text = content.decode(encoding)
@@ -75,30 +101,57 @@ def _cell_text(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
+def guess_delimiter(first_line: str) -> str:
+    """The separator of the header line: comma, semicolon (Excel with Vietnamese regional settings)
+    or tab, whichever occurs most outside quotes; comma when none does."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for char in first_line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(DELIMITERS, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
 def _iter_csv(content: bytes) -> Iterator[list[str]]:
     text = decode_csv(content)
-    sample = text[:4096]
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=guess_delimiter(first_line), quotechar='"',
+                        doublequote=True, skipinitialspace=False, strict=False)
     try:
-        dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else ",", delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), dialect)
+        yield from reader
     except csv.Error as exc:
-        raise TableFileError(f"Tệp CSV bị lỗi định dạng: {exc}") from exc
+        raise TableFileError(f"Tệp CSV bị lỗi định dạng ở dòng {reader.line_num}: {exc}",
+                             row=reader.line_num) from exc
+
+
+XLSX_BROKEN = "Tệp Excel bị hỏng hoặc không đúng định dạng .xlsx."
 
 
 def _iter_xlsx(content: bytes) -> Iterator[list[str]]:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
+    # A .docx or any other zip renamed .xlsx fails here with one of these.
+    unreadable = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, InvalidFileException)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise TableFileError("Tệp Excel bị hỏng hoặc không đúng định dạng .xlsx.") from exc
+    except unreadable as exc:
+        raise TableFileError(XLSX_BROKEN) from exc
     try:
+        if not workbook.worksheets:
+            raise TableFileError("Tệp Excel không có trang tính nào.")
         sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_cell_text(value) for value in values]
+        # Some programs write a wrong sheet size; read every row that is really there.
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()
+        try:
+            for values in sheet.iter_rows(values_only=True):
+                yield [_cell_text(value) for value in values]
+        except unreadable as exc:
+            raise TableFileError(XLSX_BROKEN) from exc
     finally:
         workbook.close()
 
@@ -107,18 +160,21 @@ def iter_raw_rows(content: bytes, filename: str) -> Iterator[list[str]]:
     """Every row of the first sheet (or of the CSV) as a list of stripped strings."""
     name = filename.lower()
     if content.startswith(XLSX_MAGIC) or name.endswith(".xlsx"):
+        if content.startswith(OLE_MAGIC):
+            raise TableFileError("Tệp là bảng tính Excel cũ (.xls). Hãy mở bằng Excel và lưu lại dưới dạng .xlsx.")
         if not content.startswith(XLSX_MAGIC):
             raise TableFileError("Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")
         yield from _iter_xlsx(content)
     elif name.endswith((".csv", ".txt")):
-        if b"\x00" in content[:2048]:
-            raise TableFileError("Tệp không phải tệp CSV dạng văn bản.")
+        if content.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", OLE_MAGIC)):
+            raise TableFileError("Tệp không phải tệp CSV dạng văn bản (có vẻ là PDF, ảnh hoặc tệp Excel cũ .xls).")
         yield from (list(map(_cell_text, row)) for row in _iter_csv(content))
     else:
         raise TableFileError("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
 
 
-def match_headers(header_row: Sequence[str], columns: Sequence[Column]) -> dict[str, int]:
+def match_headers(header_row: Sequence[str], columns: Sequence[Column], *,
+                  header_row_number: int = 1) -> dict[str, int]:
     """Map each column key to its index in the header row; raise naming the missing headers."""
     folded = [fold(text) for text in header_row]
     positions: dict[str, int] = {}
@@ -130,8 +186,9 @@ def match_headers(header_row: Sequence[str], columns: Sequence[Column]) -> dict[
     missing = [column.headers[0] for column in columns if column.required and column.key not in positions]
     if missing:
         raise TableFileError(
-            "Thiếu cột bắt buộc: " + ", ".join(f"«{name}»" for name in missing)
-            + ". Hãy dùng tệp mẫu tải về từ trang này."
+            "Dòng tiêu đề thiếu cột bắt buộc: " + ", ".join(f"«{name}»" for name in missing)
+            + ". Hãy dùng tệp mẫu tải về từ trang này.",
+            row=header_row_number, column=", ".join(missing),
         )
     return positions
 
@@ -147,7 +204,7 @@ def iter_table(content: bytes, filename: str, columns: Sequence[Column]) -> Iter
             break
     if header is None:
         raise TableFileError("Tệp không có dữ liệu.")
-    positions = match_headers(header, columns)
+    positions = match_headers(header, columns, header_row_number=row_number)
     for number, raw in enumerate(rows, start=row_number + 1):
         if not any(raw):
             continue

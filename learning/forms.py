@@ -60,6 +60,8 @@ class ModuleForm(forms.ModelForm):
 
 
 class LessonForm(forms.ModelForm):
+    url = forms.URLField(label=_("link"), required=False, assume_scheme="https")
+
     class Meta:
         model = Lesson
         fields = ["title", "kind", "body", "video", "attachment", "url", "is_required", "estimated_minutes", "position"]

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -383,11 +383,9 @@ def enrollment_evaluate(*, enrollment: Enrollment) -> Enrollment:
     A completed enrollment is never un-completed (a course edited later does not take a certificate away).
     """
     required = enrollment.course.lessons.active().filter(is_required=True)
-    totals = required.aggregate(
-        total=Count("pk"),
-        done=Count("pk", filter=Q(progress__enrollment=enrollment, progress__completed_at__isnull=False)),
-    )
-    total, done = totals["total"], totals["done"]
+    total = required.count()
+    done = LessonProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False,
+                                         lesson__in=required).count()
     percent = 100 if total == 0 else round(100 * done / total)
     fields = ["progress_percent"]
     enrollment.progress_percent = percent

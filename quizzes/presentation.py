@@ -1,0 +1,85 @@
+"""What the browser is shown of a question: texts and choice ids while answering, plus marks,
+feedback and right answers only in a review the quiz allows. Templates see only these dicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import markdown
+import nh3
+from django.utils.html import escape, linebreaks
+from django.utils.safestring import SafeString, mark_safe
+
+from quizzes import grading
+
+
+def render_text(text: str, text_format: str = "moodle") -> SafeString:
+    """Question text as safe HTML: Markdown rendered, HTML cleaned, plain text escaped."""
+    text = text or ""
+    if text_format == "plain":
+        return mark_safe(linebreaks(escape(text)))
+    if text_format == "markdown":
+        return mark_safe(nh3.clean(markdown.markdown(text)))
+    if text_format == "moodle" and "<" not in text:
+        return mark_safe(linebreaks(escape(text)))
+    return mark_safe(nh3.clean(text))
+
+
+def for_attempt(*, index: int, version: Any, order: list[str], response: dict[str, Any] | None) -> dict[str, Any]:  # noqa: ANN401
+    """The question as the officer answers it: no fraction, no feedback, no right answer."""
+    data = version.data or {}
+    fmt = version.text_format
+    response = response or {}
+    shown: dict[str, Any] = {
+        "index": index, "number": index + 1, "qtype": version.qtype,
+        "text": render_text(version.text, fmt),
+        "stem_after": render_text(data["stem_after"], fmt) if data.get("stem_after") else "",
+    }
+    if version.qtype == "multichoice":
+        answers = {answer["id"]: answer for answer in data.get("answers", [])}
+        ids = [i for i in order if i in answers] or list(answers)
+        picked = {response.get("choice")} if data.get("single", True) else set(response.get("choices") or [])
+        shown["single"] = bool(data.get("single", True))
+        shown["choices"] = [{"id": i, "html": render_text(answers[i]["text"], answers[i].get("format", fmt)),
+                             "checked": i in picked} for i in ids]
+    elif version.qtype == "truefalse":
+        shown["value"] = response.get("value")
+    elif version.qtype == "matching":
+        pairs = (response.get("pairs") or {})
+        rights = order or sorted({pair["right"] for pair in data.get("pairs", [])})
+        shown["rights"] = rights
+        shown["rows"] = [{"id": pair["id"], "html": render_text(pair["left"], pair.get("left_format", fmt)),
+                          "selected": pairs.get(pair["id"]) or ""}
+                         for pair in data.get("pairs", []) if pair.get("left")]
+    elif version.qtype in ("shortanswer", "numerical", "essay"):
+        shown["text_value"] = response.get("text", "")
+    return shown
+
+
+def for_review(*, index: int, version: Any, order: list[str], answer: Any, show_marks: bool,  # noqa: ANN401
+               show_correct: bool, show_feedback: bool) -> dict[str, Any]:
+    """The question in a review: the officer's answer, and what the quiz's review options allow."""
+    shown = for_attempt(index=index, version=version, order=order, response=answer.response)
+    data = version.data or {}
+    result = grading.grade(version.qtype, data, answer.response)
+    shown["review"] = True
+    shown["state"] = ("needs_grading" if answer.needs_grading else result.state) if version.qtype != "description" else ""
+    if show_marks and version.qtype != "description":
+        shown["mark"] = answer.mark
+        shown["max_mark"] = answer.max_mark
+    if show_feedback:
+        shown["feedback"] = [render_text(text, version.text_format) for text in result.feedback]
+        if version.general_feedback:
+            shown["general_feedback"] = render_text(version.general_feedback,
+                                                    data.get("general_feedback_format", version.text_format))
+        if answer.grader_comment:
+            shown["grader_comment"] = answer.grader_comment
+    if show_correct:
+        if version.qtype == "multichoice":
+            fractions = {a["id"]: float(a.get("fraction") or 0) for a in data.get("answers", [])}
+            for choice in shown["choices"]:
+                choice["right"] = fractions.get(choice["id"], 0) > 0
+        if version.qtype == "truefalse":
+            shown["right_value"] = bool(data.get("correct"))
+        shown["right_answers"] = grading.right_answer(version.qtype, data)
+    return shown

@@ -1,0 +1,232 @@
+"""Reads owned by quizzes: bank lists, quizzes open to an officer, attempts in scope, item statistics."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from org.models import Officer
+from org.selectors import scope_filter
+from quizzes.models import (
+    Attempt,
+    AttemptAnswer,
+    Question,
+    QuestionCategory,
+    QuestionVersion,
+    Quiz,
+    QuizSlot,
+    ReviewWhen,
+)
+
+# Thresholds of the statistics flags (Moodle's guidance for facility and discrimination).
+TOO_EASY = 0.9
+TOO_HARD = 0.2
+
+
+def category_tree() -> list[QuestionCategory]:
+    """All categories in tree order, each with `depth` and `question_count` (two queries)."""
+    categories = list(QuestionCategory.objects.annotate(
+        question_count=Count("questions", filter=Q(questions__is_archived=False))))
+    children: dict[int | None, list[QuestionCategory]] = defaultdict(list)
+    for category in categories:
+        children[category.parent_id].append(category)
+    ordered: list[QuestionCategory] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for category in sorted(children.get(parent_id, []), key=lambda c: c.name.casefold()):
+            category.depth = depth
+            ordered.append(category)
+            walk(category.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def question_list(*, category_id: int | None = None, qtype: str = "", tag: str = "", query: str = "",
+                  archived: bool = False) -> QuerySet[Question]:
+    """Bank questions filtered by category (with sub-categories), type, tag and words of the title/text."""
+    questions = (Question.objects.filter(is_archived=archived)
+                 .select_related("current_version", "category").prefetch_related("tags"))
+    if category_id:
+        ids, frontier = [category_id], [category_id]
+        while frontier:
+            frontier = list(QuestionCategory.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            ids.extend(frontier)
+        questions = questions.filter(category_id__in=ids)
+    if qtype:
+        questions = questions.filter(qtype=qtype)
+    if tag:
+        questions = questions.filter(tags__name__iexact=tag.strip())
+    if query:
+        for word in query.split():
+            questions = questions.filter(Q(current_version__title__icontains=word)
+                                         | Q(current_version__text__icontains=word) | Q(idnumber__iexact=word))
+    return questions.distinct()
+
+
+def question_versions(*, question: Question) -> QuerySet[QuestionVersion]:
+    return question.versions.select_related("created_by").order_by("-number")
+
+
+def quiz_list_manage() -> QuerySet[Quiz]:
+    """Every quiz, for trainers, with question and attempt counts."""
+    return Quiz.objects.select_related("audience").annotate(
+        slot_count=Count("slots", distinct=True), attempt_count=Count("attempts", distinct=True))
+
+
+def quiz_list_for_officer(*, officer: Officer, now: datetime | None = None) -> list[Quiz]:
+    """Published quizzes meant for the officer's unit that are open now or still have their attempts,
+    each with `my_attempts` (the officer's attempts, newest first)."""
+    now = now or timezone.now()
+    quizzes = (Quiz.objects.published().for_unit(officer.unit)
+               .filter(Q(open_at__isnull=True) | Q(open_at__lte=now))
+               .prefetch_related(Prefetch("attempts", queryset=Attempt.objects.filter(officer=officer)
+                                          .order_by("-number"), to_attr="my_attempts"))
+               .order_by("close_at", "title"))
+    return list(quizzes)
+
+
+def quiz_is_visible_to_officer(*, quiz: Quiz, officer: Officer | None) -> bool:
+    if officer is None or not quiz.is_published:
+        return False
+    return Quiz.objects.filter(pk=quiz.pk).for_unit(officer.unit).exists()
+
+
+def attempt_list_visible(*, user, quiz: Quiz | None = None) -> QuerySet[Attempt]:  # noqa: ANN001
+    """Attempts whose officer is within the user's scope (the shared scope rule)."""
+    attempts = Attempt.objects.filter(scope_filter(user=user, unit_field="officer__unit", officer_field="officer"))
+    if quiz is not None:
+        attempts = attempts.filter(quiz=quiz)
+    return attempts.select_related("officer__unit", "quiz")
+
+
+def grading_queue(*, user, quiz: Quiz | None = None) -> QuerySet[AttemptAnswer]:  # noqa: ANN001
+    """Answers waiting for a person to grade, oldest first, within the user's scope."""
+    answers = AttemptAnswer.objects.filter(
+        needs_grading=True, attempt__state=Attempt.State.FINISHED,
+    ).filter(scope_filter(user=user, unit_field="attempt__officer__unit", officer_field="attempt__officer"))
+    if quiz is not None:
+        answers = answers.filter(attempt__quiz=quiz)
+    return answers.select_related("attempt__officer__unit", "attempt__quiz", "version").order_by(
+        "attempt__finished_at", "attempt_id", "index")
+
+
+def review_is_open(*, attempt: Attempt, now: datetime | None = None) -> bool:
+    """Whether the quiz's settings let the officer see the review of this attempt now."""
+    now = now or timezone.now()
+    quiz = attempt.quiz
+    if attempt.state != Attempt.State.FINISHED or quiz.review_when == ReviewWhen.NEVER:
+        return False
+    if quiz.review_when == ReviewWhen.AFTER_CLOSE:
+        return quiz.close_at is not None and now >= quiz.close_at
+    return True
+
+
+# ---------------------------------------------------------------- item statistics
+
+@dataclass
+class ItemStats:
+    position: int
+    slot_id: int
+    question_id: int
+    title: str
+    qtype: str
+    attempts: int = 0
+    facility: float | None = None  # mean fraction of the maximum, 0..1
+    sd: float | None = None  # standard deviation of the fraction
+    discrimination: float | None = None  # correlation with the rest of the test, -1..1
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class QuizStats:
+    attempts: int
+    mean: float | None
+    median: float | None
+    sd: float | None
+    distribution: list[dict[str, Any]]
+    items: list[ItemStats]
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def _correlation(xs: list[float], ys: list[float]) -> float | None:
+    n = len(xs)
+    if n < 2:
+        return None
+    mx, my = _mean(xs), _mean(ys)
+    cov = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    vx = sum((x - mx) ** 2 for x in xs)
+    vy = sum((y - my) ** 2 for y in ys)
+    if vx <= 0 or vy <= 0:
+        return None
+    return cov / math.sqrt(vx * vy)
+
+
+def quiz_statistics(*, quiz: Quiz) -> QuizStats:
+    """Moodle's quiz statistics over every finished attempt.
+
+    Facility index: the mean mark on a question as a share of its maximum. Discrimination
+    index: the correlation between the mark on a question and the mark on the rest of the test.
+    Flags: "easy" (facility > 0.9), "hard" (< 0.2), "negative" (discrimination < 0). Random
+    slots give one row per question drawn. Score distribution in 10 bands of percent.
+    """
+    attempts = list(Attempt.objects.finished().filter(quiz=quiz).values("pk", "score", "percent", "max_score"))
+    slots = {slot.pk: slot for slot in QuizSlot.objects.filter(quiz=quiz)}
+    answers = (AttemptAnswer.objects.filter(attempt__quiz=quiz, attempt__state=Attempt.State.FINISHED)
+               .values("attempt_id", "index", "mark", "max_mark", "version__question_id", "version__title",
+                       "version__qtype", "attempt__layout"))
+    totals = {a["pk"]: float(a["score"] or 0) for a in attempts}
+    rows: dict[tuple[int, int], list[tuple[int, float, float]]] = defaultdict(list)
+    meta: dict[tuple[int, int], tuple[str, str, int]] = {}
+    layouts: dict[int, list[dict[str, Any]]] = {}
+    for answer in answers:
+        layout = layouts.setdefault(answer["attempt_id"], answer["attempt__layout"])
+        slot_id = layout[answer["index"]]["slot"] if answer["index"] < len(layout) else 0
+        if answer["version__qtype"] == "description" or not answer["max_mark"]:
+            continue
+        key = (slot_id, answer["version__question_id"])
+        rows[key].append((answer["attempt_id"], float(answer["mark"] or 0), float(answer["max_mark"])))
+        meta[key] = (answer["version__title"], answer["version__qtype"],
+                     slots[slot_id].position if slot_id in slots else 0)
+    items = []
+    for key, values in rows.items():
+        title, qtype, position = meta[key]
+        fractions = [mark / max_mark for _, mark, max_mark in values]
+        item = ItemStats(position=position, slot_id=key[0], question_id=key[1], title=title, qtype=qtype,
+                         attempts=len(values))
+        item.facility = _mean(fractions)
+        item.sd = math.sqrt(sum((f - item.facility) ** 2 for f in fractions) / (len(fractions) - 1)) \
+            if len(fractions) > 1 else None
+        rest = [totals.get(attempt_id, 0.0) - mark for attempt_id, mark, _ in values]
+        item.discrimination = _correlation([mark for _, mark, _ in values], rest)
+        if item.facility > TOO_EASY:
+            item.flags.append("easy")
+        if item.facility < TOO_HARD:
+            item.flags.append("hard")
+        if item.discrimination is not None and item.discrimination < 0:
+            item.flags.append("negative")
+        items.append(item)
+    items.sort(key=lambda item: (item.position, item.title))
+    percents = sorted(float(a["percent"]) for a in attempts if a["percent"] is not None)
+    distribution = [{"low": band * 10, "high": band * 10 + 10, "count": 0} for band in range(10)]
+    for value in percents:
+        distribution[min(9, int(value // 10))]["count"] += 1
+    peak = max((band["count"] for band in distribution), default=0) or 1
+    for band in distribution:
+        band["width"] = round(100 * band["count"] / peak)
+    mean = _mean(percents) if percents else None
+    median = None
+    if percents:
+        mid = len(percents) // 2
+        median = percents[mid] if len(percents) % 2 else (percents[mid - 1] + percents[mid]) / 2
+    sd = math.sqrt(sum((p - mean) ** 2 for p in percents) / (len(percents) - 1)) if len(percents) > 1 else None
+    return QuizStats(attempts=len(attempts), mean=mean, median=median, sd=sd, distribution=distribution, items=items)

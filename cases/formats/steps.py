@@ -1,0 +1,116 @@
+"""The file of case steps exported from the national case software: columns and cell parsing.
+
+Pure functions, no ORM. Errors name the row as Excel shows it, the column header and the problem
+in Vietnamese.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, time
+
+from core.formats.tabular import Column, RowError
+from core.text import fold
+
+COLUMNS = [
+    Column("external_id", ["Mã bước", "Mã bản ghi", "ID bước", "Step id", "External id"]),
+    Column("unit_code", ["Mã đơn vị", "Đơn vị", "Unit code"]),
+    Column("case_number", ["Số hồ sơ", "Số thụ lý", "Số việc", "Case number"]),
+    Column("step_type", ["Bước", "Loại bước", "Công việc", "Step", "Step type"]),
+    Column("legal_date", ["Ngày văn bản", "Ngày thực hiện", "Ngày pháp lý", "Legal date", "Act date"]),
+    Column("recorded_at", ["Thời điểm cập nhật", "Ngày cập nhật", "Ngày nhập", "Recorded at"]),
+    Column("officer_email", ["Email người cập nhật", "Email cán bộ", "Người cập nhật", "Officer e-mail",
+                             "Recorded by"]),
+    Column("note", ["Ghi chú", "Note"], required=False),
+]
+HEADER_OF = {column.key: column.headers[0] for column in COLUMNS}
+
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+DATETIME_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
+                    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+# A date-only "recorded at" is taken as noon of that day (the time is unknown).
+DEFAULT_TIME = time(12, 0)
+
+
+def parse_date(text: str) -> date | None:
+    text = text.strip()
+    if "T" in text and text[:4].isdigit():  # a date cell written by Excel: 2026-03-09T00:00:00
+        text = text.split("T", 1)[0]
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """A naive local date-time; a date alone gives noon of that day."""
+    text = text.strip()
+    for fmt in DATETIME_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    day = parse_date(text)
+    return datetime.combine(day, DEFAULT_TIME) if day else None
+
+
+def step_type_key(text: str) -> str:
+    return fold(text)
+
+
+def clean_row(number: int, values: Mapping[str, str], step_types: Mapping[str, int],
+              today: date) -> tuple[dict, list[RowError]]:
+    """Check one row's own cells; `step_types` maps a folded code or name to the step type id."""
+    errors: list[RowError] = []
+
+    def error(key: str, message: str) -> None:
+        errors.append(RowError(number, HEADER_OF[key], message))
+
+    external_id = values.get("external_id", "").strip()
+    if not external_id:
+        error("external_id", "Thiếu mã bước (mã bản ghi trong phần mềm quản lý THA).")
+    elif len(external_id) > 80:
+        error("external_id", "Mã bước dài quá 80 ký tự.")
+    unit_code = values.get("unit_code", "").strip()
+    if not unit_code:
+        error("unit_code", "Thiếu mã đơn vị.")
+    case_number = " ".join(values.get("case_number", "").split())
+    if not case_number:
+        error("case_number", "Thiếu số hồ sơ.")
+    raw_type = values.get("step_type", "").strip()
+    step_type_id = step_types.get(step_type_key(raw_type))
+    if not raw_type:
+        error("step_type", "Thiếu tên bước.")
+    elif step_type_id is None:
+        error("step_type", f"Không có bước «{raw_type}» trong danh mục bước.")
+    raw_legal = values.get("legal_date", "")
+    legal_date = parse_date(raw_legal)
+    if legal_date is None:
+        error("legal_date", f"Ngày «{raw_legal}» không đúng dạng ngày/tháng/năm." if raw_legal else "Thiếu ngày văn bản.")
+    elif legal_date > today:
+        error("legal_date", f"Ngày văn bản {legal_date:%d/%m/%Y} nằm trong tương lai.")
+    raw_recorded = values.get("recorded_at", "")
+    recorded_at = parse_datetime(raw_recorded)
+    if recorded_at is None:
+        error("recorded_at", f"Thời điểm «{raw_recorded}» không đúng dạng ngày/tháng/năm giờ:phút."
+              if raw_recorded else "Thiếu thời điểm cập nhật.")
+    elif legal_date is not None and recorded_at.date() < legal_date:
+        error("recorded_at", f"Thời điểm cập nhật {recorded_at:%d/%m/%Y} trước ngày văn bản {legal_date:%d/%m/%Y}.")
+    email = values.get("officer_email", "").strip().lower()
+    if not email:
+        error("officer_email", "Thiếu email người cập nhật.")
+    elif not EMAIL_RE.match(email):
+        error("officer_email", f"Email «{email}» không đúng định dạng.")
+    note = values.get("note", "").strip()
+    if len(note) > 500:
+        error("note", "Ghi chú dài quá 500 ký tự.")
+    row = {
+        "row": number, "external_id": external_id, "unit_code": unit_code, "case_number": case_number,
+        "step_type_id": step_type_id, "step_type": raw_type, "legal_date": legal_date, "recorded_at": recorded_at,
+        "officer_email": email, "note": note,
+    }
+    return row, errors

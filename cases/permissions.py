@@ -1,0 +1,23 @@
+"""Who may do what in cases."""
+
+from __future__ import annotations
+
+from core.roles import Role, has_role
+from org.selectors import officer_for_user
+
+
+def can_use_cases(user) -> bool:  # noqa: ANN001
+    """Anyone with an officer record has a to-do list and can search the cases they may see."""
+    return officer_for_user(user) is not None
+
+
+def can_view_timeliness(user) -> bool:  # noqa: ANN001
+    return has_role(user, Role.UNIT_MANAGER, Role.PROVINCIAL_LEADER, Role.ADMIN)
+
+
+def can_import_steps(user) -> bool:  # noqa: ANN001
+    """Administrators, unit managers and enforcement clerks (within their scope, checked per row)."""
+    if has_role(user, Role.ADMIN, Role.UNIT_MANAGER):
+        return True
+    officer = officer_for_user(user)
+    return officer is not None and officer.position.code == "clerk"

@@ -1,0 +1,272 @@
+"""Writes for cases and steps: recording, correcting, and keeping the statutory deadlines they open."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import (
+    CLOSED_STATUSES, CaseDeadline, CaseKind, CaseParty, CaseStep, DeadlineRule, EnforcementCase, StepSource, StepType,
+)
+from core.calendar import WorkingCalendar, get_calendar
+from core.text import fold
+from org.models import Officer, Unit
+
+
+class CaseError(Exception):
+    """A rule about cases or steps was broken; the message is for the user (Vietnamese)."""
+
+
+# --- Rules and timeliness -----------------------------------------------------------------------
+
+class RuleBook:
+    """All deadline rules in memory (a small table), answering "which rules apply to this trigger"."""
+
+    def __init__(self, rules: Iterable[DeadlineRule] | None = None):
+        rules = list(rules if rules is not None else DeadlineRule.objects.all())
+        self._by_from: dict[int, list[DeadlineRule]] = defaultdict(list)
+        for rule in sorted(rules, key=lambda r: r.effective_from):
+            self._by_from[rule.from_step_id].append(rule)
+
+    def applicable(self, *, from_step_id: int, case_kind: str, on: date) -> list[DeadlineRule]:
+        """For each (step due, case kind) the rule in force on `on` (latest effective_from ≤ on), if active."""
+        chosen: dict[tuple[int, str], DeadlineRule] = {}
+        for rule in self._by_from.get(from_step_id, ()):
+            if rule.effective_from <= on and rule.case_kind in ("", case_kind):
+                chosen[(rule.to_step_id, rule.case_kind)] = rule
+        return [rule for rule in chosen.values() if rule.is_active]
+
+
+def step_lag(*, legal_date: date, recorded_date: date, within: int,
+             calendar: WorkingCalendar | None = None) -> tuple[int, bool]:
+    """(lag in working days from the act to its recording, on time?) — the trigger day is not counted."""
+    calendar = calendar or get_calendar()
+    lag = max(0, calendar.working_days_between(legal_date, recorded_date))
+    return lag, lag <= within
+
+
+def _local_date(moment: datetime) -> date:
+    return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+
+
+# --- Deadlines ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseFacts:
+    pk: int
+    kind: str
+    officer_id: int | None
+    unit_id: int
+    status: str
+
+
+def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep], rules: RuleBook,
+                  calendar: WorkingCalendar, types: dict[int, StepType]) -> None:
+    """Bring the deadlines and statuses of `cases` up to date after `new_steps` were saved.
+
+    A new step meets each open deadline of its case that expects its type and was triggered on or
+    before its legal date, and opens the deadlines of the rules it triggers (already met when a
+    matching later step is on the case). A constant number of queries for any number of steps.
+    """
+    if not new_steps:
+        return
+    case_ids = list(cases)
+    on_case: dict[int, list[tuple[int, date, int]]] = defaultdict(list)
+    for case_id, type_id, legal_date, pk in CaseStep.objects.current().filter(case_id__in=case_ids).values_list(
+            "case_id", "step_type_id", "legal_date", "pk"):
+        on_case[case_id].append((type_id, legal_date, pk))
+    open_deadlines: dict[int, list[CaseDeadline]] = defaultdict(list)
+    for deadline in CaseDeadline.objects.filter(case_id__in=case_ids, is_open=True):
+        open_deadlines[deadline.case_id].append(deadline)
+    closed: list[CaseDeadline] = []
+    created: list[CaseDeadline] = []
+    latest_status: dict[int, tuple[date, int, str]] = {}
+    for step in sorted(new_steps, key=lambda s: (s.legal_date, s.pk)):
+        facts = cases[step.case_id]
+        for deadline in open_deadlines[step.case_id]:
+            if deadline.is_open and deadline.expected_id == step.step_type_id and deadline.trigger_date <= step.legal_date:
+                deadline.is_open, deadline.met_by_id, deadline.met_on = False, step.pk, step.legal_date
+                closed.append(deadline)
+        status = types[step.step_type_id].sets_status
+        if status and (step.case_id not in latest_status or latest_status[step.case_id][:2] <= (step.legal_date, step.pk)):
+            latest_status[step.case_id] = (step.legal_date, step.pk, status)
+        for rule in rules.applicable(from_step_id=step.step_type_id, case_kind=facts.kind, on=step.legal_date):
+            met = min((item for item in on_case[step.case_id]
+                       if item[0] == rule.to_step_id and item[1] >= step.legal_date and item[2] != step.pk),
+                      key=lambda item: item[1], default=None)
+            deadline = CaseDeadline(
+                case_id=step.case_id, rule=rule, trigger_id=step.pk, trigger_date=step.legal_date,
+                expected_id=rule.to_step_id, due_date=calendar.period_end(step.legal_date, rule.period, rule.unit),
+                officer_id=facts.officer_id, unit_id=facts.unit_id, is_open=met is None,
+                met_by_id=met[2] if met else None, met_on=met[1] if met else None,
+            )
+            created.append(deadline)
+            if met is None:
+                open_deadlines[step.case_id].append(deadline)
+    if closed:
+        CaseDeadline.objects.bulk_update([d for d in closed if d.pk], ["is_open", "met_by", "met_on"], batch_size=500)
+    if created:
+        CaseDeadline.objects.bulk_create(created, batch_size=500)
+    by_status: dict[str, list[int]] = defaultdict(list)
+    for case_id, (_, _, status) in latest_status.items():
+        by_status[status].append(case_id)
+    for status, ids in by_status.items():
+        EnforcementCase.objects.filter(pk__in=ids).update(status=status)
+    if by_status:  # a closed case has nothing left to do
+        CaseDeadline.objects.filter(case_id__in=[i for s in CLOSED_STATUSES for i in by_status.get(s, [])],
+                                    is_open=True).update(is_open=False)
+
+
+def _facts(case: EnforcementCase) -> CaseFacts:
+    return CaseFacts(pk=case.pk, kind=case.kind, officer_id=case.officer_id, unit_id=case.unit_id, status=case.status)
+
+
+def _types() -> dict[int, StepType]:
+    return StepType.objects.in_bulk()
+
+
+@transaction.atomic
+def case_deadlines_rebuild(*, case: EnforcementCase, calendar: WorkingCalendar | None = None,
+                           rules: RuleBook | None = None) -> None:
+    """Recompute every deadline of a case from its current steps (after a correction or a rule change).
+
+    Deadlines are derived data: the old rows are replaced. Steps are untouched.
+    """
+    from cases.models import CaseStatus
+
+    CaseDeadline.objects.filter(case=case).delete()
+    EnforcementCase.objects.filter(pk=case.pk).update(status=CaseStatus.IN_PROGRESS)
+    case.status = CaseStatus.IN_PROGRESS
+    steps = list(CaseStep.objects.current().filter(case=case))
+    advance_cases(cases={case.pk: _facts(case)}, new_steps=steps, rules=rules or RuleBook(),
+                  calendar=calendar or get_calendar(), types=_types())
+
+
+# --- Cases --------------------------------------------------------------------------------------
+
+@transaction.atomic
+def case_create(*, unit: Unit, number: str, intake_date: date, officer: Officer | None = None,
+                kind: str = CaseKind.ON_REQUEST, judgment_ref: str = "", obligation: str = "",
+                amount_due: Decimal | int = 0, external_id: str = "",
+                parties: Sequence[tuple[str, str, str]] = (), recorded_by: Officer | None = None,
+                recorded_at: datetime | None = None) -> EnforcementCase:
+    """Open a case with its parties (role, name, address) and record its intake step.
+
+    Raises CaseError if the number is already used in the unit.
+    """
+    number = " ".join(number.split())
+    if EnforcementCase.objects.filter(unit=unit, number=number).exists():
+        raise CaseError(f"Số hồ sơ «{number}» đã có ở đơn vị này.")
+    case = EnforcementCase.objects.create(
+        unit=unit, number=number, officer=officer, intake_date=intake_date, kind=kind, judgment_ref=judgment_ref,
+        obligation=obligation, amount_due=Decimal(amount_due), external_id=external_id,
+        search_number=fold(number),
+    )
+    CaseParty.objects.bulk_create([
+        CaseParty(case=case, role=role, full_name=name, address=address, search_name=fold(name))
+        for role, name, address in parties
+    ])
+    case_step_record(case=case, step_type=StepType.objects.get(code="intake"), legal_date=intake_date,
+                     recorded_by=recorded_by or officer, recorded_at=recorded_at)
+    return case
+
+
+# --- Steps --------------------------------------------------------------------------------------
+
+@transaction.atomic
+def case_step_record(*, case: EnforcementCase, step_type: StepType, legal_date: date,
+                     recorded_by: Officer | None, note: str = "", source: str = StepSource.MANUAL,
+                     recorded_at: datetime | None = None, external_id: str = "") -> CaseStep:
+    """Record one step of a case now (or at `recorded_at`), with its lag and on-time flag.
+
+    Meets the case's open deadlines that expect this step, opens those it triggers, and moves the
+    case status when the step type sets one. Raises CaseError for a closed case, an act dated in
+    the future or after its recording, or an external id already used.
+    """
+    recorded_at = recorded_at or timezone.now()
+    recorded_date = _local_date(recorded_at)
+    if not case.is_open and step_type.code != "archive":
+        raise CaseError("Hồ sơ đã kết thúc; không thể ghi nhận thêm bước.")
+    if legal_date > recorded_date:
+        raise CaseError("Ngày của văn bản không được sau ngày ghi nhận.")
+    if external_id and CaseStep.objects.current().filter(external_id=external_id).exists():
+        raise CaseError(f"Mã bước «{external_id}» đã có.")
+    lag, on_time = step_lag(legal_date=legal_date, recorded_date=recorded_date, within=step_type.on_time_within)
+    step = CaseStep.objects.create(
+        case=case, step_type=step_type, legal_date=legal_date, recorded_at=recorded_at, recorded_date=recorded_date,
+        recorded_by=recorded_by, unit_id=case.unit_id, source=source, external_id=external_id, note=note.strip(),
+        lag_working_days=lag, on_time=on_time,
+    )
+    advance_cases(cases={case.pk: _facts(case)}, new_steps=[step], rules=RuleBook(), calendar=get_calendar(),
+                  types=_types())
+    case.refresh_from_db(fields=["status"])
+    return step
+
+
+@transaction.atomic
+def case_step_correct(*, step: CaseStep, legal_date: date, step_type: StepType, note: str,
+                      corrected_by: Officer | None) -> CaseStep:
+    """Correct a step by adding a new version; the old one stays in the history, no longer current.
+
+    Timeliness keeps measuring the first recording of the step (a correction does not make a late
+    step on time, nor an on-time step late); the case's deadlines are rebuilt.
+    Raises CaseError if the step was already corrected or the date is after the first recording.
+    """
+    step = CaseStep.objects.select_for_update().select_related("case").get(pk=step.pk)
+    if not step.is_current:
+        raise CaseError("Bước này đã được sửa; hãy sửa phiên bản mới nhất.")
+    if legal_date > step.recorded_date:
+        raise CaseError("Ngày của văn bản không được sau ngày ghi nhận lần đầu.")
+    lag, on_time = step_lag(legal_date=legal_date, recorded_date=step.recorded_date, within=step_type.on_time_within)
+    CaseStep.objects.filter(pk=step.pk).update(is_current=False)
+    new = CaseStep.objects.create(
+        case=step.case, step_type=step_type, legal_date=legal_date, recorded_at=timezone.now(),
+        recorded_date=step.recorded_date, recorded_by=step.recorded_by, unit_id=step.unit_id, source=step.source,
+        external_id=step.external_id, note=note.strip(), lag_working_days=lag, on_time=on_time,
+        supersedes=step, version=step.version + 1,
+    )
+    if corrected_by is not None and corrected_by != step.recorded_by:
+        new.note = (new.note + f" (sửa bởi {corrected_by.full_name})").strip()
+        new.save(update_fields=["note"])
+    case_deadlines_rebuild(case=step.case)
+    return new
+
+
+def timeliness_recompute(*, calendar: WorkingCalendar | None = None, batch_size: int = 5000) -> int:
+    """Recompute lag and on-time of every step and the due dates of open deadlines (after the calendar
+    or a step type's rule changed). Returns the number of steps whose figures changed. Idempotent."""
+    calendar = calendar or get_calendar()
+    within = dict(StepType.objects.values_list("pk", "on_time_within"))
+    changed = 0
+    last_pk = 0
+    while True:
+        batch = list(CaseStep.objects.filter(pk__gt=last_pk).order_by("pk").only(
+            "pk", "step_type_id", "legal_date", "recorded_date", "lag_working_days", "on_time")[:batch_size])
+        if not batch:
+            break
+        last_pk = batch[-1].pk
+        dirty = []
+        for step in batch:
+            lag, on_time = step_lag(legal_date=step.legal_date, recorded_date=step.recorded_date,
+                                    within=within[step.step_type_id], calendar=calendar)
+            if (lag, on_time) != (step.lag_working_days, step.on_time):
+                step.lag_working_days, step.on_time = lag, on_time
+                dirty.append(step)
+        with transaction.atomic():
+            CaseStep.objects.bulk_update(dirty, ["lag_working_days", "on_time"], batch_size=1000)
+        changed += len(dirty)
+    open_deadlines = list(CaseDeadline.objects.filter(is_open=True).select_related("rule"))
+    moved = []
+    for deadline in open_deadlines:
+        due = calendar.period_end(deadline.trigger_date, deadline.rule.period, deadline.rule.unit)
+        if due != deadline.due_date:
+            deadline.due_date = due
+            moved.append(deadline)
+    CaseDeadline.objects.bulk_update(moved, ["due_date"], batch_size=1000)
+    return changed

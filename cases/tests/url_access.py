@@ -1,0 +1,51 @@
+from core.testing import EVERYONE, Rule, roles
+
+
+def _case(unit_key: str):  # noqa: ANN202
+    def build(world):  # noqa: ANN001, ANN202
+        from cases.tests.factories import make_case
+
+        return {"pk": make_case(world, unit_key=unit_key, number=f"1/{unit_key}").pk}
+
+    return build
+
+
+def _step(world):  # noqa: ANN001, ANN202
+    from cases.tests.factories import make_case
+
+    return {"pk": make_case(world, unit_key="A", number="2/A").steps.get().pk}
+
+
+def _batch(world):  # noqa: ANN001, ANN202
+    from cases.models import ImportBatch
+
+    batch = ImportBatch.objects.create(uploaded_by=world.user("admin"), file_name="x.csv", file_sha256="0",
+                                       status=ImportBatch.Status.INVALID, error_count=1,
+                                       errors=[{"row": 2, "column": "Số hồ sơ", "message": "x"}])
+    return {"pk": batch.pk}
+
+
+# Case details (parties included): officers of the case's unit and managers above it. In the test
+# world, the officer and the unit manager work in A; everyone else in P.
+IN_A = roles("officer", "unit_manager")
+IMPORTERS = roles("admin", "unit_manager", "trainer", "contest_organiser", "judge")  # admin, managers, clerks
+
+ACCESS = {
+    "cases:todo": Rule(allowed=EVERYONE),
+    "cases:case-list": Rule(allowed=EVERYONE),
+    "cases:case-detail@in-a": Rule(allowed=IN_A, kwargs=_case("A")),
+    "cases:case-detail@in-a1": Rule(allowed=roles("unit_manager"), kwargs=_case("A1")),
+    "cases:case-detail@in-b": Rule(allowed=roles(), kwargs=_case("B")),
+    "cases:case-detail@in-p": Rule(allowed=roles("trainer", "provincial_leader", "contest_organiser", "judge", "admin"),
+                                   kwargs=_case("P")),
+    "cases:step-record": Rule(allowed=IN_A, kwargs=_case("A")),
+    "cases:step-record@post": Rule(allowed=IN_A, kwargs=_case("A"), method="post",
+                                   data=lambda w: {"step_type": "", "legal_date": ""}),
+    "cases:step-correct": Rule(allowed=IN_A, kwargs=_step),
+    "cases:timeliness": Rule(allowed=roles("unit_manager", "provincial_leader", "admin")),
+    "cases:import-start": Rule(allowed=IMPORTERS),
+    "cases:import-template": Rule(allowed=IMPORTERS),
+    # Import batches are seen by their uploader and by administrators.
+    "cases:import-detail": Rule(allowed=roles("admin"), kwargs=_batch),
+    "cases:import-apply": Rule(allowed=roles("admin"), kwargs=_batch, method="post", data=lambda w: {}),
+}

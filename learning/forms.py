@@ -57,6 +57,11 @@ class ModuleForm(forms.ModelForm):
     class Meta:
         model = Module
         fields = ["title", "position"]
+        help_texts = {"position": _("Leave empty to add at the end.")}
+
+    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
 
 
 class LessonForm(forms.ModelForm):
@@ -71,6 +76,10 @@ class LessonForm(forms.ModelForm):
             "video": _("MP4 or WebM, at most 300 MB."),
             "attachment": _("PDF, Office or ZIP file, at most 20 MB."),
         }
+
+    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
 
     def clean_video(self):  # noqa: ANN201
         video = self.cleaned_data.get("video")

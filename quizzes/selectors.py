@@ -77,7 +77,8 @@ def question_versions(*, question: Question) -> QuerySet[QuestionVersion]:
 def quiz_list_manage() -> QuerySet[Quiz]:
     """Every quiz, for trainers, with question and attempt counts."""
     return Quiz.objects.select_related("audience").annotate(
-        slot_count=Count("slots", distinct=True), attempt_count=Count("attempts", distinct=True))
+        slot_count=Count("slots", distinct=True), attempt_count=Count("attempts", distinct=True)
+    ).order_by("-created_at", "-id")
 
 
 def quiz_list_for_officer(*, officer: Officer, now: datetime | None = None) -> list[Quiz]:

@@ -195,7 +195,10 @@ def questions_import(*, text: str | bytes, file_format: str, category: QuestionC
     Writes an audit entry when questions are saved.
     """
     result = questions_parse(text=text, file_format=file_format)
-    if dry_run or (strict and result.errors) or not result.questions:
+    if strict and result.errors:
+        result.imported = Counter()  # strict: one error and nothing is imported
+        return result
+    if dry_run or not result.questions:
         return result
     for parsed in result.questions:
         target = category

@@ -315,8 +315,10 @@ def slot_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require(can_manage_quizzes)
 @require_POST
 def slot_remove(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
-    slot = get_object_or_404(QuizSlot, pk=slot_pk, quiz_id=pk)
-    services.quiz_slot_remove(slot=slot)
+    quiz = get_object_or_404(Quiz, pk=pk)
+    slot = QuizSlot.objects.filter(pk=slot_pk, quiz=quiz).first()
+    if slot is not None:  # pressing twice is harmless
+        services.quiz_slot_remove(slot=slot)
     messages.success(request, _("Question removed from the quiz."))
     return redirect("quizzes:quiz-detail", pk=pk)
 

@@ -372,3 +372,16 @@ def test_sensitive_pages_ask_again_for_the_password_once_sign_in_is_old(world, s
     assert response.url.startswith(reverse("account_reauthenticate"))
     page = client.get(response.url)
     assert "Xác nhận quyền truy cập" in page.content.decode()
+
+
+def test_too_many_requests_get_a_vietnamese_page(world, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"reset_password": "2/m/ip", "login_failed": "10/m/ip,5/5m/key"}
+    client = Client()
+    for _attempt in range(2):
+        assert client.post(reverse("account_reset_password"), {"email": "officer@moj.gov.vn"}).status_code == 302
+    response = client.post(reverse("account_reset_password"), {"email": "officer@moj.gov.vn"})
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "Thử quá nhiều lần" in body
+    assert '<html lang="vi">' in body
+    assert len(mail.outbox) == 2

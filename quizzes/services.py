@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from quizzes.models import (
 )
 
 FOUR = Decimal("0.0001")
+logger = logging.getLogger(__name__)
 
 
 class QuizError(Exception):
@@ -545,14 +547,21 @@ def _total(attempt: Attempt, answers: list[AttemptAnswer]) -> None:
 
 
 def _after_pass(attempt: Attempt) -> None:
-    """Mark the quiz's lesson done when the officer passes (quizzes → learning)."""
+    """Mark the quiz's lesson done when the officer passes (quizzes → learning).
+
+    Runs in a savepoint: if learning refuses (a course closed, a prerequisite missing), the
+    attempt is still finished and the refusal is logged.
+    """
     if not attempt.passed or not attempt.quiz.lesson_id:
         return
     from learning import services as learning_services
 
-    lesson, officer = attempt.quiz.lesson, attempt.officer
-    transaction.on_commit(lambda: learning_services.lesson_progress_complete(
-        officer=officer, lesson=lesson, source="quiz"))
+    try:
+        with transaction.atomic():
+            learning_services.lesson_progress_complete(officer=attempt.officer, lesson=attempt.quiz.lesson,
+                                                       source="quiz")
+    except learning_services.LearningError as exc:
+        logger.warning("quiz %s passed but lesson %s not completed: %s", attempt.quiz_id, attempt.quiz.lesson_id, exc)
 
 
 def _finish(attempt: Attempt, now: datetime) -> Attempt:

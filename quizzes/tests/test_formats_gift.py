@@ -439,6 +439,7 @@ BAD_GIFT = [
     pytest.param("Câu 1{=a}\n\nCâu 2 {\n=b\n~c\n", 3, "thiếu dấu '}' đóng khối đáp án", id="unclosed-brace"),
     pytest.param("Câu 1 {=a\nCâu 2 {=b}", 1, "lại mở khối mới bằng", id="brace-reopened"),
     pytest.param("Câu hỏi\nlỗi } ở đây", 2, "thiếu dấu '{'", id="closing-brace-only"),
+    pytest.param("Câu hỏi\nlỗi } rồi {=a}", 2, "đứng trước dấu '{'", id="closing-before-opening"),
     pytest.param("Câu {=a} và {=b}", 1, "chỉ được có một khối đáp án", id="two-blocks"),
     pytest.param("::Tiêu đề\nCâu hỏi{T}", 1, "thiếu '::' đóng tiêu đề", id="unclosed-title"),
     pytest.param("Câu hỏi {\n~a\n~b\n}", 1, "không có đáp án đúng", id="no-right-answer"),

@@ -385,3 +385,27 @@ def test_too_many_requests_get_a_vietnamese_page(world, settings):
     assert "Thử quá nhiều lần" in body
     assert '<html lang="vi">' in body
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.parametrize("environment, override, required", [
+    ({"THADS_ENV": "production"}, None, True),
+    ({"THADS_ENV": "demo"}, None, False),
+    ({"THADS_ENV": "production"}, "false", False),
+    ({"THADS_ENV": "demo"}, "true", True),
+])
+def test_two_step_requirement_follows_the_environment(tmp_path, environment, override, required):
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("THADS_", "DJANGO_"))}
+    env.update(environment, SECRET_KEY="x" * 50, THADS_VAR_DIR=str(tmp_path))
+    if override is not None:
+        env["THADS_REQUIRE_MFA"] = override
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(s.THADS_REQUIRE_MFA)"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True,
+    )
+    assert result.stdout.strip() == str(required)

@@ -120,7 +120,8 @@ class _Checker:
                 row_errors.append(RowError(number, steps_format.HEADER_OF["case_number"],
                                            f"Hồ sơ «{row['case_number']}» không thuộc đơn vị bạn được nhập dữ liệu."))
             officer_id = officers.get(row["officer_email"])
-            if row["officer_email"] and officer_id is None:
+            email_column = steps_format.HEADER_OF["officer_email"]
+            if row["officer_email"] and officer_id is None and all(e.column != email_column for e in row_errors):
                 row_errors.append(RowError(number, steps_format.HEADER_OF["officer_email"],
                                            f"Không có cán bộ nào có email «{row['officer_email']}»."))
             old = existing.get(row["external_id"])

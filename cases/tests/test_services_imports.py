@@ -1,0 +1,187 @@
+"""Importing steps from the national case software: all rows or none, idempotent, errors by row."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import unicodedata
+from datetime import date
+
+import pytest
+from openpyxl import Workbook
+
+from cases import services
+from cases.models import CaseDeadline, CaseStep, ImportBatch
+from cases.tests.factories import make_case
+
+TODAY = date(2026, 3, 20)
+HEADER_VI = ["Mã bước", "Mã đơn vị", "Số hồ sơ", "Bước", "Ngày văn bản", "Thời điểm cập nhật",
+             "Email người cập nhật", "Ghi chú"]
+HEADER_EN = ["Step id", "Unit code", "Case number", "Step type", "Legal date", "Recorded at", "Officer e-mail"]
+GOOD = [
+    ["S-1", "A", "12/QĐ-CCTHADS", "Ra quyết định thi hành án", "03/03/2026", "04/03/2026 09:15", "officer@moj.gov.vn", ""],
+    ["S-2", "A", "12/QĐ-CCTHADS", "thong bao cho duong su", "05/03/2026", "2026-03-10 16:00", "OFFICER@moj.gov.vn", "gửi bưu điện"],
+    ["S-3", "A1", "1/A1", "decision", "2026-03-04", "2026-03-04", "other_a1@moj.gov.vn", ""],
+]
+
+
+def csv_bytes(rows, encoding: str = "utf-8", header=HEADER_VI) -> bytes:  # noqa: ANN001
+    text = "\r\n".join(",".join(f'"{cell}"' for cell in row) for row in [header, *rows]) + "\r\n"
+    if encoding == "cp1258":
+        return encode_cp1258(text)
+    return text.encode(encoding)
+
+
+def encode_cp1258(text: str) -> bytes:
+    """Windows-1258 as Vietnamese Excel writes it: base letters with separate tone marks."""
+    out = b""
+    for char in text:
+        try:
+            out += char.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        base, marks = unicodedata.normalize("NFD", char)[0], unicodedata.normalize("NFD", char)[1:]
+        for keep in itertools.chain.from_iterable(itertools.combinations(marks, n) for n in range(len(marks), -1, -1)):
+            rest = "".join(mark for mark in marks if mark not in keep)
+            try:
+                out += unicodedata.normalize("NFC", base + "".join(keep)).encode("cp1258") + rest.encode("cp1258")
+                break
+            except UnicodeEncodeError:
+                continue
+        else:
+            raise AssertionError(char)
+    return out
+
+
+def xlsx_bytes(rows, header=HEADER_VI) -> bytes:  # noqa: ANN001
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in [header, *rows]:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def cases(world):  # noqa: ANN001, ANN201
+    return [make_case(world), make_case(world, unit_key="A1", number="1/A1", officer_key="other_a1")]
+
+
+def preview(world, content: bytes, name: str, role: str = "admin") -> ImportBatch:  # noqa: ANN001
+    return services.step_import_preview(uploaded_by=world.user(role), file_name=name, content=content, today=TODAY)
+
+
+def apply(world, batch: ImportBatch, role: str = "admin") -> ImportBatch:  # noqa: ANN001
+    return services.step_import_apply(batch=batch, by=world.user(role), today=TODAY)
+
+
+def imported() -> int:
+    return CaseStep.objects.filter(source="import").count()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1258"])
+def test_csv_in_every_vietnamese_encoding_previews_clean(world, cases, encoding):
+    batch = preview(world, csv_bytes(GOOD, encoding), "buoc.csv")
+    assert batch.errors == [] and batch.status == ImportBatch.Status.PREVIEW
+    assert (batch.total_rows, batch.new_rows) == (3, 3)
+    assert imported() == 0  # a preview saves no step
+
+
+def test_xlsx_with_english_headers_applies_and_reimport_changes_nothing(world, cases):
+    content = xlsx_bytes([row[:7] for row in GOOD], header=HEADER_EN)
+    batch = apply(world, preview(world, content, "steps.xlsx"))
+    assert batch.status == ImportBatch.Status.APPLIED and batch.new_rows == 3
+    assert imported() == 3
+    step = CaseStep.objects.get(external_id="S-2")
+    assert step.lag_working_days == 3 and not step.on_time  # 5/3 → 10/3: 6, 9, 10
+    assert step.recorded_by == world.officers["officer"]
+    # the decision met the intake deadline and opened two more; the notification met one of them
+    case = cases[0]
+    assert not CaseDeadline.objects.get(case=case, expected__code="notification").is_open
+    assert CaseDeadline.objects.get(case=case, expected__code="procuracy").is_open
+    before = CaseDeadline.objects.count()
+    again = apply(world, preview(world, content, "steps.xlsx"))
+    assert (again.new_rows, again.unchanged_rows, again.corrected_rows) == (0, 3, 0)
+    assert imported() == 3 and CaseDeadline.objects.count() == before
+
+
+def test_a_changed_row_becomes_a_correction(world, cases):
+    apply(world, preview(world, csv_bytes(GOOD), "a.csv"))
+    changed = [GOOD[0][:4] + ["02/03/2026"] + GOOD[0][5:]] + GOOD[1:]
+    batch = apply(world, preview(world, csv_bytes(changed), "b.csv"))
+    assert (batch.new_rows, batch.corrected_rows, batch.unchanged_rows) == (0, 1, 2)
+    versions = CaseStep.objects.filter(external_id="S-1").order_by("version")
+    assert [(v.version, v.is_current, v.legal_date.day) for v in versions] == [(1, False, 3), (2, True, 2)]
+    assert versions[1].recorded_date == date(2026, 3, 4) and versions[1].lag_working_days == 2
+
+
+def test_bad_rows_are_reported_by_row_column_and_message_and_nothing_is_saved(world, cases):
+    rows = GOOD + [
+        ["S-4", "A", "99/KHONG-CO", "decision", "03/03/2026", "04/03/2026", "officer@moj.gov.vn", ""],
+        ["S-5", "A", "12/QĐ-CCTHADS", "decision", "31/02/2026", "04/03/2026", "ai-do@moj.gov.vn", ""],
+        ["S-1", "A", "12/QĐ-CCTHADS", "bay buoc la", "03/03/2026", "01/03/2026", "officer@moj.gov.vn", ""],
+        ["", "A", "12/QĐ-CCTHADS", "decision", "03/04/2026", "03/04/2026", "khong-phai-email", ""],
+    ]
+    batch = preview(world, csv_bytes(rows), "loi.csv")
+    assert batch.status == ImportBatch.Status.INVALID
+    found = {(error["row"], error["column"]) for error in batch.errors}
+    assert found == {
+        (5, "Số hồ sơ"),
+        (6, "Ngày văn bản"), (6, "Email người cập nhật"),
+        (7, "Mã bước"), (7, "Bước"), (7, "Thời điểm cập nhật"),
+        (8, "Mã bước"), (8, "Ngày văn bản"), (8, "Email người cập nhật"),
+    }
+    messages = " ".join(error["message"] for error in batch.errors)
+    assert "99/KHONG-CO" in messages and "ai-do@moj.gov.vn" in messages and "trùng với dòng 2" in messages
+    assert batch.error_count == len(batch.errors) == 9, batch.errors
+    with pytest.raises(services.StepImportError):
+        apply(world, batch)
+    assert imported() == 0
+
+
+@pytest.mark.parametrize("content, name", [
+    (b"PK\x03\x04 not really a zip", "hong.xlsx"),
+    (b"\x00\x01\x02binary", "nhi-phan.csv"),
+    ("Mã bước,Số hồ sơ\r\nS-1,12\r\n".encode("utf-16"), "utf16.csv"),
+    (b"", "rong.csv"),
+    (b"a,b,c\r\n1,2,3\r\n", "sai-cot.csv"),
+    (b"%PDF-1.4", "tep.pdf"),
+])
+def test_malformed_files_are_refused_with_a_file_level_error(world, cases, content, name):
+    batch = preview(world, content, name)
+    assert batch.status == ImportBatch.Status.INVALID
+    assert batch.errors[0]["row"] == 0 and batch.errors[0]["message"]
+    assert not batch.file
+    assert imported() == 0
+
+
+def test_rows_outside_the_importers_units_are_errors(world, cases):
+    make_case(world, unit_key="B", number="1/B", officer_key="other_b")
+    rows = [["S-9", "B", "1/B", "decision", "03/03/2026", "04/03/2026", "other_b@moj.gov.vn", ""]]
+    batch = preview(world, csv_bytes(rows), "b.csv", role="unit_manager")
+    assert batch.status == ImportBatch.Status.INVALID
+    assert "không thuộc đơn vị" in batch.errors[0]["message"]
+
+
+def test_apply_rolls_back_everything_when_a_late_row_became_invalid(world, cases, monkeypatch):
+    from cases.services import imports
+
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 1)  # the first row is written before the last is checked
+    batch = preview(world, csv_bytes(GOOD), "a.csv")
+    world.officers["other_a1"].__class__.objects.filter(pk=world.officers["other_a1"].pk).update(email="moved@moj.gov.vn")
+    with pytest.raises(services.StepImportError):
+        apply(world, batch)
+    assert imported() == 0
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.PREVIEW
+
+
+def test_an_applied_batch_cannot_be_applied_twice(world, cases):
+    batch = apply(world, preview(world, csv_bytes(GOOD), "a.csv"))
+    with pytest.raises(services.StepImportError):
+        apply(world, batch)
+    from core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="import", target="a.csv").count() == 1

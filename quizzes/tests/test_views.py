@@ -1,0 +1,201 @@
+"""Pages: nothing is revealed before the review allows it, answer saving over HTTP, query budgets."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from quizzes import services
+from quizzes.models import Attempt
+from quizzes.tests import factories
+from quizzes.tests.test_services_attempts import right_answers
+
+SECRETS = ["FB-RIGHT-SAVE", "FB-WRONG-PRINT", "FB-TRUE", "FB-FALSE", "FB-SHORT", "FB-NUM", "FB-GENERAL",
+           "chữ ký số", "fraction", "right answer", "đáp án đúng"]
+
+
+def test_attempt_page_reveals_no_answer_or_feedback(world, client_for):  # noqa: ANN001
+    quiz = factories.all_types_quiz()
+    client = client_for("officer")
+    response = client.post(reverse("quizzes:attempt-start", kwargs={"pk": quiz.pk}))
+    attempt = Attempt.objects.get(quiz=quiz)
+    assert response["Location"] == reverse("quizzes:attempt-take", kwargs={"pk": attempt.pk})
+    html = client.get(response["Location"]).content.decode()
+    assert "QUESTION-TEXT multichoice" in html and "Ctrl + P" in html
+    for secret in SECRETS:
+        assert secret not in html, secret
+    assert attempt.deadline.isoformat() in html
+
+
+def test_answer_endpoint_acknowledges_refuses_and_the_page_shows_saved_answers(world, client_for):  # noqa: ANN001
+    quiz = factories.all_types_quiz()
+    client = client_for("officer")
+    client.post(reverse("quizzes:attempt-start", kwargs={"pk": quiz.pk}))
+    attempt = Attempt.objects.get(quiz=quiz)
+    url = reverse("quizzes:attempt-answer", kwargs={"pk": attempt.pk})
+    short = attempt.answers.get(version__qtype="shortanswer").index
+    ok = client.post(url, {"index": short, "text": "Chu ky so 2026"}, HTTP_ACCEPT="application/json")
+    assert ok.status_code == 200 and ok.json()["ok"] is True and ok.json()["revision"] == 1
+    assert 'value="Chu ky so 2026"' in client.get(reverse("quizzes:attempt-take", kwargs={"pk": attempt.pk})).content.decode()
+    bad = client.post(url, {"index": 42, "text": "x"}, HTTP_ACCEPT="application/json")
+    assert bad.status_code == 409 and bad.json()["code"] == "not_in_attempt"
+    stranger = client_for("trainer").post(url, {"index": short, "text": "x"}, HTTP_ACCEPT="application/json")
+    assert stranger.status_code == 404
+    client.post(reverse("quizzes:attempt-submit", kwargs={"pk": attempt.pk}))
+    late = client.post(url, {"index": short, "text": "sau khi nộp"}, HTTP_ACCEPT="application/json")
+    assert late.status_code == 409 and late.json()["code"] == "closed"
+    assert "đã nộp" in late.json()["message"]
+    # Submitting again is harmless.
+    again = client.post(reverse("quizzes:attempt-submit", kwargs={"pk": attempt.pk}))
+    assert again.status_code == 302
+
+
+def test_overdue_answer_gets_a_clear_message(world, client_for):  # noqa: ANN001
+    quiz = factories.all_types_quiz(time_limit=1)
+    officer = world.officers["officer"]
+    attempt = services.attempt_start(quiz=quiz, officer=officer, now=timezone.now() - timedelta(minutes=2))
+    response = client_for("officer").post(reverse("quizzes:attempt-answer", kwargs={"pk": attempt.pk}),
+                                          {"index": 0, "text": "x"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 409 and response.json()["code"] in ("overdue", "closed")
+    assert "hết giờ" in response.json()["message"] or "đã đóng" in response.json()["message"]
+
+
+def test_review_follows_the_quiz_settings(world, client_for):  # noqa: ANN001
+    quiz = factories.all_types_quiz(review_when="after_close", close_at=timezone.now() + timedelta(hours=2))
+    officer = world.officers["officer"]
+    attempt = services.attempt_start(quiz=quiz, officer=officer)
+    for index, raw in right_answers(attempt).items():
+        services.attempt_answer_save(attempt_id=attempt.pk, user_id=officer.user.pk, index=index, raw=raw)
+    services.attempt_submit(attempt=attempt)
+    client = client_for("officer")
+    url = reverse("quizzes:attempt-review", kwargs={"pk": attempt.pk})
+    closed = client.get(url).content.decode()
+    for secret in SECRETS:
+        assert secret not in closed, secret
+    quiz.review_when = "after_submit"
+    quiz.review_correct = False
+    quiz.save()
+    open_html = client.get(url).content.decode()
+    assert "FB-RIGHT-SAVE" in open_html and "FB-GENERAL" in open_html
+    assert "ok\">✔" not in open_html
+    # A trainer always sees the full review of officers in scope.
+    assert "✔" in client_for("trainer").get(url).content.decode()
+
+
+def test_import_preview_lists_errors_by_line_then_nothing_is_saved(world, client_for):  # noqa: ANN001
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from quizzes.models import Question
+
+    cat = factories.category()
+    client = client_for("trainer")
+    upload = SimpleUploadedFile("bank.gift", "::A::Câu 1 {=x ~y}\n\n::B::Câu 2 {=x ~y\n".encode())
+    response = client.post(reverse("quizzes:import-start"), {"file": upload, "file_format": "gift",
+                                                             "category": cat.pk, "strict": "on"})
+    detail = client.get(response["Location"]).content.decode()
+    assert "Dòng 3:" in detail and 'id="import-errors"' in detail
+    apply = response["Location"] + "apply/"
+    client.post(apply)
+    assert Question.objects.count() == 0
+    good = SimpleUploadedFile("ok.gift", "::A::Câu 1 {=x ~y}\n".encode())
+    response = client.post(reverse("quizzes:import-start"), {"file": good, "file_format": "gift",
+                                                             "category": cat.pk, "strict": "on"})
+    client.post(response["Location"] + "apply/")
+    client.post(response["Location"] + "apply/")  # twice: imported once
+    assert Question.objects.count() == 1
+
+
+def test_question_form_creates_and_edits_versions(world, client_for):  # noqa: ANN001
+    from quizzes.models import Question
+
+    cat = factories.category()
+    client = client_for("trainer")
+    data = {"category": cat.pk, "title": "Phím tắt", "text": "Phím lưu?", "text_format": "moodle",
+            "default_mark": "1", "tags": "IU03, IU02", "single": "on", "shuffle": "on",
+            "answer_0_text": "Ctrl+S", "answer_0_fraction": "1", "answer_1_text": "Ctrl+P", "answer_1_fraction": "0"}
+    for i in range(2, 5):
+        data[f"answer_{i}_fraction"] = "0"
+    response = client.post(reverse("quizzes:question-create", kwargs={"qtype": "multichoice"}), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    question = Question.objects.get()
+    assert sorted(question.tags.values_list("name", flat=True)) == ["IU02", "IU03"]
+    edit = client.get(reverse("quizzes:question-edit", kwargs={"pk": question.pk})).content.decode()
+    assert "Ctrl+S" in edit
+    data.update({"answer_0_id": "a1", "answer_1_id": "a2", "answer_1_text": "Ctrl+Shift+S"})
+    client.post(reverse("quizzes:question-edit", kwargs={"pk": question.pk}), data)
+    question.refresh_from_db()
+    assert question.current_version.number == 2
+    assert question.current_version.data["answers"][1]["text"] == "Ctrl+Shift+S"
+
+
+def test_statistics_page_and_export(world, client_for):  # noqa: ANN001
+    quiz = factories.all_types_quiz()
+    officer = world.officers["officer"]
+    attempt = services.attempt_start(quiz=quiz, officer=officer)
+    services.attempt_submit(attempt=attempt)
+    client = client_for("trainer")
+    html = client.get(reverse("quizzes:quiz-statistics", kwargs={"pk": quiz.pk})).content.decode()
+    assert 'id="items"' in html
+    gift = client.get(reverse("quizzes:export-gift")).content.decode()
+    assert "::Câu truefalse::" in gift
+
+
+def _many_questions(n: int) -> None:
+    cat = factories.category()
+    for i in range(n):
+        factories.question("multichoice", cat=cat, title=f"Câu {i}", tags=["IU01", f"T{i % 3}"])
+
+
+def test_bank_query_budget_stays_flat(world, client_for, django_assert_max_num_queries):  # noqa: ANN001
+    client = client_for("trainer")
+    _many_questions(3)
+    with django_assert_max_num_queries(14):
+        client.get(reverse("quizzes:bank"))
+    _many_questions(30)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("quizzes:bank")).status_code == 200
+
+
+def _attempts(world, n: int) -> object:  # noqa: ANN001
+    from org import services as org_services
+
+    quiz = factories.all_types_quiz(attempts=0)
+    for i in range(n):
+        officer = org_services.officer_create(
+            full_name=f"Cán bộ {i}", email=f"cb{i}-{quiz.pk}@moj.gov.vn", unit=world.units["A"],
+            position=world.positions["clerk"])
+        services.attempt_submit(attempt=services.attempt_start(quiz=quiz, officer=officer))
+    return quiz
+
+
+def test_results_grading_and_quiz_list_query_budgets(world, client_for, django_assert_max_num_queries):  # noqa: ANN001
+    client = client_for("trainer")
+    small = _attempts(world, 2)
+    big = _attempts(world, 20)
+    for quiz in (small, big):
+        with django_assert_max_num_queries(14):
+            assert client.get(reverse("quizzes:quiz-results", kwargs={"pk": quiz.pk})).status_code == 200
+        with django_assert_max_num_queries(14):
+            assert client.get(reverse("quizzes:grading-queue") + f"?quiz={quiz.pk}").status_code == 200
+        with django_assert_max_num_queries(16):
+            assert client.get(reverse("quizzes:quiz-statistics", kwargs={"pk": quiz.pk})).status_code == 200
+    officer_client = client_for("officer")
+    with django_assert_max_num_queries(12):
+        assert officer_client.get(reverse("quizzes:quiz-list")).status_code == 200
+
+
+def test_unit_manager_sees_only_attempts_in_their_subtree(world, client_for):  # noqa: ANN001
+    quiz = factories.all_types_quiz(attempts=0)
+    for key in ("officer", "other_b"):
+        services.attempt_submit(attempt=services.attempt_start(quiz=quiz, officer=world.officers[key]))
+    html = client_for("unit_manager").get(reverse("quizzes:quiz-results", kwargs={"pk": quiz.pk})).content.decode()
+    assert world.officers["officer"].full_name in html
+    assert world.officers["other_b"].full_name not in html
+
+
+def test_home_panel_lists_open_quizzes(world, client_for):  # noqa: ANN001
+    quiz = factories.all_types_quiz(title="Kiểm tra chữ ký số")
+    html = client_for("officer").get(reverse("core:home")).content.decode()
+    assert quiz.title in html

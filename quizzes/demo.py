@@ -1,0 +1,135 @@
+"""Demo question bank (Vietnamese, GIFT file in demo_data/), quizzes attached to the demo courses, and
+finished attempts by demo officers so that results and item statistics have something to show."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import User
+from org.models import Officer
+from quizzes import services
+from quizzes.models import Attempt, Question, QuestionCategory, Quiz
+
+ROOT = "Ngân hàng câu hỏi THADS"
+BANK_FILE = Path(__file__).resolve().parent / "demo_data" / "tin_hoc_co_ban.gift"
+
+
+def _right_or_wrong(version, order: list[str], right: bool, rng: random.Random) -> dict:  # noqa: ANN001
+    data = version.data or {}
+    qtype = version.qtype
+    if qtype == "multichoice":
+        answers = data["answers"]
+        if data.get("single", True):
+            good = [a["id"] for a in answers if float(a["fraction"]) >= 1]
+            bad = [a["id"] for a in answers if float(a["fraction"]) < 1]
+            return {"choice": rng.choice(good if right or not bad else bad)}
+        good = [a["id"] for a in answers if float(a["fraction"]) > 0]
+        bad = [a["id"] for a in answers if float(a["fraction"]) <= 0]
+        picked = good if right else rng.sample(good, k=max(1, len(good) - 1)) + rng.sample(bad, k=min(1, len(bad)))
+        return {"choices": picked}
+    if qtype == "truefalse":
+        value = bool(data["correct"]) if right else not data["correct"]
+        return {"choice": "true" if value else "false"}
+    if qtype == "shortanswer":
+        return {"text": data["answers"][0]["text"] if right else "không nhớ"}
+    if qtype == "numerical":
+        target = Decimal(data["answers"][0]["text"])
+        return {"text": str(target if right else target + rng.choice([1, 2, -1, 10]))}
+    if qtype == "matching":
+        pairs = [p for p in data["pairs"] if p.get("left")]
+        rights = [p["right"] for p in pairs]
+        if not right:
+            rights = rights[1:] + rights[:1]
+        return {f"match-{p['id']}": r for p, r in zip(pairs, rights, strict=True)}
+    if qtype == "essay":
+        return {"text": rng.choice([
+            "Cần cập nhật ngay trong ngày, nhờ cán bộ phụ trách CNTT hỗ trợ khi phần mềm chậm.",
+            "Máy tính cũ, mạng chậm; đề nghị đơn vị nâng cấp và tập huấn thêm.",
+            "Ngắt mạng máy bị nhiễm, báo ngay người phụ trách CNTT, không trả tiền chuộc, khôi phục từ bản sao lưu.",
+        ])}
+    return {}
+
+
+@transaction.atomic
+def seed(*, rng: random.Random) -> None:
+    if QuestionCategory.objects.filter(name=ROOT, parent__isnull=True).exists():
+        return
+    trainer = User.objects.filter(username="giangvien").first()
+    root = services.category_create(name=ROOT)
+    services.questions_import(text=BANK_FILE.read_bytes(), file_format="gift", category=root, user=trainer)
+    # Short answers in Vietnamese: accept answers typed without accents (a second version of each).
+    for question in Question.objects.filter(qtype="shortanswer").select_related("current_version", "category"):
+        version = question.current_version
+        services.question_update(
+            question=question, title=version.title, text=version.text, text_format=version.text_format,
+            general_feedback=version.general_feedback, data={**version.data, "accent_insensitive": True},
+            default_mark=version.default_mark, category=question.category,
+            tags=list(question.tags.values_list("name", flat=True)), user=trainer)
+    categories = {c.name: c for c in QuestionCategory.objects.filter(parent=root)}
+    now = timezone.now()
+    basic = Quiz.objects.create(
+        title="Kiểm tra Tin học cơ bản (IU01–IU06)", created_by=trainer, is_published=True,
+        description="20 phút, 10 câu lấy ngẫu nhiên từ ngân hàng. Được làm 2 lần, lấy lần cao nhất; đạt từ 60%.",
+        open_at=now - timedelta(days=20), close_at=now + timedelta(days=40), time_limit_minutes=20,
+        attempts_allowed=2, pass_mark=60, shuffle_questions=True)
+    for name in ["IU01 Hiểu biết về CNTT cơ bản", "IU02 Sử dụng máy tính cơ bản", "IU03 Xử lý văn bản cơ bản",
+                 "IU04 Sử dụng bảng tính cơ bản", "IU06 Sử dụng Internet cơ bản"]:
+        services.quiz_slot_add(quiz=basic, random_category=categories[name], count=2)
+    thads = categories["Phần mềm THADS"]
+    thads_questions = list(Question.objects.filter(category=thads).order_by("pk"))
+    final_quizzes = [basic]
+    from learning.models import Lesson
+
+    for lesson in Lesson.objects.filter(kind=Lesson.Kind.QUIZ, is_archived=False).select_related("course"):
+        quiz = Quiz.objects.create(
+            title=f"Kiểm tra cuối khóa: {lesson.course.title}", created_by=trainer, is_published=True,
+            description="Đạt từ 70% để hoàn thành bài học. Được làm 3 lần.", lesson=lesson,
+            open_at=now - timedelta(days=20), time_limit_minutes=15, attempts_allowed=3, pass_mark=70)
+        for question in thads_questions:
+            if question.qtype != "essay":
+                services.quiz_slot_add(quiz=quiz, question=question)
+        final_quizzes.append(quiz)
+    security = Quiz.objects.create(
+        title="An toàn thông tin và chữ ký số", created_by=trainer, is_published=True, navigation="sequential",
+        description="Làm lần lượt từng câu, không quay lại. Có một câu tự luận do giảng viên chấm.",
+        open_at=now - timedelta(days=20), close_at=now + timedelta(days=30), time_limit_minutes=15,
+        attempts_allowed=1, pass_mark=50, review_when="after_close")
+    for question in Question.objects.filter(current_version__title__regex=r"^(CKS|EMAIL|ATTT|Giới thiệu)").order_by("pk"):
+        services.quiz_slot_add(quiz=security, question=question)
+    final_quizzes.append(security)
+    _attempts(final_quizzes, rng=rng, trainer=trainer)
+
+
+def _attempts(quizzes: list[Quiz], *, rng: random.Random, trainer: User | None) -> None:
+    officers = list(Officer.objects.filter(unit__code__startswith="KG-", is_active=True)
+                    .exclude(user__username__in=["canbo", "canbomoi"]).order_by("pk"))
+    sample = rng.sample(officers, k=min(45, len(officers)))
+    now = timezone.now()
+    for quiz in quizzes:
+        for officer in sample[: 45 if quiz == quizzes[0] else 25]:
+            skill = rng.uniform(0.3, 0.95)
+            started = now - timedelta(days=rng.randint(1, 15), minutes=rng.randint(0, 600))
+            attempt = services.attempt_start(quiz=quiz, officer=officer, now=started)
+            moment = started
+            for answer in attempt.answers.select_related("version").order_by("index"):
+                moment += timedelta(seconds=rng.randint(20, 70))
+                if quiz.navigation == "sequential":
+                    attempt.current_index = answer.index
+                    Attempt.objects.filter(pk=attempt.pk).update(current_index=answer.index)
+                if answer.version.qtype == "description" or rng.random() < 0.04:
+                    continue
+                raw = _right_or_wrong(answer.version, attempt.layout[answer.index].get("order", []),
+                                      rng.random() < skill, rng)
+                services.attempt_answer_save(attempt_id=attempt.pk, user_id=officer.user_id, index=answer.index,
+                                             raw=raw, now=moment)
+            attempt = services.attempt_submit(attempt=attempt, now=moment + timedelta(seconds=30))
+            if attempt.needs_grading and trainer is not None and rng.random() < 0.6:
+                for essay in attempt.answers.filter(needs_grading=True):
+                    services.answer_grade_manual(answer=essay, mark=Decimal(rng.choice(["0.5", "0.75", "1"])),
+                                                 user=trainer, comment="Đã chấm.")

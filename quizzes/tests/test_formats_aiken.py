@@ -60,8 +60,12 @@ def test_texts_are_kept_literally_and_bytes_are_accepted() -> None:
 
 BAD_AIKEN = [
     pytest.param("Câu 1?\nA. a\nB. b\n\nCâu 2?\nA. c\nB. d\nANSWER: A\n", 1, "thiếu dòng 'ANSWER", id="no-answer-line"),
-    pytest.param("Câu 1?\nA. a\nB. b\nANSWER: A\n\nCâu 2?\nA. c\nB. d\n", 6, "thiếu dòng 'ANSWER", id="no-answer-at-end"),
-    pytest.param("Câu 1?\nA. a\nB. b\nC. c\nD. d\nANSWER: E\n", 6, "'E' không có trong các phương án (A–D)", id="answer-missing"),
+    pytest.param(
+        "Câu 1?\nA. a\nB. b\nANSWER: A\n\nCâu 2?\nA. c\nB. d\n", 6, "thiếu dòng 'ANSWER", id="no-answer-at-end"
+    ),
+    pytest.param(
+        "Câu 1?\nA. a\nB. b\nC. c\nD. d\nANSWER: E\n", 6, "'E' không có trong các phương án (A–D)", id="answer-missing"
+    ),
     pytest.param("Câu 1?\nA. a\nANSWER: A\n", 1, "ít nhất 2 phương án", id="one-option"),
     pytest.param("Câu 1?\nANSWER: A\n", 1, "ít nhất 2 phương án", id="no-option"),
     pytest.param("Câu 1?\nA. a\nC. c\nB. b\nANSWER: A\n", 3, "cần 'B' nhưng gặp 'C'", id="options-out-of-order"),
@@ -69,7 +73,9 @@ BAD_AIKEN = [
     pytest.param("A. a\nB. b\nANSWER: A\n", 1, "không thuộc câu hỏi nào", id="options-before-question"),
     pytest.param("ANSWER: A\n", 1, "dòng ANSWER không thuộc câu hỏi nào", id="answer-outside-question"),
     pytest.param("Câu 1?\nA. a\nB. b\nANSWER: A, B\n", 4, "đúng một chữ cái", id="several-answers"),
-    pytest.param("Câu hỏi dài\nxuống dòng?\nA. a\nB. b\nANSWER: A\n", 1, "phải nằm trên một dòng", id="two-line-question"),
+    pytest.param(
+        "Câu hỏi dài\nxuống dòng?\nA. a\nB. b\nANSWER: A\n", 1, "phải nằm trên một dòng", id="two-line-question"
+    ),
 ]
 
 
@@ -129,7 +135,11 @@ def _question(text: str, options: list[str], right: int) -> ParsedQuestion:
 
 def test_round_trip_vietnamese() -> None:
     questions = [
-        _question("Điều 1: phạm vi {điều chỉnh} = ~# của Luật THADS?", ["Án dân sự", "Án hình sự: phần dân sự", "Cả hai"], 2),
+        _question(
+            "Điều 1: phạm vi {điều chỉnh} = ~# của Luật THADS?",
+            ["Án dân sự", "Án hình sự: phần dân sự", "Cả hai"],
+            2,
+        ),
         _question("ANSWER là gì? A. không phải phương án", ["A. thật ra là nội dung", "B) cũng vậy"], 0),
     ]
     written = serialize_aiken(questions)
@@ -162,7 +172,15 @@ def test_round_trip_vietnamese() -> None:
         _question("ANSWER: trông như dòng đáp án", ["a", "b"], 0),
         _question("Phương án trống", ["a", "  "], 0),
     ],
-    ids=["truefalse", "multiple-response", "one-option", "partial-credit", "text-like-option", "text-like-answer", "empty-option"],
+    ids=[
+        "truefalse",
+        "multiple-response",
+        "one-option",
+        "partial-credit",
+        "text-like-option",
+        "text-like-answer",
+        "empty-option",
+    ],
 )
 def test_serialize_rejects_what_aiken_cannot_express(question: ParsedQuestion) -> None:
     with pytest.raises(ValueError):

@@ -39,7 +39,8 @@ def _fast_hasher() -> None:
 FUZZ = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 GIFT_SEEDS = [
-    "// [id:1] [tag:luật]\n::Câu 1::Ai tổ chức thi hành án?{\n\t=Cơ quan THADS#Đúng\n\t~Toà án#Sai\n\t####Xem Điều 13\n}",
+    "// [id:1] [tag:luật]\n::Câu 1::Ai tổ chức thi hành án?{\n"
+    "\t=Cơ quan THADS#Đúng\n\t~Toà án#Sai\n\t####Xem Điều 13\n}",
     "$CATEGORY: $course$/top/Đề 1\n\nNgười phải thi hành án có {~7 =15 ~30} ngày tự nguyện.",
     "::TF::[html]<p>Án phí được miễn?</p>{FALSE#Chưa đúng#Đúng####Giải thích}",
     "Chọn tất cả\\: {~%33.33333%a ~%33.33333%b ~%33.33333%c ~%-100%d}",

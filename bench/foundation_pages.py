@@ -145,6 +145,31 @@ def count_queries(username: str, path: str) -> int:
     return len(queries)
 
 
+def panel_costs(username: str, repeat: int = 20) -> dict[str, tuple[float, int]]:
+    """Milliseconds and queries of each home-page panel's context for `username`, in-process."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    from core.models import User
+    from core.ui import registry
+
+    costs = {}
+    for panel in registry.panels:
+        user = User.objects.get(username=username)
+        request = RequestFactory().get("/")
+        request.user, request.session, request.htmx = user, SessionStore(), False
+        panel.context(request)  # per-user caches, as on a real request
+        with CaptureQueriesContext(connection) as queries:
+            panel.context(request)
+        started = time.perf_counter()
+        for _ in range(repeat):
+            panel.context(request)
+        costs[panel.key] = (1000 * (time.perf_counter() - started) / repeat, len(queries))
+    return costs
+
+
 class Server:
     def __init__(self, env: dict[str, str], workdir: Path):
         self.port = free_port()
@@ -263,6 +288,7 @@ def main() -> None:
                      "officer list as leader": ("/org/officers/", leader)}
             small_count = Officer.objects.count()
             small = measure(server.base, pages, rounds=args.rounds, seconds=args.seconds, workers=args.workers)
+            panels = panel_costs("canbo")
             queries_small = {"home as officer": count_queries("canbo", "/"),
                              "officer list as leader": count_queries("lanhdao", "/org/officers/")}
             large_count = grow_officers(TARGET_OFFICERS)
@@ -292,6 +318,8 @@ def main() -> None:
     print(f"officer list time at {large_count} / at {small_count}: {growth:.2f} (normalised by the bare view),"
           f" {raw_growth:.2f} raw   goal <= {GOAL_LIST_GROWTH}"
           f"   {'met' if growth <= GOAL_LIST_GROWTH else 'NOT met'}")
+    print("home panels for the officer (context only, in-process): " + ", ".join(
+        f"{key} {ms:.1f} ms/{count} q" for key, (ms, count) in panels.items()))
     print(f"queries: home {queries_small['home as officer']}, officer list {queries_small['officer list as leader']}"
           f" at {small_count} officers and {queries_large['officer list as leader']} at {large_count}")
 

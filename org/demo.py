@@ -10,7 +10,7 @@ from django.db import transaction
 from core.roles import Role
 from core.text import fold
 from org import services
-from org.models import ITLevel, Officer, Position, Unit, UnitKind
+from org.models import ITLevel, Position, Unit, UnitKind
 
 DEMO_PASSWORD = "Thads@2026demo"
 

@@ -1,0 +1,260 @@
+"""Load test of quiz answer saving: N simulated officers start the same timed quiz within 10 seconds and
+keep answering; the same number of clients then hit a bare Django view (core:healthz) on the same
+server. Prints answer-save requests per second and p95 latency against the bare view, and checks that
+every acknowledged answer is stored (sum of AttemptAnswer.revision) and that no request got a 5xx.
+
+    .venv/bin/python bench/quizzes_load.py [--officers 300] [--duration 60]
+
+Uses a temporary SQLite database unless DATABASE_URL is set (then that database is migrated and used).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare_env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("THADS_VAR_DIR", str(tmp))
+    if not env.get("DATABASE_URL"):
+        env["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
+    env.update({"DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost", "THADS_REQUIRE_MFA": "false",
+                "DJANGO_SETTINGS_MODULE": "config.settings", "LOG_LEVEL": "ERROR"})
+    os.environ.update(env)
+    return env
+
+
+def build_world(officers: int, questions: int) -> tuple[int, list[dict[str, str]]]:
+    """Units, officers with ready sessions, and one published timed quiz of true/false and choice questions."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from core.models import User
+    from org import services as org_services
+    from org.models import Position, UnitKind
+    from quizzes import services
+    from quizzes.models import Quiz
+
+    run = secrets.token_hex(3)
+    kind, _ = UnitKind.objects.get_or_create(code="bench-branch", defaults={"name": "Chi cục"})
+    position, _ = Position.objects.get_or_create(code="bench-clerk", defaults={"name": "Thư ký"})
+    unit = org_services.unit_create(code=f"BENCH-{run}", name=f"Đơn vị thử tải {run}", kind=kind)
+    category = services.category_create(name=f"Thử tải {run}")
+    bank = []
+    for i in range(questions):
+        if i % 2:
+            bank.append(services.question_create(category=category, qtype="truefalse", title=f"Đ/S {i}",
+                                                 text=f"Mệnh đề {i}", data={"correct": True}))
+        else:
+            bank.append(services.question_create(category=category, qtype="multichoice", title=f"TN {i}",
+                                                 text=f"Câu {i}", data={"single": True, "answers": [
+                                                     {"text": "A", "fraction": "1"}, {"text": "B", "fraction": "0"},
+                                                     {"text": "C", "fraction": "0"}]}))
+    quiz = Quiz.objects.create(title=f"Thử tải {run}", is_published=True, time_limit_minutes=60, attempts_allowed=1)
+    for question in bank:
+        services.quiz_slot_add(quiz=quiz, question=question)
+    people = []
+    for i in range(officers):
+        officer = org_services.officer_create(full_name=f"Cán bộ {i}", email=f"bench-{run}-{i}@moj.gov.vn",
+                                              unit=unit, position=position, username=f"bench-{run}-{i}")
+        User.objects.filter(pk=officer.user_id).update(must_change_password=False)
+        user = User.objects.get(pk=officer.user_id)
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        people.append({"session": session.session_key, "csrf": secrets.token_hex(16)})
+    return quiz.pk, people
+
+
+def p95(values: list[float]) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.acks = 0
+        self.refused = 0
+        self.errors_5xx = 0
+        self.failures = 0
+        self.started = 0
+
+
+async def officer_session(base: str, quiz_id: int, person: dict[str, str], start_delay: float,
+                          stop: dict[str, float], tally: Tally, answer_window: asyncio.Event) -> int | None:
+    import httpx
+
+    await asyncio.sleep(start_delay)
+    cookies = {"sessionid": person["session"], "csrftoken": person["csrf"]}
+    headers = {"X-CSRFToken": person["csrf"]}
+    async with httpx.AsyncClient(base_url=base, cookies=cookies, headers=headers, timeout=60) as client:
+        response = await client.post(f"/quizzes/{quiz_id}/start/")
+        if response.status_code >= 500:
+            tally.errors_5xx += 1
+        location = response.headers.get("location", "")
+        if "/attempts/" not in location:
+            tally.failures += 1
+            return None
+        attempt_id = int(location.rstrip("/").split("/")[-1])
+        page = await client.get(location)
+        if page.status_code >= 500:
+            tally.errors_5xx += 1
+        tally.started += 1
+        await answer_window.wait()
+        rng = random.Random(person["session"])
+        index = 0
+        while time.monotonic() < stop["at"]:
+            data = {"index": str(index % 20)}
+            if index % 20 % 2 == 0:
+                data["choice"] = rng.choice(["a1", "a2", "a3"])
+            else:
+                data["choice"] = rng.choice(["true", "false"])
+            began = time.perf_counter()
+            try:
+                answer = await client.post(f"/quizzes/attempts/{attempt_id}/answer/", data=data,
+                                           headers={"Accept": "application/json"})
+            except httpx.HTTPError:
+                tally.failures += 1
+                continue
+            tally.latencies.append(time.perf_counter() - began)
+            if answer.status_code >= 500:
+                tally.errors_5xx += 1
+            elif answer.status_code == 200 and answer.json().get("ok"):
+                tally.acks += 1
+            else:
+                tally.refused += 1
+            index += 1
+        return attempt_id
+
+
+async def bare_client(base: str, stop_at: float, tally: Tally) -> None:
+    import httpx
+
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        while time.monotonic() < stop_at:
+            began = time.perf_counter()
+            try:
+                response = await client.get("/healthz")
+            except httpx.HTTPError:
+                tally.failures += 1
+                continue
+            tally.latencies.append(time.perf_counter() - began)
+            if response.status_code >= 500:
+                tally.errors_5xx += 1
+            else:
+                tally.acks += 1
+
+
+async def run_load(base: str, quiz_id: int, people: list[dict[str, str]],
+                   duration: float) -> tuple[Tally, Tally, float, list[int | None], float, float]:
+    tally = Tally()
+    window = asyncio.Event()
+    stop = {"at": float("inf")}
+    tasks = [asyncio.create_task(officer_session(base, quiz_id, person, random.uniform(0, 10), stop, tally, window))
+             for person in people]
+    # Everyone starts within 10 seconds; answering begins when all have their attempt.
+    began = time.monotonic()
+    while tally.started + tally.failures < len(people) and time.monotonic() - began < 120:
+        await asyncio.sleep(0.2)
+    start_span = time.monotonic() - began
+    stop["at"] = time.monotonic() + duration
+    answer_started = time.monotonic()
+    window.set()
+    attempt_ids = await asyncio.gather(*tasks)
+    answer_elapsed = time.monotonic() - answer_started
+    bare = Tally()
+    bare_started = time.monotonic()
+    bare_stop = bare_started + duration
+    await asyncio.gather(*(bare_client(base, bare_stop, bare) for _ in people))
+    bare_elapsed = time.monotonic() - bare_started
+    return tally, bare, start_span, attempt_ids, answer_elapsed, bare_elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--officers", type=int, default=300)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of answering (and of the bare run)")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="thads-bench-"))
+    env = prepare_env(tmp)
+    backend = "PostgreSQL" if env.get("DATABASE_URL") else "SQLite (embedded default)"
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    quiz_id, people = build_world(args.officers, 20)
+    port = free_port()
+    server = subprocess.Popen([str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port),
+                               "config.asgi:application"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        import httpx
+
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        tally, bare, start_span, attempt_ids, answer_elapsed, bare_elapsed = asyncio.run(
+            run_load(base, quiz_id, people, args.duration))
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    from django.db.models import Sum
+
+    from quizzes.models import Attempt, AttemptAnswer
+
+    ids = [pk for pk in attempt_ids if pk]
+    stored = AttemptAnswer.objects.filter(attempt_id__in=ids).aggregate(n=Sum("revision"))["n"] or 0
+    open_attempts = Attempt.objects.filter(pk__in=ids, state=Attempt.State.IN_PROGRESS).count()
+    answer_rps = len(tally.latencies) / answer_elapsed
+    bare_rps = len(bare.latencies) / bare_elapsed
+    print(f"backend: {backend}; server: one daphne process on 127.0.0.1:{port}; officers: {args.officers}")
+    print(f"attempts started: {tally.started} in {start_span:.1f} s (start failures: {tally.failures})")
+    print(f"answer saves: {len(tally.latencies)} in {answer_elapsed:.1f} s = {answer_rps:.1f} req/s, "
+          f"p50 {statistics.median(tally.latencies) * 1000:.0f} ms, p95 {p95(tally.latencies) * 1000:.0f} ms")
+    print(f"bare view (core:healthz), same clients: {len(bare.latencies)} in {bare_elapsed:.1f} s = "
+          f"{bare_rps:.1f} req/s, p50 {statistics.median(bare.latencies) * 1000:.0f} ms, "
+          f"p95 {p95(bare.latencies) * 1000:.0f} ms")
+    print(f"answer-save throughput / bare view: {answer_rps / bare_rps:.2f}x (goal >= 0.5x)")
+    print(f"acknowledged: {tally.acks}, stored: {stored}, refused: {tally.refused}, "
+          f"5xx: {tally.errors_5xx + bare.errors_5xx}, open attempts: {open_attempts}")
+    ok = stored == tally.acks and tally.errors_5xx + bare.errors_5xx == 0
+    print("CHECK acknowledged == stored and no 5xx:", "OK" if ok else "FAILED")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -9,6 +9,7 @@ too when DATABASE_URL is set.
 from __future__ import annotations
 
 import gc
+import os
 import io
 import sys
 import time
@@ -31,8 +32,8 @@ from cases.models import CaseStep, EnforcementCase  # noqa: E402
 from core.models import User  # noqa: E402
 from core.text import fold  # noqa: E402
 
-ROWS = 100_000
-SMALL = 25_000
+ROWS = int(os.environ.get("CASES_BENCH_ROWS", "100000"))
+SMALL = ROWS // 4
 CASES = 20_000
 TODAY = date(2026, 3, 31)
 STEPS = ["Ra quyết định thi hành án", "Gửi quyết định cho Viện kiểm sát", "Thông báo cho đương sự", "Xác minh điều kiện thi hành án", "Thu tiền"]

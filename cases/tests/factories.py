@@ -24,3 +24,12 @@ def make_case(world, unit_key: str = "A", number: str = "12/QĐ-CCTHADS", office
 
 def step_type(code: str) -> StepType:
     return StepType.objects.get(code=code)
+
+
+def ensure_reference_data() -> None:
+    """Step types and deadline rules come from a data migration; a transactional test flushes them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("cases.migrations.0002_seed_step_types_and_rules").seed(apps, None)

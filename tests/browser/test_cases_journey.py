@@ -14,8 +14,9 @@ from tests.browser.conftest import sign_in
 @pytest.mark.browser
 def test_officer_records_an_overdue_step_and_the_manager_sees_it(transactional_db, page, browser, live_server):
     from cases.models import CaseStep
-    from cases.tests.factories import make_case
+    from cases.tests.factories import ensure_reference_data, make_case
 
+    ensure_reference_data()
     world = build_world()
     officer = world.officers["officer"]
     case = make_case(world, number="45/2026/QĐ-CCTHADS", intake=timezone.localdate() - timedelta(days=30))
@@ -50,8 +51,9 @@ def test_officer_records_an_overdue_step_and_the_manager_sees_it(transactional_d
 
 @pytest.mark.browser
 def test_case_found_by_a_party_name_without_accents(transactional_db, page):
-    from cases.tests.factories import make_case
+    from cases.tests.factories import ensure_reference_data, make_case
 
+    ensure_reference_data()
     world = build_world()
     make_case(world, number="46/2026/QĐ-CCTHADS")
     sign_in(page, "officer", PASSWORD)

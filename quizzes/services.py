@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
+import threading
+from contextlib import contextmanager
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -12,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -52,6 +54,21 @@ class AnswerRefused(QuizError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+_SQLITE_WRITER = threading.RLock()
+
+
+@contextmanager
+def _one_writer():  # noqa: ANN202
+    """SQLite has one writer at a time: queue this process's attempt writes on a lock rather than in
+    SQLite's busy handler, which under load gives up ("database is locked") after its timeout.
+    PostgreSQL needs nothing (row locks)."""
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        with _SQLITE_WRITER:
+            yield
+    else:
+        yield
 
 
 def answer_grace() -> timedelta:
@@ -387,7 +404,6 @@ def _order(*, version: QuestionVersion, shuffle: bool, rng: random.Random) -> li
     return []
 
 
-@transaction.atomic
 def attempt_start(*, quiz: Quiz, officer: Officer, now: datetime | None = None) -> Attempt:
     """Start an attempt, or return the one in progress (starting twice never opens two).
 
@@ -395,7 +411,11 @@ def attempt_start(*, quiz: Quiz, officer: Officer, now: datetime | None = None) 
     attempt is left. Draws random questions, shuffles as set, and fixes the deadline on the server:
     start + time limit, never later than the close date. Raises QuizError with the reason.
     """
-    now = now or timezone.now()
+    with _one_writer(), transaction.atomic():
+        return _attempt_start(quiz=quiz, officer=officer, now=now or timezone.now())
+
+
+def _attempt_start(*, quiz: Quiz, officer: Officer, now: datetime) -> Attempt:
     current = Attempt.objects.filter(quiz=quiz, officer=officer, state=Attempt.State.IN_PROGRESS).first()
     if current is not None:
         current = attempt_refresh(attempt=current, now=now)
@@ -494,20 +514,22 @@ def attempt_answer_save(*, attempt_id: int, user_id: int, index: int, raw: Any, 
     navigation) is not the current question. Returns the answer with `saved_at` and `revision`.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        attempt = (Attempt.objects.select_for_update().select_related("quiz")
-                   .filter(pk=attempt_id, officer__user_id=user_id).first())
-        if attempt is None:
-            raise AnswerRefused("not_found", "Không tìm thấy lượt làm bài.")
+    with _one_writer(), transaction.atomic():
+        # One query: the answer row with its attempt (locked), quiz and version.
+        answer = (AttemptAnswer.objects.select_for_update(of=("attempt",))
+                  .select_related("attempt__quiz", "version")
+                  .filter(attempt_id=attempt_id, attempt__officer__user_id=user_id, index=index).first())
+        if answer is None:
+            if not Attempt.objects.filter(pk=attempt_id, officer__user_id=user_id).exists():
+                raise AnswerRefused("not_found", "Không tìm thấy lượt làm bài.")
+            raise AnswerRefused("not_in_attempt", "Câu hỏi này không thuộc lượt làm bài.")
+        attempt = answer.attempt
         if attempt.state != Attempt.State.IN_PROGRESS:
             raise AnswerRefused("closed", "Lượt làm bài đã nộp hoặc đã đóng; câu trả lời không được lưu.")
         if attempt.deadline is not None and now > attempt.deadline + answer_grace():
             raise AnswerRefused("overdue", "Đã hết giờ làm bài; câu trả lời gửi sau hạn không được lưu.")
-        if not 0 <= index < len(attempt.layout):
-            raise AnswerRefused("not_in_attempt", "Câu hỏi này không thuộc lượt làm bài.")
         if attempt.quiz.navigation == Navigation.SEQUENTIAL and index != attempt.current_index:
             raise AnswerRefused("order", "Bài làm theo thứ tự: không thể sửa câu đã qua hoặc trả lời trước.")
-        answer = AttemptAnswer.objects.select_related("version").get(attempt_id=attempt.pk, index=index)
         response = response_build(version=answer.version, order=attempt.layout[index].get("order", []), raw=raw)
         AttemptAnswer.objects.filter(pk=answer.pk).update(response=response, saved_at=now,
                                                           revision=F("revision") + 1)
@@ -580,11 +602,14 @@ def _finish(attempt: Attempt, now: datetime) -> Attempt:
     return attempt
 
 
-@transaction.atomic
 def attempt_submit(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
     """Finish and grade an attempt with the answers saved. Idempotent: a finished attempt is returned
     as it is. Essays leave the attempt waiting for manual grading (percent and pass unknown)."""
-    now = now or timezone.now()
+    with _one_writer(), transaction.atomic():
+        return _attempt_submit(attempt=attempt, now=now or timezone.now())
+
+
+def _attempt_submit(*, attempt: Attempt, now: datetime) -> Attempt:
     locked = Attempt.objects.select_for_update().select_related("quiz", "officer").get(pk=attempt.pk)
     if locked.state != Attempt.State.IN_PROGRESS:
         return locked

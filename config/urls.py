@@ -4,11 +4,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from core import views as core_views
+
 urlpatterns = [
     # The language switch must work on the sign-in page too, before anyone is signed in.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # The official e-mail is every officer's identity key: it is changed by administrators (org),
+    # never by the account holder, so allauth's e-mail management page is replaced.
+    path("accounts/email/", core_views.email_managed, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("", include("core.urls")),
     path("org/", include("org.urls")),

@@ -38,3 +38,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True})
+
+
+def email_managed(request: HttpRequest) -> HttpResponse:
+    """The official e-mail cannot be changed by its holder; explain and go back to the home page."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    messages.info(request, _("Your official e-mail is managed by your unit's administrator. Ask them to correct it."))
+    return redirect("core:home")

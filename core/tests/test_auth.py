@@ -409,3 +409,14 @@ def test_two_step_requirement_follows_the_environment(tmp_path, environment, ove
         cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True,
     )
     assert result.stdout.strip() == str(required)
+
+
+def test_official_email_cannot_be_changed_by_its_holder(client_for, world):
+    client = client_for("officer")
+    response = client.post("/accounts/email/", {"action_add": "", "email": "private@gmail.com"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    from allauth.account.models import EmailAddress
+
+    assert not EmailAddress.objects.filter(email="private@gmail.com").exists()
+    world.officers["officer"].user.refresh_from_db()
+    assert world.officers["officer"].user.email == "officer@moj.gov.vn"

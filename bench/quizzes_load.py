@@ -103,10 +103,12 @@ def p95(values: list[float]) -> float:
 class Tally:
     def __init__(self) -> None:
         self.latencies: list[float] = []
+        self.start_latencies: list[float] = []
         self.acks = 0
         self.refused = 0
         self.errors_5xx = 0
         self.failures = 0
+        self.timeouts = 0
         self.started = 0
 
 
@@ -117,18 +119,22 @@ async def officer_session(base: str, quiz_id: int, person: dict[str, str], start
     await asyncio.sleep(start_delay)
     cookies = {"sessionid": person["session"], "csrftoken": person["csrf"]}
     headers = {"X-CSRFToken": person["csrf"]}
-    async with httpx.AsyncClient(base_url=base, cookies=cookies, headers=headers, timeout=60) as client:
-        response = await client.post(f"/quizzes/{quiz_id}/start/")
-        if response.status_code >= 500:
+    async with httpx.AsyncClient(base_url=base, cookies=cookies, headers=headers, timeout=180) as client:
+        began = time.perf_counter()
+        try:
+            response = await client.post(f"/quizzes/{quiz_id}/start/")
+            location = response.headers.get("location", "")
+            page = await client.get(location) if "/attempts/" in location else response
+        except httpx.HTTPError:
+            tally.failures += 1
+            return None
+        tally.start_latencies.append(time.perf_counter() - began)
+        if response.status_code >= 500 or page.status_code >= 500:
             tally.errors_5xx += 1
-        location = response.headers.get("location", "")
         if "/attempts/" not in location:
             tally.failures += 1
             return None
         attempt_id = int(location.rstrip("/").split("/")[-1])
-        page = await client.get(location)
-        if page.status_code >= 500:
-            tally.errors_5xx += 1
         tally.started += 1
         await answer_window.wait()
         rng = random.Random(person["session"])
@@ -144,7 +150,7 @@ async def officer_session(base: str, quiz_id: int, person: dict[str, str], start
                 answer = await client.post(f"/quizzes/attempts/{attempt_id}/answer/", data=data,
                                            headers={"Accept": "application/json"})
             except httpx.HTTPError:
-                tally.failures += 1
+                tally.timeouts += 1
                 continue
             tally.latencies.append(time.perf_counter() - began)
             if answer.status_code >= 500:
@@ -166,7 +172,7 @@ async def bare_client(base: str, stop_at: float, tally: Tally) -> None:
             try:
                 response = await client.get("/healthz")
             except httpx.HTTPError:
-                tally.failures += 1
+                tally.timeouts += 1
                 continue
             tally.latencies.append(time.perf_counter() - began)
             if response.status_code >= 500:
@@ -184,7 +190,7 @@ async def run_load(base: str, quiz_id: int, people: list[dict[str, str]],
              for person in people]
     # Everyone starts within 10 seconds; answering begins when all have their attempt.
     began = time.monotonic()
-    while tally.started + tally.failures < len(people) and time.monotonic() - began < 120:
+    while tally.started + tally.failures < len(people) and time.monotonic() - began < 300:
         await asyncio.sleep(0.2)
     start_span = time.monotonic() - began
     stop["at"] = time.monotonic() + duration
@@ -213,7 +219,7 @@ def main() -> None:
     port = free_port()
     server = subprocess.Popen([str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port),
                                "config.asgi:application"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              stdout=subprocess.DEVNULL, stderr=(tmp / "server.log").open("w"))
     base = f"http://127.0.0.1:{port}"
     try:
         import httpx
@@ -242,7 +248,8 @@ def main() -> None:
     answer_rps = len(tally.latencies) / answer_elapsed
     bare_rps = len(bare.latencies) / bare_elapsed
     print(f"backend: {backend}; server: one daphne process on 127.0.0.1:{port}; officers: {args.officers}")
-    print(f"attempts started: {tally.started} in {start_span:.1f} s (start failures: {tally.failures})")
+    print(f"attempts started: {tally.started} in {start_span:.1f} s (start failures: {tally.failures}); "
+          f"start + first page p95 {p95(tally.start_latencies) * 1000:.0f} ms")
     print(f"answer saves: {len(tally.latencies)} in {answer_elapsed:.1f} s = {answer_rps:.1f} req/s, "
           f"p50 {statistics.median(tally.latencies) * 1000:.0f} ms, p95 {p95(tally.latencies) * 1000:.0f} ms")
     print(f"bare view (core:healthz), same clients: {len(bare.latencies)} in {bare_elapsed:.1f} s = "
@@ -251,6 +258,11 @@ def main() -> None:
     print(f"answer-save throughput / bare view: {answer_rps / bare_rps:.2f}x (goal >= 0.5x)")
     print(f"acknowledged: {tally.acks}, stored: {stored}, refused: {tally.refused}, "
           f"5xx: {tally.errors_5xx + bare.errors_5xx}, open attempts: {open_attempts}")
+    print(f"client errors (no response): answers {tally.timeouts}, bare {bare.timeouts}")
+    log = (tmp / "server.log").read_text(errors="replace").splitlines()
+    errors = [line for line in log if line and not line.startswith((" ", "Traceback")) and "Error" in line]
+    if errors:
+        print(f"server errors logged: {len(errors)}; last: {errors[-1][:200]}")
     ok = stored == tally.acks and tally.errors_5xx + bare.errors_5xx == 0
     print("CHECK acknowledged == stored and no 5xx:", "OK" if ok else "FAILED")
     sys.exit(0 if ok else 1)

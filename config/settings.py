@@ -89,7 +89,15 @@ TEMPLATES = [
 # Database: SQLite in WAL mode unless DATABASE_URL names another (PostgreSQL via psycopg 3).
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # Under ASGI every request may run on its own thread, so persistent per-thread connections
+    # would pile up: PostgreSQL connections come from psycopg's pool instead (one per process).
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(env_str("DB_POOL_MIN", "2")),
+            "max_size": int(env_str("DB_POOL_MAX", "20")),
+            "timeout": int(env_str("DB_POOL_TIMEOUT", "20")),
+        }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

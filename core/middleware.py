@@ -53,3 +53,17 @@ class AccountRequirementsMiddleware:
                 messages.warning(request, _("Your role requires two-step sign-in. Please set up an authenticator app."))
                 return redirect("mfa_activate_totp")
         return None
+
+
+def language_choice_only(get_response):  # noqa: ANN001, ANN201
+    """Vietnamese first: the page language is the site default unless the user picked another.
+
+    Many office PCs run an English Windows whose browser asks for English; that must not switch
+    officers away from Vietnamese. The language switch (a cookie) still works.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return get_response(request)
+
+    return middleware

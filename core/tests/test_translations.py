@@ -175,3 +175,8 @@ def test_signed_in_account_pages_are_vietnamese(world, client_for, url_name, vie
     assert vietnamese in body
     for english in ("Current Password", "Sign Out", "Two-Factor Authentication"):
         assert english not in body
+
+
+def test_browser_asking_for_english_still_gets_vietnamese(client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="vi"' in response.content.decode()

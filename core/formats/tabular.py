@@ -14,7 +14,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from core.text import fold
 
@@ -130,14 +130,15 @@ def _iter_csv(content: bytes) -> Iterator[list[str]]:
 XLSX_BROKEN = "Tệp Excel bị hỏng hoặc không đúng định dạng .xlsx."
 
 
-def _iter_xlsx(content: bytes) -> Iterator[list[str]]:
+def _iter_xlsx(content: bytes | BinaryIO) -> Iterator[list[str]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     # A .docx or any other zip renamed .xlsx fails here with one of these.
     unreadable = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, InvalidFileException)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        source = io.BytesIO(content) if isinstance(content, bytes) else content
+        workbook = load_workbook(source, read_only=True, data_only=True)
     except unreadable as exc:
         raise TableFileError(XLSX_BROKEN) from exc
     try:
@@ -156,16 +157,28 @@ def _iter_xlsx(content: bytes) -> Iterator[list[str]]:
         workbook.close()
 
 
-def iter_raw_rows(content: bytes, filename: str) -> Iterator[list[str]]:
-    """Every row of the first sheet (or of the CSV) as a list of stripped strings."""
+def iter_raw_rows(content: bytes | BinaryIO, filename: str) -> Iterator[list[str]]:
+    """Every row of the first sheet (or of the CSV) as a list of stripped strings.
+
+    `content` is the file's bytes or a seekable binary file; an .xlsx file is then streamed from it
+    without being read into memory.
+    """
     name = filename.lower()
-    if content.startswith(XLSX_MAGIC) or name.endswith(".xlsx"):
-        if content.startswith(OLE_MAGIC):
+    if isinstance(content, bytes):
+        head = content[:8]
+    else:
+        content.seek(0)
+        head = content.read(8)
+        content.seek(0)
+    if head.startswith(XLSX_MAGIC) or name.endswith(".xlsx"):
+        if head.startswith(OLE_MAGIC):
             raise TableFileError("Tệp là bảng tính Excel cũ (.xls). Hãy mở bằng Excel và lưu lại dưới dạng .xlsx.")
-        if not content.startswith(XLSX_MAGIC):
+        if not head.startswith(XLSX_MAGIC):
             raise TableFileError("Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")
         yield from _iter_xlsx(content)
     elif name.endswith((".csv", ".txt")):
+        if not isinstance(content, bytes):
+            content = content.read()
         if content.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", OLE_MAGIC)):
             raise TableFileError("Tệp không phải tệp CSV dạng văn bản (có vẻ là PDF, ảnh hoặc tệp Excel cũ .xls).")
         yield from (list(map(_cell_text, row)) for row in _iter_csv(content))
@@ -193,7 +206,7 @@ def match_headers(header_row: Sequence[str], columns: Sequence[Column], *,
     return positions
 
 
-def iter_table(content: bytes, filename: str, columns: Sequence[Column]) -> Iterator[tuple[int, dict[str, str]]]:
+def iter_table(content: bytes | BinaryIO, filename: str, columns: Sequence[Column]) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (row number, {key: text}) for each non-empty data row, streaming (large files stay flat)."""
     rows = iter_raw_rows(content, filename)
     header: list[str] | None = None

@@ -147,3 +147,18 @@ class ReportFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = courses if courses is not None else Course.objects.none()
         self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+
+
+class CertificateLookupForm(forms.Form):
+    code = forms.CharField(label=_("Verification code"), max_length=30,
+                           help_text=_("The 12 characters printed on the certificate, e.g. ABCD2345EFGH."))
+
+
+class CertificateSearchForm(forms.Form):
+    q = forms.CharField(label=_("Code, name or course"), max_length=100, required=False)
+
+
+class CertificateRevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for revocation"), max_length=200,
+                             widget=forms.TextInput(attrs={"size": 60}),
+                             help_text=_("Kept with the certificate; the public verification page says it is revoked."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -201,6 +202,9 @@ class Enrollment(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, db_index=True)
     last_lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The unit this enrollment is counted under in EnrollmentCount: the officer's unit, moved with the officer.
+    unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
     # Kept up to date by the services so that lists never count progress rows per enrollment.
     progress_percent = models.PositiveSmallIntegerField(default=0)
 
@@ -223,6 +227,35 @@ class Enrollment(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.completed_at is not None
+
+
+NO_DUE_DATE = dt.date(9999, 12, 31)  # the count key of enrollments without a due date: never overdue
+
+
+class EnrollmentCount(models.Model):
+    """Current enrollments counted per course × unit × due date, for the course report.
+
+    Kept exact by the services that change enrollments (signed increments in the same transaction);
+    `manage.py refresh_learning_counts` rebuilds it from the enrollments. "Started" counts enrollments
+    started or completed; overdue = assigned − completed over the rows whose due date is before today.
+    """
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    due_date = models.DateField(default=NO_DUE_DATE)
+    # Plain integers (no check constraint): a decrement after drift must never block the user's action.
+    assigned = models.IntegerField(default=0)
+    started = models.IntegerField(default=0)
+    completed = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("enrollment count")
+        verbose_name_plural = _("enrollment counts")
+        constraints = [models.UniqueConstraint(fields=["course", "unit", "due_date"],
+                                               name="learning_enrollment_count_cell")]
+
+    def __str__(self) -> str:
+        return f"{self.course_id}/{self.unit_id}/{self.due_date}: {self.assigned}"
 
 
 class LessonProgress(models.Model):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, F, FilteredRelation, IntegerField, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
 
-from learning.models import Enrollment, Notification
+from learning.models import Notification
+from org.models import Officer
 from org.selectors import officer_for_user
 
 PANEL_ROWS = 5
@@ -22,19 +23,20 @@ def _unread(user) -> Subquery:  # noqa: ANN001
 
 def home_panel_context(request: HttpRequest) -> dict | None:
     """The officer's open courses (due date first, as in "My courses"), how many are completed, and the
-    unread notifications: one query (the unread count rides on the enrollment rows; a second, bare
-    count only when the officer has no current enrollment)."""
+    unread notifications, in one query: the officer's row joined to their current enrollments (a
+    single row with no course when there is none), each carrying the unread count."""
     officer = officer_for_user(request.user)
     if officer is None:
         return None
     today = timezone.localdate()
-    rows = list(Enrollment.objects.current().filter(officer=officer).order_by()
-                .annotate(unread=Coalesce(_unread(request.user), Value(0)))
-                .values("course_id", "course__title", "due_date", "progress_percent", "completed_at", "unread"))
-    if rows:
-        unread = rows[0]["unread"]
-    else:
-        unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
+    rows = list(Officer.objects.filter(pk=officer.pk).order_by()
+                .annotate(current=FilteredRelation("enrollments", condition=Q(enrollments__is_current=True)),
+                          unread=Coalesce(_unread(request.user), Value(0)))
+                .values(course_id=F("current__course_id"), course__title=F("current__course__title"),
+                        due_date=F("current__due_date"), progress_percent=F("current__progress_percent"),
+                        completed_at=F("current__completed_at"), unread=F("unread")))
+    unread = rows[0]["unread"] if rows else 0
+    rows = [row for row in rows if row["course_id"] is not None]
     open_rows = [row for row in rows if row["completed_at"] is None]
     open_rows.sort(key=lambda row: (row["due_date"] is None, row["due_date"] or dt.date.max, row["course__title"]))
     for row in open_rows[:PANEL_ROWS]:

@@ -5,12 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.text import fold
 from org.models import Officer
-from org.selectors import scope_filter, unit_list_visible
-from learning.models import Assignment, Certificate, Course, Enrollment, Lesson, LessonProgress, Module, Notification
+from org.selectors import scope_filter, scope_for, unit_list_visible
+from learning.models import (
+    Assignment,
+    Certificate,
+    Course,
+    Enrollment,
+    EnrollmentCount,
+    Lesson,
+    LessonProgress,
+    Module,
+    Notification,
+)
 
 
 class EnrollmentStatus:
@@ -123,7 +135,8 @@ def lesson_neighbours(*, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
 
 
 def certificate_by_code(*, code: str) -> Certificate | None:
-    return Certificate.objects.filter(code=code.strip().upper()).first()
+    code = normalise_code(code)
+    return Certificate.objects.filter(code=code).first() if code else None
 
 
 def notification_list(*, user) -> QuerySet[Notification]:  # noqa: ANN001
@@ -163,14 +176,49 @@ def _scoped_enrollments(*, user) -> QuerySet[Enrollment]:  # noqa: ANN001
 def report_funnel(*, user, course_id: int | None = None, unit_id: int | None = None,
                   today: dt.date | None = None) -> list[dict]:  # noqa: ANN001
     """Per course × unit (the officer's own unit) within the user's scope: assigned → started → completed,
-    and overdue. One aggregate query. `unit_id` limits to that unit's subtree."""
+    and overdue. One query on the count table (EnrollmentCount), summed over the unit subtree by path prefix,
+    so its cost does not grow with the number of enrollments. `unit_id` limits to that unit's subtree."""
+    today = today or timezone.localdate()
+    scope = scope_for(user)
+    if not scope.everything and scope.unit_path is None:
+        # Only one's own record (or nothing): the count table has no per-officer rows.
+        return report_funnel_direct(user=user, course_id=course_id, unit_id=unit_id, today=today)
+    counts = EnrollmentCount.objects.filter(scope_filter(user=user, unit_field="unit"))
+    if course_id:
+        counts = counts.filter(course_id=course_id)
+    if unit_id:
+        path = unit_list_visible(user=user).filter(pk=unit_id).values_list("path", flat=True).first()
+        counts = counts.filter(unit__path__startswith=path) if path else counts.none()
+    rows = (
+        counts.values("course_id", "course__code", "course__title", "unit_id", "unit__name", "unit__path")
+        # overdue first: its F("assigned") must name the column, not the sum annotated after it.
+        .annotate(overdue=Coalesce(Sum(F("assigned") - F("completed"), filter=Q(due_date__lt=today)), 0))
+        .annotate(assigned=Sum("assigned"), started=Sum("started"), completed=Sum("completed"))
+        .filter(assigned__gt=0)
+        .order_by("course__code", "unit__path")
+    )
+    return [_funnel_row(row, course_code=row.pop("course__code"), unit_name=row.pop("unit__name"),
+                        unit_path=row.pop("unit__path"), unit_id=row.pop("unit_id")) for row in rows]
+
+
+def _funnel_row(row: dict, *, course_code: str, unit_name: str, unit_path: str, unit_id: int) -> dict:
+    row.update({"course__code": course_code, "officer__unit_id": unit_id, "officer__unit__name": unit_name,
+                "officer__unit__path": unit_path})
+    row["completion_percent"] = round(100 * row["completed"] / row["assigned"]) if row["assigned"] else 0
+    return row
+
+
+def report_funnel_direct(*, user, course_id: int | None = None, unit_id: int | None = None,
+                         today: dt.date | None = None) -> list[dict]:  # noqa: ANN001
+    """The same figures as `report_funnel`, aggregated from the enrollments themselves (for an officer's own
+    record, and as the reference the count table is checked against)."""
     today = today or timezone.localdate()
     enrollments = _scoped_enrollments(user=user)
     if course_id:
         enrollments = enrollments.filter(course_id=course_id)
     if unit_id:
-        unit = unit_list_visible(user=user).filter(pk=unit_id).only("path").first()
-        enrollments = enrollments.filter(officer__unit__path__startswith=unit.path) if unit else enrollments.none()
+        path = unit_list_visible(user=user).filter(pk=unit_id).values_list("path", flat=True).first()
+        enrollments = enrollments.filter(officer__unit__path__startswith=path) if path else enrollments.none()
     rows = (
         enrollments.values("course_id", "course__code", "course__title", "officer__unit_id", "officer__unit__name",
                            "officer__unit__path")
@@ -211,3 +259,34 @@ def report_officers(*, user, course_id: int, unit_id: int | None = None, status:
 def report_courses(*, user) -> QuerySet[Course]:  # noqa: ANN001
     """Courses offered in the report filter: all of them (a scan of enrollments per page view would grow with data)."""
     return Course.objects.order_by("code")
+
+
+def time_spent_by_enrollment(*, enrollment_ids: list[int]) -> dict[int, int]:
+    """Seconds spent on lessons per enrollment (one query, for a page of enrollments)."""
+    rows = (LessonProgress.objects.filter(enrollment_id__in=enrollment_ids).values("enrollment_id")
+            .annotate(seconds=Sum("time_spent_seconds")).order_by())
+    return {row["enrollment_id"]: row["seconds"] or 0 for row in rows}
+
+
+def with_time_spent(enrollments: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+    """Annotate `time_spent` (seconds on lessons) on each enrollment, for streamed exports."""
+    seconds = (LessonProgress.objects.filter(enrollment=OuterRef("pk")).values("enrollment")
+               .annotate(total=Sum("time_spent_seconds")).values("total"))
+    return enrollments.annotate(time_spent=Coalesce(Subquery(seconds), 0))
+
+
+def certificate_list_visible(*, user, query: str = "") -> QuerySet[Certificate]:  # noqa: ANN001
+    """Certificates of officers within the user's scope, newest first; `query` matches the code or the name."""
+    certificates = Certificate.objects.filter(scope_filter(user=user, unit_field="officer__unit",
+                                                           officer_field="officer"))
+    query = query.strip()
+    if query:
+        code = normalise_code(query)
+        certificates = certificates.filter(Q(code=code) | Q(officer__search_name__contains=fold(query))
+                                           | Q(course_title__icontains=query))
+    return certificates.select_related("officer__unit").order_by("-issued_on", "-pk")
+
+
+def normalise_code(code: str) -> str:
+    """A verification code as typed from paper: spaces and dashes dropped, upper case."""
+    return "".join(char for char in code.upper() if char.isalnum())[:20]

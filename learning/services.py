@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.roles import Role
 from org.models import Officer, Position, Unit
+from learning import counting
 from learning.models import (
     Assignment,
     Certificate,
@@ -208,7 +209,27 @@ def enrollment_self_enroll(*, officer: Officer, course: Course) -> Enrollment:
     missing = prerequisites_missing(officer=officer, course=course)
     if missing:
         raise LearningError(prerequisites_message(missing))
-    return Enrollment.objects.create(officer=officer, course=course, source=Enrollment.Source.SELF)
+    enrollment = Enrollment.objects.create(officer=officer, course=course, source=Enrollment.Source.SELF,
+                                           unit_id=officer.unit_id)
+    counting.count_created([enrollment.pk])
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_unenroll(*, officer: Officer, course: Course) -> None:
+    """Leave a self-enrolled course that is not completed: the enrollment and its progress are removed.
+
+    Raises LearningError for an assigned course (the manager stops the assignment instead) or a completed one.
+    """
+    enrollment = (Enrollment.objects.current().select_for_update()
+                  .filter(officer=officer, course=course).first())
+    if enrollment is None:
+        raise LearningError(_("You are not enrolled in this course."))
+    if enrollment.source != Enrollment.Source.SELF or enrollment.assignment_id:
+        raise LearningError(_("This course was assigned to you; it cannot be left."))
+    if enrollment.completed_at is not None:
+        raise LearningError(_("A completed course stays on your record."))
+    enrollment.delete()  # the post_delete receiver takes it off the counts
 
 
 def _assignment_officers(assignment: Assignment):  # noqa: ANN202
@@ -241,22 +262,45 @@ def assignment_sync_enrollments(*, assignment: Assignment | None = None, officer
             targets = targets.filter(pk=officer.pk)
         enrolled = Enrollment.objects.current().filter(course_id=current.course_id)
         # Existing, not yet linked to any assignment: link them (self-enrolled officers later assigned).
-        enrolled.filter(officer__in=targets, assignment__isnull=True, completed_at__isnull=True).update(
-            assignment=current, source=Enrollment.Source.ASSIGNED, due_date=current.due_date,
-        )
-        missing = list(targets.exclude(pk__in=enrolled.values("officer_id")).values_list("pk", flat=True))
+        linking = enrolled.filter(officer__in=targets, assignment__isnull=True, completed_at__isnull=True)
+        linking_pks = list(linking.values_list("pk", flat=True))
+        if linking_pks:
+            with counting.tracked(linking_pks):  # the due date changes, so may the overdue figure
+                Enrollment.objects.filter(pk__in=linking_pks, assignment__isnull=True).update(
+                    assignment=current, source=Enrollment.Source.ASSIGNED, due_date=current.due_date,
+                )
+        missing = list(targets.exclude(pk__in=enrolled.values("officer_id")).values_list("pk", "unit_id"))
         if not missing:
             continue
-        Enrollment.objects.bulk_create(
-            [Enrollment(course_id=current.course_id, officer_id=officer_id, assignment=current,
-                        source=Enrollment.Source.ASSIGNED, due_date=current.due_date) for officer_id in missing],
-            batch_size=1000, ignore_conflicts=True,
-        )
-        created_total += len(missing)
-        new = Enrollment.objects.current().filter(course_id=current.course_id, officer_id__in=missing,
-                                                   assignment=current).select_related("officer")
+        created = _create_assigned(current, missing)
+        counting.count_created([enrollment.pk for enrollment in created])
+        created_total += len(created)
+        new = Enrollment.objects.filter(pk__in=[enrollment.pk for enrollment in created]).select_related("officer")
         _notify_assigned(current, new)
     return created_total
+
+
+def _create_assigned(assignment: Assignment, officers: list[tuple[int, int]]) -> list[Enrollment]:
+    """Insert the enrollments of (officer id, unit id) pairs; one already enrolled meanwhile is skipped."""
+    def build(officer_id: int, unit_id: int) -> Enrollment:
+        return Enrollment(course_id=assignment.course_id, officer_id=officer_id, unit_id=unit_id,
+                          assignment=assignment, source=Enrollment.Source.ASSIGNED, due_date=assignment.due_date)
+
+    try:
+        with transaction.atomic():
+            return Enrollment.objects.bulk_create([build(*pair) for pair in officers], batch_size=1000)
+    except IntegrityError:  # someone enrolled one of them concurrently: one by one, skipping the clash
+        created = []
+        for pair in officers:
+            try:
+                with transaction.atomic():
+                    created.append(Enrollment.objects.create(**{
+                        field: getattr(build(*pair), field)
+                        for field in ("course_id", "officer_id", "unit_id", "assignment_id", "source", "due_date")
+                    }))
+            except IntegrityError:
+                continue
+        return created
 
 
 def _notify_assigned(assignment: Assignment, enrollments: Iterable[Enrollment]) -> None:
@@ -324,11 +368,17 @@ def lesson_open(*, officer: Officer, lesson: Lesson) -> LessonProgress:
     progress, _created = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
     progress.last_opened_at = now
     progress.save(update_fields=["last_opened_at"])
-    updates = {"last_lesson": lesson}
+    Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=lesson)
     if enrollment.started_at is None:
-        updates["started_at"] = now
-    Enrollment.objects.filter(pk=enrollment.pk).update(**updates)
+        _enrollment_start(enrollment, now)
     return progress
+
+
+def _enrollment_start(enrollment: Enrollment, now: dt.datetime) -> None:
+    """Set started_at once (a concurrent start counts once: the update is conditional on the locked row)."""
+    with counting.tracked([enrollment.pk]):
+        Enrollment.objects.filter(pk=enrollment.pk, started_at__isnull=True).update(started_at=now)
+    enrollment.started_at = enrollment.started_at or now
 
 
 def lesson_time_add(*, officer: Officer, lesson: Lesson, seconds: int) -> None:
@@ -367,11 +417,8 @@ def lesson_progress_complete(*, officer: Officer, lesson: Lesson, source: str = 
         progress.completed_at = now
         progress.source = source
         progress.save(update_fields=["completed_at", "source"])
-    updates = {}
     if enrollment.started_at is None:
-        updates["started_at"] = enrollment.started_at = now
-    if updates:
-        Enrollment.objects.filter(pk=enrollment.pk).update(**updates)
+        _enrollment_start(enrollment, now)
     enrollment_evaluate(enrollment=enrollment)
     return progress
 
@@ -387,15 +434,17 @@ def enrollment_evaluate(*, enrollment: Enrollment) -> Enrollment:
     done = LessonProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False,
                                          lesson__in=required).count()
     percent = 100 if total == 0 else round(100 * done / total)
-    fields = ["progress_percent"]
-    enrollment.progress_percent = percent
     if enrollment.completed_at is None and total > 0 and done >= total:
-        enrollment.completed_at = timezone.now()
-        enrollment.progress_percent = 100
-        fields.append("completed_at")
+        now = timezone.now()
+        with counting.tracked([enrollment.pk]):
+            # Conditional on the locked row: two concurrent completions complete (and count) once.
+            Enrollment.objects.filter(pk=enrollment.pk, completed_at__isnull=True).update(
+                completed_at=now, progress_percent=100)
+        enrollment.refresh_from_db(fields=["completed_at", "progress_percent"])
     if enrollment.completed_at is not None:
-        enrollment.progress_percent = 100
-    enrollment.save(update_fields=fields)
+        percent = 100
+    enrollment.progress_percent = percent
+    Enrollment.objects.filter(pk=enrollment.pk).update(progress_percent=percent)
     if enrollment.completed_at is not None:
         certificate_issue(enrollment=enrollment)
     return enrollment
@@ -510,11 +559,14 @@ def enrollment_recertify_due(*, today: dt.date) -> int:
     started = 0
     for enrollment in due:
         with transaction.atomic():
-            Enrollment.objects.filter(pk=enrollment.pk).update(is_current=False)
+            with counting.tracked([enrollment.pk]):
+                Enrollment.objects.filter(pk=enrollment.pk).update(is_current=False)
             new = Enrollment.objects.create(
                 course=enrollment.course, officer=enrollment.officer, assignment=enrollment.assignment,
                 source=enrollment.source, due_date=enrollment.certificate.valid_until, cycle=enrollment.cycle + 1,
+                unit_id=enrollment.officer.unit_id,
             )
+            counting.count_created([new.pk])
             notification_send(
                 recipient=enrollment.officer.user, kind=Notification.Kind.RECERTIFY,
                 reason_key=f"recertify:{new.pk}",
@@ -595,3 +647,22 @@ def manager_digests_send(*, today: dt.date) -> int:
         )
         sent += bool(notification)
     return sent
+
+
+# --- Report counts ------------------------------------------------------------------------------
+
+def officer_enrollments_follow(*, officer: Officer) -> int:
+    """Move the officer's enrollments (and their counts) to the officer's current unit. Returns how many moved."""
+    pks = list(Enrollment.objects.filter(officer=officer).exclude(unit_id=officer.unit_id).values_list("pk", flat=True))
+    if pks:
+        with counting.tracked(pks):
+            Enrollment.objects.filter(pk__in=pks).update(unit_id=officer.unit_id)
+    return len(pks)
+
+
+def enrollment_counts_refresh() -> dict[str, int]:
+    """Rebuild the course report's counts from the enrollments (idempotent; fixes any drift).
+
+    Returns {"enrollments": enrollments whose unit was corrected, "cells": count rows corrected}.
+    """
+    return counting.refresh()

@@ -22,7 +22,17 @@ from learning.files import serve_file
 from learning.formats.certificate import certificate_pdf as build_certificate_pdf
 from learning.formats.markdown_text import render_markdown
 from learning.formats.report_xlsx import report_workbook
-from learning.forms import AssignmentForm, CourseForm, ImageForm, LessonForm, ModuleForm, ReportFilterForm
+from learning.forms import (
+    AssignmentForm,
+    CertificateLookupForm,
+    CertificateRevokeForm,
+    CertificateSearchForm,
+    CourseForm,
+    ImageForm,
+    LessonForm,
+    ModuleForm,
+    ReportFilterForm,
+)
 from learning.links import lesson_link
 from learning.models import Assignment, Certificate, Course, Lesson, Module
 
@@ -95,6 +105,19 @@ def course_enroll(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("learning:course-detail", pk=course.pk)
     messages.success(request, _("You are enrolled. Good luck!"))
     return redirect("learning:course-resume", pk=course.pk)
+
+
+@require_POST
+@require(perms.can_learn)
+def course_unenroll(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_object_or_404(Course, pk=pk)
+    try:
+        services.enrollment_unenroll(officer=_officer_or_403(request), course=course)
+    except services.LearningError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("You left the course."))
+    return redirect("learning:course-detail", pk=course.pk)
 
 
 @require(perms.can_learn)
@@ -209,37 +232,63 @@ def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-@login_not_required
-def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
-    """Public: name, course, date, valid or revoked — nothing else."""
-    certificate = selectors.certificate_by_code(code=code)
-    today = timezone.localdate()
-    status = None
-    if certificate is not None:
-        if certificate.is_revoked:
-            status = "revoked"
-        elif certificate.valid_until and certificate.valid_until < today:
-            status = "expired"
-        else:
-            status = "valid"
-    response = render(request, "learning/certificate_verify.html",
-                      {"certificate": certificate, "status": status, "code": code},
-                      status=200 if certificate else 404)
+def _certificate_status(certificate: Certificate | None) -> str | None:
+    if certificate is None:
+        return None
+    if certificate.is_revoked:
+        return "revoked"
+    if certificate.valid_until and certificate.valid_until < timezone.localdate():
+        return "expired"
+    return "valid"
+
+
+def _verify_response(request: HttpRequest, *, code: str, form: CertificateLookupForm) -> HttpResponse:
+    certificate = selectors.certificate_by_code(code=code) if code else None
+    response = render(request, "learning/certificate_verify.html", {
+        "certificate": certificate, "status": _certificate_status(certificate), "code": code, "form": form,
+        "searched": bool(code),
+    }, status=404 if code and certificate is None else 200)
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
-@require_POST
+@login_not_required
+def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: name, course, date, valid/expired/revoked — nothing else."""
+    return _verify_response(request, code=code, form=CertificateLookupForm(initial={"code": code}))
+
+
+@login_not_required
+def certificate_lookup(request: HttpRequest) -> HttpResponse:
+    """Public: type a code from a certificate; the answer is the same minimal one as the per-code page."""
+    form = CertificateLookupForm(request.GET or None)
+    code = form.cleaned_data["code"] if form.is_valid() else ""
+    return _verify_response(request, code=code, form=form)
+
+
+@require(perms.can_revoke_certificate)
+def certificate_list(request: HttpRequest) -> HttpResponse:
+    """Trainers: find a certificate (code, name or course) to revoke it."""
+    form = CertificateSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    certificates = selectors.certificate_list_visible(user=request.user, query=query)
+    page = Paginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "learning/certificate_list.html", {"form": form, "page": page, "q": query})
+
+
 @require(perms.can_revoke_certificate)
 def certificate_revoke(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = get_object_or_404(Certificate, code=code)
-    reason = request.POST.get("reason", "").strip()
-    if not reason:
-        messages.error(request, _("Give a reason for revoking the certificate."))
-    else:
-        services.certificate_revoke(certificate=certificate, reason=reason)
+    """Trainers: revoke a certificate within their scope, with a reason."""
+    certificate = get_object_or_404(selectors.certificate_list_visible(user=request.user), code=code)
+    form = CertificateRevokeForm(request.POST or None)
+    if certificate.is_revoked:
+        messages.info(request, _("Certificate %(code)s is already revoked.") % {"code": certificate.code})
+        return redirect(f"{reverse('learning:certificate-list')}?q={certificate.code}")
+    if request.method == "POST" and form.is_valid():
+        services.certificate_revoke(certificate=certificate, reason=form.cleaned_data["reason"])
         messages.success(request, _("Certificate %(code)s revoked.") % {"code": certificate.code})
-    return redirect("learning:certificate-verify", code=certificate.code)
+        return redirect(f"{reverse('learning:certificate-list')}?q={certificate.code}")
+    return render(request, "learning/certificate_revoke.html", {"certificate": certificate, "form": form})
 
 
 # --- Notifications ------------------------------------------------------------------------------
@@ -487,6 +536,9 @@ def report_officers(request: HttpRequest, course: int) -> HttpResponse:
     status = request.GET.get("status", "")
     enrollments = selectors.report_officers(user=request.user, course_id=course_obj.pk, unit_id=unit_id, status=status)
     page = Paginator(enrollments, PAGE_SIZE).get_page(request.GET.get("page"))
+    seconds = selectors.time_spent_by_enrollment(enrollment_ids=[row.pk for row in page])
+    for row in page:
+        row.time_spent = seconds.get(row.pk, 0)
     statuses = [(code, label) for code, label in STATUS_LABELS.items()]
     return render(request, "learning/report_officers.html", {
         "course": course_obj, "unit": unit, "status": status, "statuses": statuses, "page": page,
@@ -503,6 +555,8 @@ def report_export(request: HttpRequest) -> HttpResponse:
     if details is not None and filters["unit_id"]:
         unit = Unit.objects.get(pk=filters["unit_id"])
         details = details.filter(officer__unit__path__startswith=unit.path)
+    if details is not None:
+        details = selectors.with_time_spent(details)
     buffer = io.BytesIO()
     report_workbook(rows, details.iterator(chunk_size=2000) if details is not None else None,
                     today=timezone.localdate()).save(buffer)

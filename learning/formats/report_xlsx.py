@@ -10,7 +10,7 @@ from openpyxl import Workbook
 FUNNEL_HEADERS = ["Mã khóa học", "Khóa học", "Đơn vị", "Được giao", "Đã bắt đầu", "Hoàn thành", "Quá hạn",
                   "Tỷ lệ hoàn thành (%)"]
 OFFICER_HEADERS = ["Họ và tên", "E-mail công vụ", "Đơn vị", "Chức danh", "Hạn hoàn thành", "Tiến độ (%)",
-                   "Bắt đầu", "Hoàn thành", "Trạng thái"]
+                   "Thời gian học (phút)", "Bắt đầu", "Hoàn thành", "Trạng thái"]
 
 
 def _status(enrollment, today: dt.date) -> str:  # noqa: ANN001
@@ -36,7 +36,7 @@ def report_workbook(rows: list[dict], enrollments: Iterable | None, *, today: dt
             officer = enrollment.officer
             sheet.append([
                 officer.full_name, officer.email, officer.unit.name, officer.position.name, enrollment.due_date,
-                enrollment.progress_percent,
+                enrollment.progress_percent, round((getattr(enrollment, "time_spent", 0) or 0) / 60),
                 enrollment.started_at.date() if enrollment.started_at else None,
                 enrollment.completed_at.date() if enrollment.completed_at else None,
                 _status(enrollment, today),

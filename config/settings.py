@@ -184,6 +184,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "thads-it@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_AGE = 60 * 60 * 10
+# Sessions are read from the cache (written through to the database), so a signed-in request needs
+# no session query. The local-memory cache of the embedded default serves its single process;
+# several processes share REDIS_URL (docs/configuration.md, "Running at scale").
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+ROLE_SEPARATOR = ","
+
 
 class Role(models.TextChoices):
     OFFICER = "officer", _("Officer")
@@ -31,6 +33,28 @@ def user_roles(user) -> frozenset[str]:  # noqa: ANN001
             cached = cached | {Role.ADMIN}
         user._thads_roles = cached
     return cached
+
+
+class RoleNames(models.Aggregate):
+    """The group (role) names joined by ROLE_SEPARATOR, e.g. `RoleNames("user__groups__name")`: lets a
+    query that already reads a user's own row also bring their roles, saving the roles query."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s)"
+    output_field = models.TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):  # noqa: ANN001, ANN003, ANN201
+        return self.as_sql(compiler, connection, function="STRING_AGG",
+                           template=f"%(function)s(%(expressions)s, '{ROLE_SEPARATOR}')", **extra_context)
+
+
+def remember_roles(user, names: str | None) -> frozenset[str]:  # noqa: ANN001
+    """Cache on `user` the roles read by a query annotated with RoleNames (None or "" = no role)."""
+    roles = frozenset(name for name in (names or "").split(ROLE_SEPARATOR) if name)
+    if user.is_superuser:
+        roles = roles | {Role.ADMIN}
+    user._thads_roles = roles
+    return roles
 
 
 def has_role(user, *roles: str) -> bool:  # noqa: ANN001

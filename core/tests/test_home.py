@@ -1,0 +1,57 @@
+"""The home page ("Công việc của tôi"): every panel in a fixed, small number of queries."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from core.models import User
+from core.roles import Role, user_roles
+from org.selectors import officer_for_user
+
+# The user, the officer with their roles, then one query per panel (cases, learning, quizzes);
+# the session comes from the cache.
+HOME_QUERIES = 5
+
+
+def test_home_for_an_officer_keeps_its_query_count(world, client_for, django_assert_num_queries):
+    client = client_for("officer")
+    client.get(reverse("core:home"))  # a first visit may fill per-process caches
+    with django_assert_num_queries(HOME_QUERIES):
+        response = client.get(reverse("core:home"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    for panel in ("panel-cases", "panel-learning", "panel-quizzes"):
+        assert f'id="{panel}"' in body
+
+
+def test_officer_and_roles_come_from_one_query(world, django_assert_num_queries):
+    user = User.objects.get(pk=world.user("unit_manager").pk)
+    expected = frozenset(user.groups.values_list("name", flat=True))
+    user = User.objects.get(pk=user.pk)
+    with django_assert_num_queries(1):
+        officer = officer_for_user(user)
+        roles = user_roles(user)
+    assert officer == world.officers["unit_manager"] and roles == expected and Role.UNIT_MANAGER in roles
+
+
+def test_several_roles_and_superuser_are_read_with_the_officer(world):
+    user = User.objects.get(pk=world.user("officer").pk)
+    user.groups.add(Group.objects.get_or_create(name=Role.TRAINER)[0])
+    User.objects.filter(pk=user.pk).update(is_superuser=True)
+    user = User.objects.get(pk=user.pk)
+    officer_for_user(user)
+    assert user_roles(user) == frozenset({Role.OFFICER, Role.TRAINER, Role.ADMIN})
+
+
+def test_an_account_without_officer_record_still_gets_its_roles(world):
+    user = User.objects.create_user(username="no-officer", password="x-Long-enough-1")
+    user.groups.add(Group.objects.get_or_create(name=Role.JUDGE)[0])
+    user = User.objects.get(pk=user.pk)
+    assert officer_for_user(user) is None
+    assert user_roles(user) == frozenset({Role.JUDGE})
+
+
+def test_menu_links_point_where_reverse_says(world, client_for):
+    body = client_for("officer").get(reverse("core:home")).content.decode()
+    assert f'href="{reverse("quizzes:quiz-list")}"' in body and f'href="{reverse("learning:my-courses")}"' in body

@@ -504,37 +504,67 @@ def response_build(*, version: QuestionVersion, order: list[str], raw: Any) -> d
     return {"text": text}
 
 
+def _answer_refusal(*, attempt_id: int, user_id: int, index: int, now: datetime) -> AnswerRefused:
+    """Why an answer cannot be stored (read after a guarded write matched no row)."""
+    attempt = (Attempt.objects.filter(pk=attempt_id, officer__user_id=user_id)
+               .values("state", "deadline", "current_index", "quiz__navigation").first())
+    if attempt is None:
+        return AnswerRefused("not_found", "Không tìm thấy lượt làm bài.")
+    if not AttemptAnswer.objects.filter(attempt_id=attempt_id, index=index).exists():
+        return AnswerRefused("not_in_attempt", "Câu hỏi này không thuộc lượt làm bài.")
+    if attempt["state"] != Attempt.State.IN_PROGRESS:
+        return AnswerRefused("closed", "Lượt làm bài đã nộp hoặc đã đóng; câu trả lời không được lưu.")
+    if attempt["deadline"] is not None and now > attempt["deadline"] + answer_grace():
+        return AnswerRefused("overdue", "Đã hết giờ làm bài; câu trả lời gửi sau hạn không được lưu.")
+    if attempt["quiz__navigation"] == Navigation.SEQUENTIAL and index != attempt["current_index"]:
+        return AnswerRefused("order", "Bài làm theo thứ tự: không thể sửa câu đã qua hoặc trả lời trước.")
+    return AnswerRefused("busy", "Câu trả lời chưa được lưu, xin gửi lại.")
+
+
 def attempt_answer_save(*, attempt_id: int, user_id: int, index: int, raw: Any,  # noqa: ANN401
                         now: datetime | None = None) -> AttemptAnswer:
-    """Store one answer as it is given. The attempt row is locked so two tabs, a submit and the
-    closing job are serialised; the last answer stored for a question wins.
+    """Store one answer as it is given; the last answer stored for a question wins.
+
+    One read (the answer with what checking it needs, no lock), then one UPDATE guarded by the
+    owner, the attempt's state, its deadline plus the grace period, the current question
+    (sequential navigation) and the revision read. The guard re-checks the attempt under a row lock
+    (PostgreSQL; SQLite writes one at a time), so a save racing a submit or the closing job is
+    either stored before the attempt is graded or refused; a save racing another tab is retried.
 
     Refuses (AnswerRefused) when the attempt is not the user's, is closed, is past its deadline
     plus the grace period, when `index` is not a question of the attempt, or (sequential
     navigation) is not the current question. Returns the answer with `saved_at` and `revision`.
     """
     now = now or timezone.now()
-    with _one_writer(), transaction.atomic():
-        # One query: the answer row with its attempt (locked), quiz and version.
-        answer = (AttemptAnswer.objects.select_for_update(of=("attempt",))
-                  .select_related("attempt__quiz", "version")
+    for _ in range(5):
+        answer = (AttemptAnswer.objects.select_related("attempt__quiz", "version")
+                  .only("revision", "attempt__state", "attempt__deadline", "attempt__current_index",
+                        "attempt__layout", "attempt__quiz__navigation", "version__qtype", "version__data")
                   .filter(attempt_id=attempt_id, attempt__officer__user_id=user_id, index=index).first())
         if answer is None:
-            if not Attempt.objects.filter(pk=attempt_id, officer__user_id=user_id).exists():
-                raise AnswerRefused("not_found", "Không tìm thấy lượt làm bài.")
-            raise AnswerRefused("not_in_attempt", "Câu hỏi này không thuộc lượt làm bài.")
+            raise _answer_refusal(attempt_id=attempt_id, user_id=user_id, index=index, now=now)
         attempt = answer.attempt
-        if attempt.state != Attempt.State.IN_PROGRESS:
-            raise AnswerRefused("closed", "Lượt làm bài đã nộp hoặc đã đóng; câu trả lời không được lưu.")
-        if attempt.deadline is not None and now > attempt.deadline + answer_grace():
-            raise AnswerRefused("overdue", "Đã hết giờ làm bài; câu trả lời gửi sau hạn không được lưu.")
-        if attempt.quiz.navigation == Navigation.SEQUENTIAL and index != attempt.current_index:
-            raise AnswerRefused("order", "Bài làm theo thứ tự: không thể sửa câu đã qua hoặc trả lời trước.")
+        if attempt.state != Attempt.State.IN_PROGRESS or (
+                attempt.deadline is not None and now > attempt.deadline + answer_grace()) or (
+                attempt.quiz.navigation == Navigation.SEQUENTIAL and index != attempt.current_index):
+            raise _answer_refusal(attempt_id=attempt_id, user_id=user_id, index=index, now=now)
         response = response_build(version=answer.version, order=attempt.layout[index].get("order", []), raw=raw)
-        AttemptAnswer.objects.filter(pk=answer.pk).update(response=response, saved_at=now,
-                                                          revision=F("revision") + 1)
-        answer.response, answer.saved_at, answer.revision = response, now, answer.revision + 1
-    return answer
+        open_attempt = Attempt.objects.filter(pk=attempt_id, officer__user_id=user_id,
+                                              state=Attempt.State.IN_PROGRESS)
+        if attempt.deadline is not None:
+            open_attempt = open_attempt.filter(deadline__gte=now - answer_grace())
+        if attempt.quiz.navigation == Navigation.SEQUENTIAL:
+            open_attempt = open_attempt.filter(current_index=index)
+        guarded = AttemptAnswer.objects.filter(pk=answer.pk, revision=answer.revision)
+        with _one_writer(), transaction.atomic():
+            # The attempt row is locked inside the UPDATE (FOR UPDATE in the sub-select): a submit
+            # holding it makes this wait, then see the attempt closed.
+            stored = guarded.filter(attempt__in=open_attempt.select_for_update().values("pk")).update(
+                response=response, saved_at=now, revision=answer.revision + 1)
+        if stored:
+            answer.response, answer.saved_at, answer.revision = response, now, answer.revision + 1
+            return answer
+    raise _answer_refusal(attempt_id=attempt_id, user_id=user_id, index=index, now=now)
 
 
 @transaction.atomic

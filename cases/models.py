@@ -242,6 +242,8 @@ class ImportBatch(models.Model):
                                     on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     file = models.FileField(upload_to="case-imports/%Y/%m/", blank=True)
+    # The checked rows of a valid file (gzip'd JSON lines), streamed by the apply step.
+    staged = models.FileField(upload_to="case-imports/%Y/%m/", blank=True)
     file_name = models.CharField(_("file name"), max_length=255)
     file_sha256 = models.CharField(max_length=64)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW)

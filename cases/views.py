@@ -146,7 +146,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     form = StepImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = services.step_import_preview(uploaded_by=request.user, file_name=upload.name, content=upload.read())
+        batch = services.step_import_preview(uploaded_by=request.user, file_name=upload.name, file=upload)
         return redirect("cases:import-detail", pk=batch.pk)
     history = selectors.import_batch_list(user=request.user)[:20]
     return render(request, "cases/import_start.html", {"form": form, "history": history,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, time
+from functools import lru_cache
 
 from core.formats.tabular import Column, RowError
 from core.text import fold
@@ -34,6 +35,11 @@ EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 DEFAULT_TIME = time(12, 0)
 
 
+# The national software writes dd/mm/yyyy [hh:mm[:ss]]; that shape is read without strptime (fast path).
+DMY_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+@lru_cache(maxsize=4096)
 def parse_date(text: str) -> date | None:
     text = text.strip()
     if "T" in text and text[:4].isdigit():  # a date cell written by Excel: 2026-03-09T00:00:00
@@ -49,6 +55,15 @@ def parse_date(text: str) -> date | None:
 def parse_datetime(text: str) -> datetime | None:
     """A naive local date-time; a date alone gives noon of that day."""
     text = text.strip()
+    match = DMY_RE.match(text)
+    if match:
+        day, month, year, hour, minute, second = match.groups()
+        try:
+            if hour is None:
+                return datetime.combine(date(int(year), int(month), int(day)), DEFAULT_TIME)
+            return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+        except ValueError:
+            return None
     for fmt in DATETIME_FORMATS:
         try:
             return datetime.strptime(text, fmt)

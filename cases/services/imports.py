@@ -1,29 +1,42 @@
 """Import of case steps exported from the national case software (.xlsx or .csv).
 
-Two passes over the stored file, both streaming in chunks so memory stays flat as files grow:
-`step_import_preview` checks every row and counts what would change; `step_import_apply` checks
-again and writes, in one transaction — any error rolls everything back, nothing is half-imported.
-Rows are matched by the step's id in the national software, so importing the same file twice
-changes nothing; a row whose id is known but whose step or date differs becomes a correction
-(a new version of the step).
+The uploaded file is read once, streaming, by `step_import_preview`: every row is checked against
+the database chunk by chunk, and the valid rows are written to a compact staging file (gzip'd JSON
+lines: ids and dates only) kept with the batch. `step_import_apply` streams that staging file — it
+never parses the spreadsheet again —, re-checks each chunk against the database (cases, officers
+and steps may have changed since the preview) and writes, in one transaction: any error rolls
+everything back, nothing is half-imported. Rows are matched by the step's id in the national
+software, so importing the same file twice changes nothing; a row whose id is known but whose step
+or date differs becomes a correction (a new version of the step).
+
+Memory stays flat as files grow: one chunk of rows at a time, a fixed-size bitmap for duplicate
+step ids (hits are confirmed by a second pass over the staging file, so the bitmap never causes a
+false error), at most `STORED_ERRORS` errors kept.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
-from collections.abc import Callable, Iterator
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from itertools import islice
+from typing import BinaryIO
 
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from cases.formats import steps as steps_format
 from cases.models import CaseStep, EnforcementCase, ImportBatch, StepSource, StepType
-from cases.services.steps import CaseFacts, RuleBook, advance_cases, case_deadlines_rebuild, step_lag
+from cases.services.bulk import insert_rows
+from cases.services.steps import CaseFacts, RuleBook, advance_cases, case_deadlines_rebuild_many, step_lag
 from core.calendar import WorkingCalendar, get_calendar
 from core.formats.tabular import RowError, TableFileError, iter_table
 from core.models import AuditEvent, User
@@ -35,6 +48,8 @@ from org.selectors import scope_for
 CHUNK_ROWS = 2000
 STORED_ERRORS = 1000
 SAMPLE_ROWS = 20
+SEEN_BITS = 1 << 24  # 2 MB bitmap of step-id hashes: a few false hits per million ids, all re-checked
+CHANGED = "Dữ liệu đã thay đổi kể từ khi kiểm tra; hãy tải tệp lên lại."
 
 
 class StepImportError(Exception):
@@ -57,6 +72,49 @@ class _Outcome:
         if room > 0:
             self.errors.extend(error.as_dict() for error in errors[:room])
 
+    def count(self, action: str) -> None:
+        if action == "new":
+            self.new += 1
+        elif action == "correct":
+            self.corrected += 1
+        else:
+            self.unchanged += 1
+
+
+class _SeenIds:
+    """Which step ids occurred earlier in the file, in constant memory: a bitmap of hashes. A hit is
+    only a candidate duplicate; `confirm` finds the real ones from the staging file."""
+
+    def __init__(self) -> None:
+        self.bits = bytearray(SEEN_BITS // 8)
+        self.candidates: set[int] = set()
+
+    def add(self, external_id: str) -> None:
+        key = hash(external_id)
+        index = key & (SEEN_BITS - 1)
+        byte, mask = index >> 3, 1 << (index & 7)
+        if self.bits[byte] & mask:
+            self.candidates.add(key)
+        else:
+            self.bits[byte] |= mask
+
+    def confirm(self, records: Iterator[list]) -> list[RowError]:
+        """Errors for every row whose id occurred on an earlier row (records: the staging file)."""
+        if not self.candidates:
+            return []
+        first: dict[str, int] = {}
+        errors = []
+        for record in records:
+            number, external_id = record[0], record[1]
+            if hash(external_id) not in self.candidates:
+                continue
+            if external_id in first:
+                errors.append(RowError(number, steps_format.HEADER_OF["external_id"],
+                                       f"Mã bước «{external_id}» trùng với dòng {first[external_id]}."))
+            else:
+                first[external_id] = number
+        return errors
+
 
 class _Checker:
     """Checks rows chunk by chunk against the database, with a bounded amount of state."""
@@ -70,7 +128,7 @@ class _Checker:
             self.step_types[fold(name)] = pk
             self.step_types[fold(code.replace("_", " "))] = pk
         self.within = dict(StepType.objects.values_list("pk", "on_time_within"))
-        self.seen: dict[int, int] = {}  # hash of external id -> first row number (duplicates in the file)
+        self.seen = _SeenIds()
         self._type_memo: dict[str, int | None] = {}
 
     def _in_scope(self, unit_path: str, unit_id: int) -> bool:
@@ -80,8 +138,9 @@ class _Checker:
             return unit_path.startswith(self.scope.unit_path)
         return False
 
-    def check(self, chunk: list[tuple[int, dict[str, str]]]) -> tuple[list[dict], list[RowError], dict[int, CaseFacts]]:
-        rows, errors = [], []
+    def check(self, chunk: list[tuple[int, dict[str, str]]]) -> tuple[list[dict], list[RowError], list[list]]:
+        """Check one chunk of rows: (valid rows, errors, staging records of the rows with errors)."""
+        rows, errors, rejected = [], [], []
         for number, values in chunk:
             raw_type = values.get("step_type", "")
             if raw_type not in self._type_memo:
@@ -90,12 +149,7 @@ class _Checker:
                 if self._type_memo[raw_type] is not None else {}
             row, row_errors = steps_format.clean_row(number, values, known, self.today)
             if row["external_id"]:
-                key = hash(row["external_id"])
-                if key in self.seen:
-                    row_errors.append(RowError(number, steps_format.HEADER_OF["external_id"],
-                                               f"Mã bước «{row['external_id']}» trùng với dòng {self.seen[key]}."))
-                else:
-                    self.seen[key] = number
+                self.seen.add(row["external_id"])
             row["errors"] = row_errors
             rows.append(row)
         cases = self._cases(rows)
@@ -107,7 +161,6 @@ class _Checker:
                 "pk", "external_id", "case_id", "step_type_id", "legal_date", "recorded_date", "recorded_by_id",
                 "version", "unit_id")
         }
-        facts: dict[int, CaseFacts] = {}
         valid = []
         for row in rows:
             row_errors = row.pop("errors")
@@ -130,18 +183,13 @@ class _Checker:
                                            f"Mã bước «{row['external_id']}» đã dùng cho một hồ sơ khác."))
             if row_errors:
                 errors.extend(row_errors)
+                if row["external_id"]:
+                    rejected.append([number, row["external_id"]])
                 continue
             row["case_id"], row["officer_id"], row["unit_id"] = case["pk"], officer_id, case["unit_id"]
-            if old is None:
-                row["action"] = "new"
-            elif old["step_type_id"] == row["step_type_id"] and old["legal_date"] == row["legal_date"]:
-                row["action"] = "unchanged"
-            else:
-                row["action"], row["old"] = "correct", old
-            facts[case["pk"]] = CaseFacts(pk=case["pk"], kind=case["kind"], officer_id=case["officer_id"],
-                                          unit_id=case["unit_id"], status=case["status"])
+            row["action"], row["old"] = _action(row, old)
             valid.append(row)
-        return valid, errors, facts
+        return valid, errors, rejected
 
     def _cases(self, rows: list[dict]) -> dict[tuple[str, str], dict]:
         wanted = {(row["unit_code"].lower(), fold(row["case_number"])) for row in rows
@@ -153,6 +201,21 @@ class _Checker:
             search_number__in={number for _, number in wanted},
         ).values("pk", "unit_id", "unit__code", "unit__path", "search_number", "kind", "officer_id", "status")
         return {(item["unit__code"].lower(), item["search_number"]): item for item in found}
+
+
+def _action(row: dict, old: dict | None) -> tuple[str, dict | None]:
+    if old is None:
+        return "new", None
+    if old["step_type_id"] == row["step_type_id"] and old["legal_date"] == row["legal_date"]:
+        return "unchanged", None
+    return "correct", old
+
+
+def _existing(external_ids: list[str]) -> dict[str, dict]:
+    return {
+        item["external_id"]: item for item in CaseStep.objects.current().filter(external_id__in=external_ids).values(
+            "pk", "external_id", "case_id", "step_type_id", "legal_date", "recorded_date", "version")
+    }
 
 
 def _chunks(rows: Iterator, size: int) -> Iterator[list]:
@@ -167,55 +230,86 @@ def _sample_row(row: dict) -> dict:
             "officer_email": row["officer_email"], "action": row["action"]}
 
 
-def _run(content: bytes, file_name: str, *, user: User, today: date,
-         write: Callable[[list[dict], dict[int, CaseFacts]], None] | None = None) -> _Outcome:
-    outcome = _Outcome()
-    checker = _Checker(user=user, today=today)
-    try:
-        for chunk in _chunks(iter_table(content, file_name, steps_format.COLUMNS), CHUNK_ROWS):
-            outcome.total += len(chunk)
-            valid, errors, facts = checker.check(chunk)
-            outcome.add_errors(errors)
-            for row in valid:
-                if row["action"] == "new":
-                    outcome.new += 1
-                elif row["action"] == "correct":
-                    outcome.corrected += 1
-                else:
-                    outcome.unchanged += 1
-                if len(outcome.sample) < SAMPLE_ROWS:
-                    outcome.sample.append(_sample_row(row))
-            if write is not None:
-                if outcome.error_count:
-                    raise StepImportError(errors[0].message if errors else "Tệp có lỗi.")
-                write(valid, facts)
-    except TableFileError as exc:
-        outcome.add_errors([RowError(0, "", exc.message)])
-    if outcome.total == 0 and not outcome.error_count:
-        outcome.add_errors([RowError(0, "", "Tệp không có dòng dữ liệu nào.")])
-    return outcome
+# A staging record: [row, step id, case, step type, date of the act, recorded at, officer, note] for a
+# valid row; [row, step id] for a row with errors (kept only to find duplicate ids).
+def _staging_record(row: dict) -> list:
+    return [row["row"], row["external_id"], row["case_id"], row["step_type_id"], row["legal_date"].isoformat(),
+            row["recorded_at"].isoformat(), row["officer_id"], row["note"]]
 
 
-def step_import_preview(*, uploaded_by: User, file_name: str, content: bytes,
-                        today: date | None = None) -> ImportBatch:
-    """Check a file of steps without changing any case; keep the file for a later apply.
+def _write_records(handle, records: list[list]) -> None:  # noqa: ANN001
+    handle.write("".join(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n" for record in records))
+
+
+def _read_records(handle: BinaryIO) -> Iterator[list]:
+    with gzip.open(handle, "rt", encoding="utf-8") as text:
+        for line in text:
+            yield json.loads(line)
+
+
+def _sha256(source: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    source.seek(0)
+    while block := source.read(1 << 20):
+        digest.update(block)
+    source.seek(0)
+    return digest.hexdigest()
+
+
+def step_import_preview(*, uploaded_by: User, file_name: str, content: bytes | None = None,
+                        file: BinaryIO | None = None, today: date | None = None) -> ImportBatch:
+    """Check a file of steps (`content` bytes, or a seekable binary `file` streamed from disk) without
+    changing any case.
 
     Returns an ImportBatch with the counts (new, corrections, unchanged), the first errors (row,
-    column, Vietnamese message) and the total error count; status PREVIEW when there is no error,
-    INVALID otherwise. Unknown cases and officers are errors, never dropped silently.
+    column, Vietnamese message) sorted by row, and the total error count; status PREVIEW when there
+    is no error, INVALID otherwise. Unknown cases and officers and repeated step ids are errors,
+    never dropped silently. A valid batch keeps the uploaded file and the staging file of its
+    checked rows, which `step_import_apply` reads.
     """
+    if (content is None) == (file is None):
+        raise TypeError("pass exactly one of content and file")
+    source: BinaryIO = io.BytesIO(content) if content is not None else file
     today = today or timezone.localdate()
-    outcome = _run(content, file_name, user=uploaded_by, today=today)
-    batch = ImportBatch(
-        uploaded_by=uploaded_by, file_name=file_name[:255], file_sha256=hashlib.sha256(content).hexdigest(),
-        status=ImportBatch.Status.INVALID if outcome.error_count else ImportBatch.Status.PREVIEW,
-        total_rows=outcome.total, new_rows=outcome.new, corrected_rows=outcome.corrected,
-        unchanged_rows=outcome.unchanged, error_count=outcome.error_count, errors=outcome.errors,
-        sample=outcome.sample,
-    )
-    if not outcome.error_count:
-        batch.file.save(f"steps-{batch.file_sha256[:16]}{_suffix(file_name)}", ContentFile(content), save=False)
-    batch.save()
+    outcome = _Outcome()
+    checker = _Checker(user=uploaded_by, today=today)
+    handle, staging_path = tempfile.mkstemp(prefix="steps-", suffix=".jsonl.gz")
+    os.close(handle)
+    try:
+        with gzip.open(staging_path, "wt", encoding="utf-8", compresslevel=1) as staging:
+            try:
+                for chunk in _chunks(iter_table(source, file_name, steps_format.COLUMNS), CHUNK_ROWS):
+                    outcome.total += len(chunk)
+                    valid, errors, rejected = checker.check(chunk)
+                    outcome.add_errors(errors)
+                    for row in valid:
+                        outcome.count(row["action"])
+                        if len(outcome.sample) < SAMPLE_ROWS:
+                            outcome.sample.append(_sample_row(row))
+                    _write_records(staging, [_staging_record(row) for row in valid] + rejected)
+            except TableFileError as exc:
+                outcome.add_errors([exc.as_row_error()])
+        if checker.seen.candidates:
+            with open(staging_path, "rb") as staged:
+                outcome.add_errors(checker.seen.confirm(_read_records(staged)))
+        if outcome.total == 0 and not outcome.error_count:
+            outcome.add_errors([RowError(0, "", "Tệp không có dòng dữ liệu nào.")])
+        outcome.errors.sort(key=lambda error: error["row"])
+        batch = ImportBatch(
+            uploaded_by=uploaded_by, file_name=file_name[:255], file_sha256=_sha256(source),
+            status=ImportBatch.Status.INVALID if outcome.error_count else ImportBatch.Status.PREVIEW,
+            total_rows=outcome.total, new_rows=outcome.new, corrected_rows=outcome.corrected,
+            unchanged_rows=outcome.unchanged, error_count=outcome.error_count, errors=outcome.errors,
+            sample=outcome.sample,
+        )
+        if not outcome.error_count:
+            stem = f"steps-{batch.file_sha256[:16]}"
+            batch.file.save(stem + _suffix(file_name), File(source), save=False)
+            with open(staging_path, "rb") as staged:
+                batch.staged.save(stem + ".jsonl.gz", File(staged), save=False)
+        batch.save()
+    finally:
+        os.unlink(staging_path)
     return batch
 
 
@@ -224,74 +318,114 @@ def _suffix(file_name: str) -> str:
     return ".xlsx" if lowered.endswith(".xlsx") else ".csv"
 
 
-class _Writer:
-    def __init__(self, batch: ImportBatch, calendar: WorkingCalendar):
+class _Applier:
+    """Re-checks staged rows chunk by chunk against the database and writes them."""
+
+    def __init__(self, batch: ImportBatch, *, user: User, calendar: WorkingCalendar):
         self.batch = batch
         self.calendar = calendar
+        self.scope = scope_for(user)
         self.rules = RuleBook()
         self.types = StepType.objects.in_bulk()
         self.rebuild: set[int] = set()
+        self.outcome = _Outcome()
 
-    def __call__(self, rows: list[dict], facts: dict[int, CaseFacts]) -> None:
+    def _in_scope(self, unit_path: str) -> bool:
+        return self.scope.everything or bool(self.scope.unit_path and unit_path.startswith(self.scope.unit_path))
+
+    def apply(self, records: list[list]) -> None:
+        if any(len(record) != 8 for record in records):
+            raise StepImportError(CHANGED)
+        cases = {item["pk"]: item for item in EnforcementCase.objects.filter(
+            pk__in={record[2] for record in records}).values("pk", "unit_id", "unit__path", "kind", "officer_id",
+                                                              "status")}
+        officer_ids = {record[6] for record in records}
+        if len(set(Officer.objects.filter(pk__in=officer_ids).values_list("pk", flat=True))) != len(officer_ids):
+            raise StepImportError(CHANGED)
+        existing = _existing([record[1] for record in records])
+        facts: dict[int, CaseFacts] = {}
         new_steps, corrections = [], []
-        for row in rows:
-            if row["action"] == "unchanged":
+        for number, external_id, case_id, type_id, legal, recorded, officer_id, note in records:
+            case = cases.get(case_id)
+            if case is None or not self._in_scope(case["unit__path"]) or type_id not in self.types:
+                raise StepImportError(CHANGED)
+            legal_date = date.fromisoformat(legal)
+            old = existing.get(external_id)
+            if old is not None and old["case_id"] != case_id:
+                raise StepImportError(CHANGED)
+            action, old = _action({"step_type_id": type_id, "legal_date": legal_date}, old)
+            self.outcome.count(action)
+            if action == "unchanged":
                 continue
-            recorded_at = timezone.make_aware(row["recorded_at"]) if timezone.is_naive(row["recorded_at"]) \
-                else row["recorded_at"]
-            old = row.get("old")
-            recorded_date = old["recorded_date"] if old else row["recorded_at"].date()
-            lag, on_time = step_lag(legal_date=row["legal_date"], recorded_date=recorded_date,
-                                    within=self.types[row["step_type_id"]].on_time_within, calendar=self.calendar)
-            step = CaseStep(
-                case_id=row["case_id"], step_type_id=row["step_type_id"], legal_date=row["legal_date"],
-                recorded_at=recorded_at, recorded_date=recorded_date, recorded_by_id=row["officer_id"],
-                unit_id=row["unit_id"], source=StepSource.IMPORT, external_id=row["external_id"], note=row["note"],
-                lag_working_days=lag, on_time=on_time, import_batch=self.batch,
-            )
+            recorded_at = datetime.fromisoformat(recorded)
+            recorded_date = old["recorded_date"] if old else recorded_at.date()
+            lag, on_time = step_lag(legal_date=legal_date, recorded_date=recorded_date,
+                                    within=self.types[type_id].on_time_within, calendar=self.calendar)
+            aware = timezone.make_aware(recorded_at) if timezone.is_naive(recorded_at) else recorded_at
             if old:
-                step.supersedes_id, step.version = old["pk"], old["version"] + 1
-                corrections.append(step)
-                self.rebuild.add(row["case_id"])
+                corrections.append(CaseStep(
+                    case_id=case_id, step_type_id=type_id, legal_date=legal_date, recorded_at=aware,
+                    recorded_date=recorded_date, recorded_by_id=officer_id, unit_id=case["unit_id"],
+                    source=StepSource.IMPORT, external_id=external_id, note=note, lag_working_days=lag,
+                    on_time=on_time, import_batch=self.batch, supersedes_id=old["pk"], version=old["version"] + 1))
+                self.rebuild.add(case_id)
             else:
-                new_steps.append(step)
+                new_steps.append(_NewStep(case_id, type_id, legal_date, (
+                    case_id, type_id, legal_date, aware, recorded_date, officer_id, case["unit_id"],
+                    StepSource.IMPORT.value, external_id, note, lag, on_time, True, 1, self.batch.pk)))
+                facts[case_id] = CaseFacts(pk=case_id, kind=case["kind"], officer_id=case["officer_id"],
+                                           unit_id=case["unit_id"], status=case["status"])
         if corrections:
             CaseStep.objects.filter(pk__in=[step.supersedes_id for step in corrections]).update(is_current=False)
             CaseStep.objects.bulk_create(corrections, batch_size=1000)
         if new_steps:
-            CaseStep.objects.bulk_create(new_steps, batch_size=1000)
+            ids = insert_rows(CaseStep, STEP_FIELDS, [step.values for step in new_steps], returning=True)
+            for step, pk in zip(new_steps, ids, strict=True):
+                step.pk = pk
             advance_cases(cases=facts, new_steps=new_steps, rules=self.rules, calendar=self.calendar, types=self.types)
+
+
+STEP_FIELDS = ("case_id", "step_type_id", "legal_date", "recorded_at", "recorded_date", "recorded_by_id", "unit_id",
+               "source", "external_id", "note", "lag_working_days", "on_time", "is_current", "version",
+               "import_batch_id")
+
+
+class _NewStep:
+    """A step written by `insert_rows`: what `advance_cases` reads of it, and its column values."""
+
+    __slots__ = ("case_id", "step_type_id", "legal_date", "pk", "values")
+
+    def __init__(self, case_id: int, step_type_id: int, legal_date: date, values: tuple):
+        self.case_id, self.step_type_id, self.legal_date, self.values = case_id, step_type_id, legal_date, values
+        self.pk: int | None = None
 
 
 @transaction.atomic
 def step_import_apply(*, batch: ImportBatch, by: User, today: date | None = None) -> ImportBatch:
     """Apply a previewed, error-free import: every row or none, in one transaction.
 
-    Re-reads the stored file and checks it again (the cases may have changed since the preview);
-    any error aborts and rolls back. New rows become steps (source "import") with their lag; known
-    ids with a different step or date become corrections; identical rows are left alone.
+    Streams the staging file written by the preview (the spreadsheet is not parsed again) and
+    re-checks each chunk against the database (cases still in the user's scope, officers still
+    there, step ids not taken by another case); any problem aborts and rolls back. New rows become
+    steps (source "import") with their lag; known ids with a different step or date become
+    corrections (the deadlines of their cases are rebuilt); identical rows are left alone.
     Raises StepImportError if the batch has errors, was applied already, or has become invalid.
     """
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.PREVIEW:
         raise StepImportError("Bản nhập này không thể áp dụng (có lỗi hoặc đã áp dụng).")
-    with batch.file.open("rb") as handle:
-        content = handle.read()
-    writer = _Writer(batch, get_calendar())
-    try:
-        with transaction.atomic():
-            outcome = _run(content, batch.file_name, user=by, today=today or timezone.localdate(), write=writer)
-            if outcome.error_count:
-                raise StepImportError("Dữ liệu đã thay đổi kể từ khi kiểm tra; hãy tải tệp lên lại.")
-            for case in EnforcementCase.objects.filter(pk__in=writer.rebuild):
-                case_deadlines_rebuild(case=case, calendar=writer.calendar, rules=writer.rules)
-    except StepImportError:
-        raise StepImportError("Dữ liệu đã thay đổi kể từ khi kiểm tra; hãy tải tệp lên lại.") from None
+    if not batch.staged:
+        raise StepImportError(CHANGED)
+    applier = _Applier(batch, user=by, calendar=get_calendar())
+    with batch.staged.open("rb") as handle:
+        for records in _chunks(_read_records(handle), CHUNK_ROWS):
+            applier.apply(records)
+    case_deadlines_rebuild_many(case_ids=applier.rebuild, calendar=applier.calendar, rules=applier.rules)
+    outcome = applier.outcome
     batch.status = ImportBatch.Status.APPLIED
     batch.applied_at = timezone.now()
     batch.new_rows, batch.corrected_rows, batch.unchanged_rows = outcome.new, outcome.corrected, outcome.unchanged
-    batch.total_rows = outcome.total
-    batch.save(update_fields=["status", "applied_at", "new_rows", "corrected_rows", "unchanged_rows", "total_rows"])
+    batch.save(update_fields=["status", "applied_at", "new_rows", "corrected_rows", "unchanged_rows"])
     audit_record(action=AuditEvent.Action.IMPORT, actor=by, target=batch.file_name,
                  detail={"kind": "case_steps", "sha256": batch.file_sha256, "new": outcome.new,
                          "corrected": outcome.corrected, "unchanged": outcome.unchanged})

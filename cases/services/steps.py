@@ -14,6 +14,7 @@ from django.utils import timezone
 from cases.models import (
     CLOSED_STATUSES, CaseDeadline, CaseKind, CaseParty, CaseStep, DeadlineRule, EnforcementCase, StepSource, StepType,
 )
+from cases.services.bulk import insert_rows
 from core.calendar import WorkingCalendar, get_calendar
 from core.text import fold
 from org.models import Officer, Unit
@@ -66,6 +67,10 @@ class CaseFacts:
     status: str
 
 
+DEADLINE_FIELDS = ("case_id", "rule_id", "trigger_id", "trigger_date", "expected_id", "due_date", "officer_id",
+                   "unit_id", "is_open", "met_by_id", "met_on")
+
+
 def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep], rules: RuleBook,
                   calendar: WorkingCalendar, types: dict[int, StepType]) -> None:
     """Bring the deadlines and statuses of `cases` up to date after `new_steps` were saved.
@@ -112,7 +117,9 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
     if closed:
         CaseDeadline.objects.bulk_update([d for d in closed if d.pk], ["is_open", "met_by", "met_on"], batch_size=500)
     if created:
-        CaseDeadline.objects.bulk_create(created, batch_size=500)
+        insert_rows(CaseDeadline, DEADLINE_FIELDS, [
+            (d.case_id, d.rule_id, d.trigger_id, d.trigger_date, d.expected_id, d.due_date, d.officer_id, d.unit_id,
+             d.is_open, d.met_by_id, d.met_on) for d in created])
     by_status: dict[str, list[int]] = defaultdict(list)
     for case_id, (_, _, status) in latest_status.items():
         by_status[status].append(case_id)
@@ -146,6 +153,23 @@ def case_deadlines_rebuild(*, case: EnforcementCase, calendar: WorkingCalendar |
     steps = list(CaseStep.objects.current().filter(case=case))
     advance_cases(cases={case.pk: _facts(case)}, new_steps=steps, rules=rules or RuleBook(),
                   calendar=calendar or get_calendar(), types=_types())
+
+
+def case_deadlines_rebuild_many(*, case_ids: Iterable[int], calendar: WorkingCalendar | None = None,
+                                rules: RuleBook | None = None, chunk: int = 1000) -> None:
+    """`case_deadlines_rebuild` for many cases, a constant number of queries per `chunk` cases."""
+    from cases.models import CaseStatus
+
+    ids = sorted(set(case_ids))
+    calendar, rules, types = calendar or get_calendar(), rules or RuleBook(), _types()
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        CaseDeadline.objects.filter(case_id__in=part).delete()
+        EnforcementCase.objects.filter(pk__in=part).update(status=CaseStatus.IN_PROGRESS)
+        facts = {case.pk: _facts(case) for case in EnforcementCase.objects.filter(pk__in=part).only(
+            "pk", "kind", "officer_id", "unit_id", "status")}
+        steps = list(CaseStep.objects.current().filter(case_id__in=part))
+        advance_cases(cases=facts, new_steps=steps, rules=rules, calendar=calendar, types=types)
 
 
 # --- Cases --------------------------------------------------------------------------------------

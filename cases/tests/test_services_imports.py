@@ -141,18 +141,20 @@ def test_bad_rows_are_reported_by_row_column_and_message_and_nothing_is_saved(wo
     assert imported() == 0
 
 
-@pytest.mark.parametrize("content, name", [
-    (b"PK\x03\x04 not really a zip", "hong.xlsx"),
-    (b"\x00\x01\x02binary", "nhi-phan.csv"),
-    ("Mã bước,Số hồ sơ\r\nS-1,12\r\n".encode("utf-16"), "utf16.csv"),
-    (b"", "rong.csv"),
-    (b"a,b,c\r\n1,2,3\r\n", "sai-cot.csv"),
-    (b"%PDF-1.4", "tep.pdf"),
+@pytest.mark.parametrize("content, name, row", [
+    (b"PK\x03\x04 not really a zip", "hong.xlsx", 0),
+    (b"\x00\x01\x02binary", "nhi-phan.csv", 0),
+    ("Mã bước,Số hồ sơ\r\nS-1,12\r\n".encode("utf-16"), "utf16.csv", 0),
+    (b"", "rong.csv", 0),
+    (b"a,b,c\r\n1,2,3\r\n", "sai-cot.csv", 1),  # the header row, naming the missing columns
+    (b"%PDF-1.4", "tep.pdf", 0),
 ])
-def test_malformed_files_are_refused_with_a_file_level_error(world, cases, content, name):
+def test_malformed_files_are_refused_with_a_file_level_error(world, cases, content, name, row):
     batch = preview(world, content, name)
     assert batch.status == ImportBatch.Status.INVALID
-    assert batch.errors[0]["row"] == 0 and batch.errors[0]["message"]
+    assert batch.errors[0]["row"] == row and batch.errors[0]["message"]
+    if row:
+        assert "Mã bước" in batch.errors[0]["column"]
     assert not batch.file
     assert imported() == 0
 
@@ -170,10 +172,16 @@ def test_apply_rolls_back_everything_when_a_late_row_became_invalid(world, cases
 
     monkeypatch.setattr(imports, "CHUNK_ROWS", 1)  # the first row is written before the last is checked
     batch = preview(world, csv_bytes(GOOD), "a.csv")
-    world.officers["other_a1"].__class__.objects.filter(pk=world.officers["other_a1"].pk).update(email="moved@moj.gov.vn")
+    # Since the preview, the last row's step id was used on another case.
+    from cases.tests.factories import local_moment, step_type
+
+    services.case_step_record(case=cases[0], step_type=step_type("decision"), legal_date=date(2026, 3, 3),
+                              recorded_by=world.officers["officer"], recorded_at=local_moment(date(2026, 3, 4)),
+                              external_id="S-3")
+    steps_before = CaseStep.objects.count()
     with pytest.raises(services.StepImportError):
         apply(world, batch)
-    assert imported() == 0
+    assert imported() == 0 and CaseStep.objects.count() == steps_before
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.PREVIEW
 
@@ -185,3 +193,54 @@ def test_an_applied_batch_cannot_be_applied_twice(world, cases):
     from core.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="import", target="a.csv").count() == 1
+
+
+def test_duplicate_ids_are_found_exactly_even_when_the_bitmap_collides(world, cases, monkeypatch):
+    from cases.services import imports
+
+    monkeypatch.setattr(imports, "SEEN_BITS", 8)  # every id shares a few bits: many candidate hits
+    rows = [[f"S-{i}", "A", "12/QĐ-CCTHADS", "decision", "03/03/2026", "04/03/2026", "officer@moj.gov.vn", ""]
+            for i in range(40)]
+    clean = preview(world, csv_bytes(rows), "khong-trung.csv")
+    assert clean.status == ImportBatch.Status.PREVIEW and clean.error_count == 0
+    rows.append(list(rows[7]))  # row 42 repeats row 9 (row 1 is the header)
+    batch = preview(world, csv_bytes(rows), "trung.csv")
+    assert batch.status == ImportBatch.Status.INVALID and batch.error_count == 1
+    assert batch.errors == [{"row": 42, "column": "Mã bước", "message": "Mã bước «S-7» trùng với dòng 9."}]
+
+
+def test_preview_streams_from_a_file_and_apply_reads_only_the_staged_rows(world, cases, monkeypatch, tmp_path):
+    from cases.services import imports
+
+    path = tmp_path / "buoc.xlsx"
+    path.write_bytes(xlsx_bytes(GOOD))
+    with path.open("rb") as handle:
+        batch = services.step_import_preview(uploaded_by=world.user("admin"), file_name="buoc.xlsx", file=handle,
+                                             today=TODAY)
+    assert batch.status == ImportBatch.Status.PREVIEW and batch.new_rows == 3
+    assert batch.file and batch.staged
+
+    def no_second_parse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("the spreadsheet is parsed again")
+
+    monkeypatch.setattr(imports, "iter_table", no_second_parse)
+    apply(world, batch)
+    assert imported() == 3
+
+
+def test_corrections_rebuild_the_deadlines_of_every_corrected_case(world, cases):
+    apply(world, preview(world, csv_bytes(GOOD), "a.csv"))
+    decision = CaseStep.objects.get(external_id="S-1")
+    assert CaseDeadline.objects.filter(trigger=decision).exists()
+    changed = [list(GOOD[0]), list(GOOD[1]), list(GOOD[2])]
+    changed[0][4] = "02/03/2026"  # decision one day earlier
+    changed[2][4] = "03/03/2026"
+    batch = apply(world, preview(world, csv_bytes(changed), "b.csv"))
+    assert (batch.new_rows, batch.corrected_rows, batch.unchanged_rows) == (0, 2, 1)
+    current = CaseStep.objects.current().get(external_id="S-1")
+    assert current.version == 2 and current.legal_date == date(2026, 3, 2)
+    # Deadlines now hang on the current versions only, with due dates counted from the new date.
+    assert not CaseDeadline.objects.filter(trigger=decision).exists()
+    rebuilt = CaseDeadline.objects.filter(trigger=current)
+    assert rebuilt.exists() and all(d.trigger_date == date(2026, 3, 2) for d in rebuilt)
+    assert CaseDeadline.objects.filter(trigger__external_id="S-3", trigger__is_current=True).exists()

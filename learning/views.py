@@ -242,12 +242,13 @@ def _certificate_status(certificate: Certificate | None) -> str | None:
     return "valid"
 
 
-def _verify_response(request: HttpRequest, *, code: str, form: CertificateLookupForm) -> HttpResponse:
+def _verify_response(request: HttpRequest, *, code: str, form: CertificateLookupForm,
+                     missing_status: int) -> HttpResponse:
     certificate = selectors.certificate_by_code(code=code) if code else None
     response = render(request, "learning/certificate_verify.html", {
         "certificate": certificate, "status": _certificate_status(certificate), "code": code, "form": form,
         "searched": bool(code),
-    }, status=404 if code and certificate is None else 200)
+    }, status=missing_status if code and certificate is None else 200)
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -255,7 +256,8 @@ def _verify_response(request: HttpRequest, *, code: str, form: CertificateLookup
 @login_not_required
 def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public: name, course, date, valid/expired/revoked — nothing else."""
-    return _verify_response(request, code=code, form=CertificateLookupForm(initial={"code": code}))
+    return _verify_response(request, code=code, form=CertificateLookupForm(initial={"code": code}),
+                            missing_status=404)
 
 
 @login_not_required
@@ -263,7 +265,7 @@ def certificate_lookup(request: HttpRequest) -> HttpResponse:
     """Public: type a code from a certificate; the answer is the same minimal one as the per-code page."""
     form = CertificateLookupForm(request.GET or None)
     code = form.cleaned_data["code"] if form.is_valid() else ""
-    return _verify_response(request, code=code, form=form)
+    return _verify_response(request, code=code, form=form, missing_status=200)  # a search: the page itself exists
 
 
 @require(perms.can_revoke_certificate)

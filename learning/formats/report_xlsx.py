@@ -36,7 +36,7 @@ def report_workbook(rows: list[dict], enrollments: Iterable | None, *, today: dt
             officer = enrollment.officer
             sheet.append([
                 officer.full_name, officer.email, officer.unit.name, officer.position.name, enrollment.due_date,
-                enrollment.progress_percent, round((getattr(enrollment, "time_spent", 0) or 0) / 60),
+                enrollment.progress_percent, (getattr(enrollment, "time_spent", 0) or 0) // 60,
                 enrollment.started_at.date() if enrollment.started_at else None,
                 enrollment.completed_at.date() if enrollment.completed_at else None,
                 _status(enrollment, today),

@@ -113,6 +113,9 @@ ACCESS = {
     "learning:course-detail@draft": Rule(allowed=TRAINERS, kwargs=_draft),
     "learning:course-enroll": Rule(allowed=EVERYONE, kwargs=lambda w: {"pk": _course(w).pk}, method="post",
                                    data=lambda w: {}),
+    # Leaving a course: the self-enrolled officer leaves; anyone else is told they are not enrolled (a redirect).
+    "learning:course-unenroll": Rule(allowed=EVERYONE, kwargs=lambda w: {"pk": _enrolled(w).course.pk},
+                                     method="post", data=lambda w: {}),
     "learning:course-resume": Rule(allowed=EVERYONE, kwargs=lambda w: {"pk": _course(w).pk}),
     # Only the enrolled officer (and trainers, to preview) open a lesson and its files.
     "learning:lesson-detail": Rule(allowed=roles("officer", "trainer", "admin"), kwargs=_lesson),
@@ -130,7 +133,11 @@ ACCESS = {
                                           kwargs=_certificate_b),
     "learning:certificate-revoke": Rule(allowed=TRAINERS, kwargs=_certificate, method="post",
                                         data=lambda w: {"reason": "Cấp nhầm"}),
+    "learning:certificate-revoke@form": Rule(allowed=TRAINERS, kwargs=_certificate),
+    "learning:certificate-list": Rule(allowed=TRAINERS),
     "learning:certificate-verify": Rule(allowed=PUBLIC, kwargs=_certificate),
+    "learning:certificate-lookup": Rule(allowed=PUBLIC),
+    "learning:certificate-lookup@code": Rule(allowed=PUBLIC, kwargs=lambda w: {}, query="?code=ABCD2345EFGH"),
     "learning:notification-list": Rule(allowed=EVERYONE),
     "learning:notification-read": Rule(allowed=EVERYONE, method="post", data=lambda w: {}),
     "learning:manage-course-list": Rule(allowed=TRAINERS),

@@ -25,3 +25,10 @@ def test_demo_catalogue_is_seeded_once_with_overdue_officers():
     assert sum(row["overdue"] for row in rows) > 0
     assert Certificate.objects.filter(officer__user__username="canbo").exists()
     assert Enrollment.objects.filter(officer__user__username="canbo", due_date__isnull=False).exists()
+    # The demo goes through the services, so the report's count table is exact without a refresh.
+    from learning import counting
+    from learning.selectors import report_funnel_direct
+
+    assert counting.stored_counts() == counting.direct_counts()
+    leader = get_user_model().objects.get(username="lanhdao")
+    assert report_funnel(user=leader) == report_funnel_direct(user=leader)

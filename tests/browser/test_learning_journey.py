@@ -49,5 +49,11 @@ def test_officer_completes_assigned_course_and_certificate_verifies(page, live_s
         assert re.search("hợp lệ|Valid certificate", body)
         assert "@moj.gov.vn" not in body
         assert code in verify_url
+        # Typing the code (as read from paper, in lower case with a space) on the public look-up page.
+        verify.goto(verify_url.split("/learning/")[0] + "/learning/verify/")
+        verify.get_by_label(re.compile("Mã xác thực|Verification code")).fill(f"{code[:6].lower()} {code[6:]}")
+        verify.get_by_role("button", name=re.compile("Kiểm tra|Check")).click()
+        typed = verify.locator("main").inner_text()
+        assert "Nguyễn Văn Á" in typed and re.search("hợp lệ|Valid certificate", typed)
     finally:
         public.close()

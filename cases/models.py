@@ -69,6 +69,8 @@ class DeadlineRule(models.Model):
     unit = models.CharField(_("unit"), max_length=16, choices=PeriodUnit.choices)
     article = models.CharField(_("legal basis"), max_length=80, blank=True)
     effective_from = models.DateField(_("effective from"))
+    is_verified = models.BooleanField(_("verified"), default=True,
+                                      help_text=_("Checked against the text of the law in force."))
     is_active = models.BooleanField(_("active"), default=True,
                                     help_text=_("An inactive rule stops the rule it replaces without a new period."))
 

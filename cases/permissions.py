@@ -21,3 +21,13 @@ def can_import_steps(user) -> bool:  # noqa: ANN001
         return True
     officer = officer_for_user(user)
     return officer is not None and officer.position.code == "clerk"
+
+
+def can_manage_case_settings(user) -> bool:  # noqa: ANN001
+    """Calendar overrides, deadline rules and step types: administrators."""
+    return has_role(user, Role.ADMIN)
+
+
+def can_create_case(user) -> bool:  # noqa: ANN001
+    """Unit managers and clerks open cases by hand, within their unit scope; administrators too."""
+    return can_import_steps(user)

@@ -10,11 +10,17 @@ from django.views.decorators.http import require_POST
 
 from cases import selectors, services
 from cases.formats import steps as steps_format
-from cases.forms import CaseSearchForm, StepImportForm, StepRecordForm, TimelinessFilterForm
-from cases.models import CaseDeadline, CaseStep, EnforcementCase, ImportBatch, StepType
-from cases.permissions import can_import_steps, can_use_cases, can_view_timeliness
+from cases.forms import (
+    CalendarOverrideForm, CaseCreateForm, CaseSearchForm, DeadlineRuleForm, PartyFormSet, StepImportForm,
+    StepRecordForm, StepTypeForm, TimelinessFilterForm,
+)
+from cases.models import CaseDeadline, CaseStep, DeadlineRule, EnforcementCase, ImportBatch, StepType
+from cases.permissions import (
+    can_create_case, can_import_steps, can_manage_case_settings, can_use_cases, can_view_timeliness,
+)
 from core.permissions import require
-from org.selectors import officer_for_user, unit_list_visible
+from core.roles import Role, has_role
+from org.selectors import officer_for_user, officer_list_visible, unit_list_visible
 
 PAGE_SIZE = 30
 PANEL_ROWS = 5
@@ -125,20 +131,29 @@ def step_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(can_view_timeliness)
 def timeliness(request: HttpRequest) -> HttpResponse:
-    """Per officer: steps, on time, median and p90 lag, missed deadlines — by month or working year."""
+    """Per officer: steps, on time, median and p90 lag, missed deadlines — by calendar month, cumulative
+    reporting period (start of the working year → end of a month) or whole working year; and a month
+    by month trend for the chosen unit or officer."""
     today = timezone.localdate()
     units = unit_list_visible(user=request.user)
-    form = TimelinessFilterForm(request.GET or None, units=units)
+    officers = officer_list_visible(user=request.user).select_related(None).order_by("full_name").only("pk", "full_name")
+    form = TimelinessFilterForm(request.GET or None, units=units, officers=officers)
     data = form.cleaned_data if form.is_valid() else {}
+    year, month = data.get("month") or (today.year, today.month)
     if data.get("period") == "year":
-        year = data.get("year") or selectors.working_year_of(today)
-        period = selectors.period_working_year(year=year)
+        period = selectors.period_working_year(year=data.get("year") or selectors.working_year_of(today))
+    elif data.get("period") == "cumulative":
+        period = selectors.period_cumulative(year=year, month=month)
     else:
-        year, month = data.get("month") or (today.year, today.month)
         period = selectors.period_month(year=year, month=month)
-    report = selectors.timeliness_by_officer(user=request.user, period=period, unit=data.get("unit"), today=today)
-    return render(request, "cases/timeliness.html", {"form": form, "report": report, "period": period,
-                                                     "current_year": selectors.working_year_of(today)})
+    filters = {"unit": data.get("unit"), "officer": data.get("officer")}
+    report = selectors.timeliness_by_officer(user=request.user, period=period, today=today, **filters)
+    trend_period = period if period.kind != "month" else selectors.period_cumulative(year=year, month=month)
+    trend = selectors.timeliness_trend(user=request.user, period=trend_period, today=today, **filters)
+    return render(request, "cases/timeliness.html", {
+        "form": form, "report": report, "period": period, "trend": trend, "trend_period": trend_period,
+        "trend_officer": data.get("officer"), "current_year": selectors.working_year_of(today),
+        "this_month": f"{today.year}-{today.month:02d}"})
 
 
 @require(can_import_steps)
@@ -197,3 +212,116 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
                                     "%(unchanged)s unchanged.") % {
             "new": batch.new_rows, "corrected": batch.corrected_rows, "unchanged": batch.unchanged_rows})
     return redirect("cases:import-detail", pk=batch.pk)
+
+
+# --- Settings: calendar overrides, deadline rules, step types (administrators) --------------------
+
+def _settings_page(request: HttpRequest, *, kind: str, pk: int | None) -> HttpResponse:
+    """List + add/edit form for one kind of setting; after a save, recompute what it affects and say so."""
+    from core.models import CalendarOverride
+
+    model, form_class = {"calendar": (CalendarOverride, CalendarOverrideForm),
+                         "rules": (DeadlineRule, DeadlineRuleForm),
+                         "step-types": (StepType, StepTypeForm)}[kind]
+    instance = get_object_or_404(model, pk=pk) if pk is not None else None
+    if kind == "step-types" and instance is None and request.method == "POST":
+        raise Http404  # step types are edited, not added: the import and the rules name them
+    before = _snapshot(instance)
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("Saved.") + " " + _recompute_after(kind, before, saved))
+        return redirect(f"cases:settings-{kind}")
+    if kind == "calendar":
+        items = CalendarOverride.objects.all()[:200]
+    elif kind == "rules":
+        items = DeadlineRule.objects.select_related("from_step", "to_step")
+    else:
+        items = StepType.objects.all()
+    return render(request, f"cases/settings_{kind.replace('-', '_')}.html", {
+        "form": form, "instance": instance, "items": items, "kind": kind})
+
+
+def _snapshot(instance) -> dict:  # noqa: ANN001
+    return {} if instance is None else {field.attname: getattr(instance, field.attname)
+                                        for field in instance._meta.concrete_fields}
+
+
+def _recompute_after(kind: str, before: dict, saved) -> str:  # noqa: ANN001
+    if kind == "calendar":
+        days = [saved.date] + ([before["date"]] if before.get("date") and before["date"] != saved.date else [])
+        changed = services.timeliness_recompute(date_from=min(days), date_to=max(days))
+        return _("Timeliness recomputed for steps around %(day)s: %(n)s changed.") % {
+            "day": saved.date.strftime("%d/%m/%Y"), "n": changed}
+    if kind == "step-types":
+        if before.get("on_time_within") == saved.on_time_within:
+            return _("The on-time rule did not change; nothing to recompute.")
+        changed = services.timeliness_recompute(step_type_ids=[saved.pk])
+        return _("Timeliness recomputed for steps of this type: %(n)s changed.") % {"n": changed}
+    cases = services.deadline_rules_reapply(step_type_ids={saved.from_step_id, before.get("from_step_id")} - {None})
+    return _("Deadlines rebuilt for %(n)s cases.") % {"n": cases}
+
+
+@require(can_manage_case_settings)
+def settings_calendar(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    return _settings_page(request, kind="calendar", pk=pk)
+
+
+@require(can_manage_case_settings)
+def settings_rules(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    return _settings_page(request, kind="rules", pk=pk)
+
+
+@require(can_manage_case_settings)
+def settings_step_types(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    return _settings_page(request, kind="step-types", pk=pk)
+
+
+@require(can_manage_case_settings)
+@require_POST
+def settings_calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    from core.models import CalendarOverride
+
+    override = get_object_or_404(CalendarOverride, pk=pk)
+    day = override.date
+    override.delete()
+    changed = services.timeliness_recompute(date_from=day, date_to=day)
+    messages.success(request, _("Deleted.") + " " + _("Timeliness recomputed for steps around %(day)s: %(n)s changed.")
+                     % {"day": day.strftime("%d/%m/%Y"), "n": changed})
+    return redirect("cases:settings-calendar")
+
+
+# --- Opening a case by hand ---------------------------------------------------------------------
+
+@require(can_create_case)
+def case_create(request: HttpRequest) -> HttpResponse:
+    """A clerk or manager opens a case (number unique in the unit) with its parties, in their scope."""
+    me = officer_for_user(request.user)
+    units = unit_list_visible(user=request.user)
+    if me is not None and not has_role(request.user, Role.ADMIN, Role.UNIT_MANAGER):
+        units = units.filter(pk=me.unit_id)  # a clerk opens cases of their own unit
+    officers = officer_list_visible(user=request.user).filter(unit__in=units).order_by("full_name")
+    form = CaseCreateForm(request.POST or None, units=units, officers=officers,
+                          initial={"intake_date": timezone.localdate(), "unit": me.unit_id if me else None})
+    parties = PartyFormSet(request.POST or None, prefix="party")
+    if request.method == "POST" and form.is_valid() and parties.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_create(
+                unit=data["unit"], number=data["number"], intake_date=data["intake_date"], officer=data["officer"],
+                kind=data["kind"], judgment_ref=data["judgment_ref"], obligation=data["obligation"],
+                amount_due=data["amount_due"], recorded_by=me,
+                parties=[(p["role"], p["full_name"].strip(), p["address"].strip())
+                         for p in parties.cleaned_data if p and not p.get("DELETE")])
+        except services.CaseError as exc:
+            form.add_error("number", str(exc))
+        else:
+            messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
+            if case_get_visible_or_none(request, case.pk):
+                return redirect("cases:case-detail", pk=case.pk)
+            return redirect("cases:case-list")
+    return render(request, "cases/case_create.html", {"form": form, "parties": parties})
+
+
+def case_get_visible_or_none(request: HttpRequest, pk: int) -> bool:
+    return selectors.case_get_visible(user=request.user, pk=pk) is not None

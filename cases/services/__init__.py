@@ -1,18 +1,20 @@
 """Writes owned by cases. Public API:
 
-- `case_create`, `case_step_record`, `case_step_correct`, `case_deadlines_rebuild`, `case_deadlines_rebuild_many`, `timeliness_recompute`
+- `case_create`, `case_step_record`, `case_step_correct`, `case_deadlines_rebuild`, `case_deadlines_rebuild_many`,
+  `deadline_rules_reapply`, `timeliness_recompute` (whole, or for a date range / step types)
 - `step_import_preview`, `step_import_apply`
 - `CaseError`, `StepImportError`, `step_lag`, `RuleBook`
 """
 
 from cases.services.imports import StepImportError, step_import_apply, step_import_preview
 from cases.services.steps import (
-    CaseError, RuleBook, advance_cases, case_create, case_deadlines_rebuild, case_deadlines_rebuild_many, case_step_correct, case_step_record,
+    CaseError, RuleBook, advance_cases, case_create, case_deadlines_rebuild, case_deadlines_rebuild_many, case_step_correct,
+    deadline_rules_reapply, case_step_record,
     step_lag, timeliness_recompute,
 )
 
 __all__ = [
     "CaseError", "RuleBook", "StepImportError", "advance_cases", "case_create", "case_deadlines_rebuild", "case_deadlines_rebuild_many",
-    "case_step_correct", "case_step_record", "step_import_apply", "step_import_preview", "step_lag",
+    "case_step_correct", "case_step_record", "deadline_rules_reapply", "step_import_apply", "step_import_preview", "step_lag",
     "timeliness_recompute",
 ]

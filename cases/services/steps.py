@@ -262,15 +262,29 @@ def case_step_correct(*, step: CaseStep, legal_date: date, step_type: StepType, 
     return new
 
 
-def timeliness_recompute(*, calendar: WorkingCalendar | None = None, batch_size: int = 5000) -> int:
-    """Recompute lag and on-time of every step and the due dates of open deadlines (after the calendar
-    or a step type's rule changed). Returns the number of steps whose figures changed. Idempotent."""
+def timeliness_recompute(*, calendar: WorkingCalendar | None = None, batch_size: int = 5000,
+                         date_from: date | None = None, date_to: date | None = None,
+                         step_type_ids: Iterable[int] | None = None) -> int:
+    """Recompute lag and on-time of steps and the due dates of open deadlines (after the calendar or a
+    step type's rule changed). Returns the number of steps whose figures changed. Idempotent.
+
+    Limited to the steps whose lag spans a changed day (act before `date_to`, recorded on or after
+    `date_from`) and/or to some step types when given; every step otherwise. Open deadlines are
+    always all re-dated (a small, indexed set).
+    """
     calendar = calendar or get_calendar()
     within = dict(StepType.objects.values_list("pk", "on_time_within"))
+    steps = CaseStep.objects.all()
+    if date_from is not None:
+        steps = steps.filter(recorded_date__gte=date_from)
+    if date_to is not None:
+        steps = steps.filter(legal_date__lt=date_to)
+    if step_type_ids is not None:
+        steps = steps.filter(step_type_id__in=list(step_type_ids))
     changed = 0
     last_pk = 0
     while True:
-        batch = list(CaseStep.objects.filter(pk__gt=last_pk).order_by("pk").only(
+        batch = list(steps.filter(pk__gt=last_pk).order_by("pk").only(
             "pk", "step_type_id", "legal_date", "recorded_date", "lag_working_days", "on_time")[:batch_size])
         if not batch:
             break
@@ -294,3 +308,13 @@ def timeliness_recompute(*, calendar: WorkingCalendar | None = None, batch_size:
             moved.append(deadline)
     CaseDeadline.objects.bulk_update(moved, ["due_date"], batch_size=1000)
     return changed
+
+
+def deadline_rules_reapply(*, step_type_ids: Iterable[int], calendar: WorkingCalendar | None = None) -> int:
+    """After a deadline rule was added or changed: rebuild the deadlines of every case with a current
+    step of one of `step_type_ids` (the rule's trigger steps, old and new). Returns the number of cases."""
+    case_ids = set(CaseStep.objects.current().filter(step_type_id__in=list(step_type_ids))
+                   .values_list("case_id", flat=True).distinct())
+    with transaction.atomic():
+        case_deadlines_rebuild_many(case_ids=case_ids, calendar=calendar)
+    return len(case_ids)

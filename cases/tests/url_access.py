@@ -25,6 +25,26 @@ def _batch(world):  # noqa: ANN001, ANN202
     return {"pk": batch.pk}
 
 
+def _override(world):  # noqa: ANN001, ANN202
+    from datetime import date
+
+    from core.models import CalendarOverride
+
+    return {"pk": CalendarOverride.objects.create(date=date(2026, 4, 27), kind="day_off", note="x").pk}
+
+
+def _rule(world):  # noqa: ANN001, ANN202
+    from cases.models import DeadlineRule
+
+    return {"pk": DeadlineRule.objects.order_by("pk").first().pk}
+
+
+def _step_type(world):  # noqa: ANN001, ANN202
+    from cases.models import StepType
+
+    return {"pk": StepType.objects.get(code="decision").pk}
+
+
 # Case details (parties included): officers of the case's unit and managers above it. In the test
 # world, the officer and the unit manager work in A; everyone else in P.
 IN_A = roles("officer", "unit_manager")
@@ -48,4 +68,12 @@ ACCESS = {
     # Import batches are seen by their uploader and by administrators.
     "cases:import-detail": Rule(allowed=roles("admin"), kwargs=_batch),
     "cases:import-apply": Rule(allowed=roles("admin"), kwargs=_batch, method="post", data=lambda w: {}),
+    "cases:case-create": Rule(allowed=IMPORTERS),
+    "cases:settings-calendar": Rule(allowed=roles("admin")),
+    "cases:settings-calendar-edit": Rule(allowed=roles("admin"), kwargs=_override),
+    "cases:settings-calendar-delete": Rule(allowed=roles("admin"), kwargs=_override, method="post", data=lambda w: {}),
+    "cases:settings-rules": Rule(allowed=roles("admin")),
+    "cases:settings-rules-edit": Rule(allowed=roles("admin"), kwargs=_rule),
+    "cases:settings-step-types": Rule(allowed=roles("admin")),
+    "cases:settings-step-types-edit": Rule(allowed=roles("admin"), kwargs=_step_type),
 }

@@ -100,3 +100,57 @@ def test_due_list_is_most_urgent_first(world):
     make_case(world, number="far", intake=date(2026, 4, 1))
     due = list(selectors.deadline_list_due(officer=world.officers["officer"], today=date(2026, 3, 13)))
     assert [d.case.number for d in due] == ["late", "soon"]  # due 9/3 (overdue), 18/3 (= 13/3 + 3 working days)
+
+
+def test_cumulative_period_runs_from_the_working_year_start_to_the_end_of_the_month(settings):
+    period = selectors.period_cumulative(year=2026, month=3)
+    assert (period.start, period.end) == (date(2025, 10, 1), date(2026, 3, 31))
+    assert selectors.period_cumulative(year=2025, month=10).start == date(2025, 10, 1)
+    assert selectors.period_cumulative(year=2025, month=12).end == date(2025, 12, 31)
+    settings.THADS_WORKING_YEAR_START_MONTH = 1
+    assert selectors.period_cumulative(year=2026, month=3).start == date(2026, 1, 1)
+    settings.THADS_WORKING_YEAR_START_MONTH = 12
+    assert selectors.period_cumulative(year=2026, month=3).start == date(2025, 12, 1)
+    assert len(selectors.period_months(selectors.period_cumulative(year=2026, month=3))) == 4
+
+
+def test_cumulative_figures_add_up_the_months(steps, world):
+    manager = world.user("unit_manager")
+    cumulative = selectors.timeliness_by_officer(user=manager, period=selectors.period_cumulative(year=2026, month=4),
+                                                 today=date(2026, 4, 20))
+    march = selectors.timeliness_by_officer(user=manager, period=MARCH, today=date(2026, 4, 20))
+    assert cumulative.total.steps == march.total.steps + 1  # + the April decision
+
+
+def test_monthly_trend_for_one_officer(steps, world):
+    officer = world.officers["officer"]
+    trend = selectors.timeliness_trend(user=world.user("unit_manager"),
+                                       period=selectors.period_cumulative(year=2026, month=4), officer=officer,
+                                       today=date(2026, 4, 20))
+    by_month = {(month.year, month.month): month for month in trend}
+    assert [(m.year, m.month) for m in trend][:2] == [(2025, 10), (2025, 11)] and len(trend) == 7
+    assert (by_month[(2026, 3)].steps, by_month[(2026, 3)].on_time) == (6, 4)
+    assert (by_month[(2026, 4)].steps, by_month[(2026, 4)].on_time) == (1, 1)
+    assert by_month[(2026, 3)].overdue == 1 and by_month[(2025, 10)].steps == 0
+    # Another officer's trend does not include these steps.
+    other = selectors.timeliness_trend(user=world.user("unit_manager"), period=MARCH,
+                                       officer=world.officers["other_a1"], today=TODAY)
+    assert [(m.steps, m.on_time) for m in other] == [(1, 1)]
+
+
+def test_timeliness_page_query_count_stays_flat(steps, world, client_for, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    client = client_for("unit_manager")
+    url = reverse("cases:timeliness") + f"?period=cumulative&month=2026-03&officer={world.officers['officer'].pk}"
+    with django_assert_max_num_queries(20) as small:
+        response = client.get(url)
+    assert response.status_code == 200 and 'id="trend"' in response.content.decode()
+    for index in range(15):
+        case = make_case(world, number=f"{index}/T", intake=date(2026, 1, 5 + index))
+        services.case_step_record(case=case, step_type=step_type("decision"), legal_date=date(2026, 2, 2 + index),
+                                  recorded_by=world.officers["officer"],
+                                  recorded_at=local_moment(date(2026, 2, 3 + index)))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200

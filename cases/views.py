@@ -60,7 +60,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     mine = request.GET.get("mine") == "1"
     page = Paginator(selectors.case_search(user=request.user, query=query, mine_only=mine), PAGE_SIZE).get_page(
         request.GET.get("page"))
-    context = {"form": form, "page": page, "mine": mine, "query": query}
+    context = {"form": form, "page": page, "mine": mine, "query": query, "can_create": can_create_case(request.user)}
     template = "cases/case_list.html#case-table" if request.htmx else "cases/case_list.html"
     return render(request, template, context)
 

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 
 DEMO_SEED = 2021
 # Periodic jobs the demo runs once after seeding, if the app that owns them is installed.
-PERIODIC_COMMANDS = ["close_overdue_attempts", "send_reminders", "refresh_counts"]
+PERIODIC_COMMANDS = ["close_overdue_attempts", "send_reminders", "refresh_learning_counts", "refresh_counts"]
 
 
 class Command(BaseCommand):

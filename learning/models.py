@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 VERIFICATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed from paper
 
@@ -44,7 +45,7 @@ class Course(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.BEGINNER)
+    level = models.CharField(pgettext_lazy("course", "level"), max_length=20, choices=Level.choices, default=Level.BEGINNER)
     estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), default=30)
     prerequisites = models.ManyToManyField(
         "self", verbose_name=_("prerequisites"), symmetrical=False, blank=True, related_name="unlocks"
@@ -82,7 +83,7 @@ class Course(models.Model):
 class Module(models.Model):
     course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="modules")
     title = models.CharField(_("title"), max_length=200)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["course", "position", "pk"]
@@ -113,7 +114,7 @@ class Lesson(models.Model):
     module = models.ForeignKey(Module, verbose_name=_("module"), on_delete=models.CASCADE, related_name="lessons")
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
     body = models.TextField(_("text (Markdown)"), blank=True)
     video = models.FileField(_("video"), upload_to="learning/video/%Y/%m/", blank=True)
     attachment = models.FileField(_("file"), upload_to="learning/files/%Y/%m/", blank=True)
@@ -289,7 +290,7 @@ class Certificate(models.Model):
     officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="certificates")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")
     code = models.CharField(_("verification code"), max_length=20, unique=True, default=new_verification_code)
-    officer_name = models.CharField(_("name"), max_length=150)
+    officer_name = models.CharField(_("full name"), max_length=150)
     course_title = models.CharField(_("course"), max_length=200)
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.permissions import require
@@ -522,7 +522,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 STATUS_LABELS = {
-    "": gettext_lazy("All"), "not_started": gettext_lazy("Not started"), "in_progress": gettext_lazy("In progress"),
+    "": gettext_lazy("All"), "not_started": gettext_lazy("Not started"), "in_progress": pgettext_lazy("courses", "In progress"),
     "completed": gettext_lazy("Completed"), "overdue": gettext_lazy("Overdue"),
 }
 

@@ -22,11 +22,25 @@ class Role(models.TextChoices):
 MFA_ROLES = frozenset({Role.UNIT_MANAGER, Role.PROVINCIAL_LEADER, Role.ADMIN})
 
 
+_roles_loaders: list = []
+
+
+def register_roles_loader(loader) -> None:  # noqa: ANN001
+    """`loader(user)` reads data every signed-in request needs and may remember the roles with it
+    (`remember_roles`); `user_roles` calls it before reading the roles on their own."""
+    if loader not in _roles_loaders:
+        _roles_loaders.append(loader)
+
+
 def user_roles(user) -> frozenset[str]:  # noqa: ANN001
     """The role codes of a user, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_thads_roles", None)
+    if cached is None:
+        for loader in _roles_loaders:  # a query the request makes anyway may bring the roles along
+            loader(user)
+        cached = getattr(user, "_thads_roles", None)
     if cached is None:
         cached = frozenset(user.groups.values_list("name", flat=True))
         if user.is_superuser:

@@ -35,6 +35,14 @@ def _fast_hasher(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_panel_cache():
+    """Database ids repeat from test to test: start each test with no cached home-page panel."""
+    from core.fragments import panel_cache_reset
+
+    panel_cache_reset()
+
+
 @dataclass
 class World:
     """Province P with branches A and B (A has a division A1); an officer per role, plus others."""

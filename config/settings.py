@@ -210,3 +210,5 @@ LOGGING = {
 
 # THADS working year starts on this month (DOMAIN.md: 1 October, configurable).
 THADS_WORKING_YEAR_START_MONTH = int(env_str("THADS_WORKING_YEAR_START_MONTH", "10"))
+# Home-page panels are cached per person for this many seconds (core.fragments); 0 turns it off.
+THADS_PANEL_CACHE_SECONDS = int(env_str("THADS_PANEL_CACHE_SECONDS", "60"))

@@ -34,13 +34,19 @@ class NavItem:
 
 @dataclass(frozen=True)
 class HomePanel:
-    """A panel on "Công việc của tôi". `context` returns None to hide the panel for this user."""
+    """A panel on "Công việc của tôi". `context` returns None to hide the panel for this user.
+
+    Its rendered HTML is cached per person (core.fragments): the template sees only `panel` (the
+    context) and `request`, and must not print per-request values such as a CSRF token. A context may
+    hold `cache_until` (an aware datetime after which it may change by itself). `cached=False` opts out.
+    """
 
     key: str
     title: str
     template: str
     context: Callable[[HttpRequest], dict[str, Any] | None]
     order: int = 100
+    cached: bool = True
 
 
 @dataclass

@@ -5,20 +5,37 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
 
 from core.models import AuditEvent
 from core.permissions import can_view_audit_log
 from core.selectors import audit_event_list
-from core.ui import registry
+from core.fragments import Rendered, panels_get_or_render
+from core.ui import HomePanel, registry
+
+
+def _panel_renderer(request: HttpRequest, panel: HomePanel):  # noqa: ANN202
+    def render_panel() -> Rendered:
+        context = panel.context(request)
+        if context is None:
+            return None, None
+        html = get_template(panel.template).render({"panel": context, "request": request})
+        return html, context.get("cache_until")
+
+    return render_panel
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """"Công việc của tôi": every registered panel that has something for this user."""
-    panels = []
+    """"Công việc của tôi": every registered panel that has something for this user, each from the
+    per-person panel cache (core.fragments) unless the panel opts out."""
+    cached = [panel for panel in registry.panels if panel.cached]
+    html = panels_get_or_render(request.user.pk, [(panel.key, _panel_renderer(request, panel)) for panel in cached])
     for panel in registry.panels:
-        context = panel.context(request)
-        if context is not None:
-            panels.append({"panel": panel, "context": context})
+        if not panel.cached:
+            html[panel.key] = _panel_renderer(request, panel)()[0]
+    panels = [{"panel": panel, "html": mark_safe(html[panel.key])}  # noqa: S308 (rendered by our templates)
+              for panel in registry.panels if html[panel.key] is not None]
     return render(request, "core/home.html", {"panels": panels})
 
 

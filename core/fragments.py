@@ -1,0 +1,129 @@
+"""Per-person cache of rendered home-page panels.
+
+A panel's HTML is kept in Django's cache (local memory in the embedded default, Redis when REDIS_URL
+is set) for at most `THADS_PANEL_CACHE_SECONDS` (0 turns the cache off). Its key holds the person,
+the panel, today's date, the active language and two version tokens:
+
+- a token per person and panel, renewed by `panel_cache_bump(user_ids=..., panel=...)` when a write
+  changes what that person's panel shows (their own step, lesson, attempt, a course assigned to them);
+- a token per panel, renewed by `panel_cache_bump_all(panel=...)` when a write changes the panel for
+  everyone (a course or quiz published, a quiz's times changed).
+
+Services call the bumps through `transaction.on_commit`, so a page requested after the write sees it
+at once. Changes nobody bumps (an officer moved to another unit, a role granted) show after at most
+the TTL. A panel's context may also say until when it holds (`"cache_until"`: an aware datetime, e.g.
+the next time a quiz opens or closes); the entry then never outlives that moment.
+
+A missing token (never set, expired, evicted) is replaced by a fresh random one, never by a number
+that an older entry could carry, so an eviction can only cause a miss, never a stale hit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+
+PREFIX = "thads:panel"
+DEFAULT_SECONDS = 60
+VERSION_SECONDS = 24 * 60 * 60  # tokens outlive every entry that names them
+_HIDDEN = "\x00hidden"  # a panel with nothing for this person is cached too
+
+# What a panel's render returns: its HTML (None when the panel is hidden) and, optionally, the moment
+# after which it may show something else although nothing was written (None: only the TTL applies).
+Rendered = tuple[str | None, datetime | None]
+
+
+def cache_seconds() -> int:
+    return max(int(getattr(settings, "THADS_PANEL_CACHE_SECONDS", DEFAULT_SECONDS)), 0)
+
+
+def _token() -> str:
+    return secrets.token_hex(6)
+
+
+def _generation_key() -> str:
+    return f"{PREFIX}:generation"
+
+
+def _panel_key(panel: str) -> str:
+    return f"{PREFIX}:v:{panel}"
+
+
+def _person_key(panel: str, user_id: int) -> str:
+    return f"{PREFIX}:v:{panel}:{user_id}"
+
+
+def _versions(keys: list[str]) -> dict[str, str]:
+    """The tokens under `keys`; missing ones get a fresh token (kept unless another request set one)."""
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    for key in missing:
+        token = _token()
+        found[key] = token if cache.add(key, token, VERSION_SECONDS) else (cache.get(key) or token)
+    return found
+
+
+def panels_get_or_render(user_id: int, panels: Iterable[tuple[str, Callable[[], Rendered]]]) -> dict[str, str | None]:
+    """The HTML of each `(panel key, render)` for the person `user_id` (None: hidden), from the cache
+    when a current entry exists, else rendered and stored. Two cache reads for all panels on a hit."""
+    panels = list(panels)
+    seconds = cache_seconds()
+    if seconds == 0:
+        return {key: render()[0] for key, render in panels}
+    version_keys = [_generation_key()]
+    for key, _render in panels:
+        version_keys += [_panel_key(key), _person_key(key, user_id)]
+    versions = _versions(version_keys)
+    stem = f"{PREFIX}:{user_id}:{timezone.localdate().isoformat()}:{get_language() or '-'}:{versions[_generation_key()]}"
+    entry_keys = {key: f"{stem}:{key}:{versions[_panel_key(key)]}:{versions[_person_key(key, user_id)]}"
+                  for key, _render in panels}
+    cached = cache.get_many(list(entry_keys.values()))
+    result: dict[str, str | None] = {}
+    for key, render in panels:
+        entry_key = entry_keys[key]
+        if entry_key in cached:
+            html = cached[entry_key]
+            result[key] = None if html == _HIDDEN else html
+            continue
+        html, until = render()
+        result[key] = html
+        timeout = seconds
+        if until is not None:
+            timeout = min(timeout, int((until - timezone.now()).total_seconds()))
+        if timeout > 0:
+            cache.set(entry_key, _HIDDEN if html is None else html, timeout)
+    return result
+
+
+def panel_cache_get_or_render(key: str, user_id: int, render: Callable[[], Rendered]) -> str | None:
+    """One panel's HTML for the person `user_id`, cached as `panels_get_or_render` does."""
+    return panels_get_or_render(user_id, [(key, render)])[key]
+
+
+def _renew(keys: list[str]) -> None:
+    if keys:
+        cache.set_many({key: _token() for key in keys}, VERSION_SECONDS)
+
+
+def panel_cache_bump(*, user_ids: Iterable[int | None], panel: str) -> None:
+    """After the current transaction commits, drop `panel` for these people (their accounts' ids)."""
+    keys = [_person_key(panel, user_id) for user_id in {uid for uid in user_ids if uid is not None}]
+    if keys:
+        transaction.on_commit(lambda: _renew(keys))
+
+
+def panel_cache_bump_all(*, panel: str) -> None:
+    """After the current transaction commits, drop `panel` for everyone."""
+    transaction.on_commit(lambda: _renew([_panel_key(panel)]))
+
+
+def panel_cache_reset() -> None:
+    """Drop every cached panel at once (e.g. between tests, whose database ids repeat)."""
+    _renew([_generation_key()])

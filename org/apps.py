@@ -7,11 +7,13 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
+        from core.fragments import register_panel_owner
         from core.roles import register_roles_loader
         from core.ui import NavItem, register_nav
         from org import permissions, selectors
 
         register_roles_loader(selectors.officer_for_user)  # the officer and the roles in one query
+        register_panel_owner(lambda user: getattr(selectors.officer_for_user(user), "pk", None))
 
         register_nav(NavItem(_("Officers"), "org:officer-list", permissions.can_list_officers, order=10))
         register_nav(NavItem(_("Units"), "org:unit-list", permissions.can_manage_org, order=80))

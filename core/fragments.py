@@ -1,16 +1,19 @@
 """Per-person cache of rendered home-page panels.
 
 A panel's HTML is kept in Django's cache (local memory in the embedded default, Redis when REDIS_URL
-is set) for at most `THADS_PANEL_CACHE_SECONDS` (0 turns the cache off). Its key holds the person,
+is set) for at most `THADS_PANEL_CACHE_SECONDS` (0 turns the cache off). The person is the officer
+(org registers `register_panel_owner`); accounts without an officer record are not cached. Its key holds the person,
 the panel, today's date, the active language and two version tokens:
 
-- a token per person and panel, renewed by `panel_cache_bump(user_ids=..., panel=...)` when a write
+- a token per person and panel, renewed by `panel_cache_bump(officer_ids=..., panel=...)` when a write
   changes what that person's panel shows (their own step, lesson, attempt, a course assigned to them);
 - a token per panel, renewed by `panel_cache_bump_all(panel=...)` when a write changes the panel for
   everyone (a course or quiz published, a quiz's times changed).
 
-Services call the bumps through `transaction.on_commit`, so a page requested after the write sees it
-at once. Changes nobody bumps (an officer moved to another unit, a role granted) show after at most
+A bump renews the token at once (the rest of the request sees the write) and again when the
+transaction commits (a page rendered by another request between the write and the commit read the old
+rows; its entry then carries a token that is already replaced). So a page requested after the write
+sees it at once. Changes nobody bumps (an officer moved to another unit, a role granted) show after at most
 the TTL. A panel's context may also say until when it holds (`"cache_until"`: an aware datetime, e.g.
 the next time a quiz opens or closes); the entry then never outlives that moment.
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,6 +42,18 @@ _HIDDEN = "\x00hidden"  # a panel with nothing for this person is cached too
 # What a panel's render returns: its HTML (None when the panel is hidden) and, optionally, the moment
 # after which it may show something else although nothing was written (None: only the TTL applies).
 Rendered = tuple[str | None, datetime | None]
+
+
+_owner: list[Callable[[Any], int | None]] = []
+
+
+def register_panel_owner(resolver: Callable[[Any], int | None]) -> None:
+    """`resolver(user)` gives the id panels are cached under (the officer's), None for no cache."""
+    _owner[:] = [resolver]
+
+
+def panel_owner(user) -> int | None:  # noqa: ANN001
+    return _owner[0](user) if _owner and getattr(user, "is_authenticated", False) else None
 
 
 def cache_seconds() -> int:
@@ -56,8 +72,8 @@ def _panel_key(panel: str) -> str:
     return f"{PREFIX}:v:{panel}"
 
 
-def _person_key(panel: str, user_id: int) -> str:
-    return f"{PREFIX}:v:{panel}:{user_id}"
+def _person_key(panel: str, owner_id: int) -> str:
+    return f"{PREFIX}:v:{panel}:{owner_id}"
 
 
 def _versions(keys: list[str]) -> dict[str, str]:
@@ -70,19 +86,21 @@ def _versions(keys: list[str]) -> dict[str, str]:
     return found
 
 
-def panels_get_or_render(user_id: int, panels: Iterable[tuple[str, Callable[[], Rendered]]]) -> dict[str, str | None]:
-    """The HTML of each `(panel key, render)` for the person `user_id` (None: hidden), from the cache
-    when a current entry exists, else rendered and stored. Two cache reads for all panels on a hit."""
+def panels_get_or_render(owner_id: int | None,
+                         panels: Iterable[tuple[str, Callable[[], Rendered]]]) -> dict[str, str | None]:
+    """The HTML of each `(panel key, render)` for the person `owner_id` (None: hidden), from the cache
+    when a current entry exists, else rendered and stored. Two cache reads for all panels on a hit.
+    With no owner (an account without officer record) or the TTL at 0, every panel is rendered."""
     panels = list(panels)
     seconds = cache_seconds()
-    if seconds == 0:
+    if seconds == 0 or owner_id is None:
         return {key: render()[0] for key, render in panels}
     version_keys = [_generation_key()]
     for key, _render in panels:
-        version_keys += [_panel_key(key), _person_key(key, user_id)]
+        version_keys += [_panel_key(key), _person_key(key, owner_id)]
     versions = _versions(version_keys)
-    stem = f"{PREFIX}:{user_id}:{timezone.localdate().isoformat()}:{get_language() or '-'}:{versions[_generation_key()]}"
-    entry_keys = {key: f"{stem}:{key}:{versions[_panel_key(key)]}:{versions[_person_key(key, user_id)]}"
+    stem = f"{PREFIX}:{owner_id}:{timezone.localdate().isoformat()}:{get_language() or '-'}:{versions[_generation_key()]}"
+    entry_keys = {key: f"{stem}:{key}:{versions[_panel_key(key)]}:{versions[_person_key(key, owner_id)]}"
                   for key, _render in panels}
     cached = cache.get_many(list(entry_keys.values()))
     result: dict[str, str | None] = {}
@@ -102,9 +120,9 @@ def panels_get_or_render(user_id: int, panels: Iterable[tuple[str, Callable[[], 
     return result
 
 
-def panel_cache_get_or_render(key: str, user_id: int, render: Callable[[], Rendered]) -> str | None:
-    """One panel's HTML for the person `user_id`, cached as `panels_get_or_render` does."""
-    return panels_get_or_render(user_id, [(key, render)])[key]
+def panel_cache_get_or_render(key: str, officer_id: int | None, render: Callable[[], Rendered]) -> str | None:
+    """One panel's HTML for the officer `officer_id`, cached as `panels_get_or_render` does."""
+    return panels_get_or_render(officer_id, [(key, render)])[key]
 
 
 def _renew(keys: list[str]) -> None:
@@ -112,16 +130,20 @@ def _renew(keys: list[str]) -> None:
         cache.set_many({key: _token() for key in keys}, VERSION_SECONDS)
 
 
-def panel_cache_bump(*, user_ids: Iterable[int | None], panel: str) -> None:
-    """After the current transaction commits, drop `panel` for these people (their accounts' ids)."""
-    keys = [_person_key(panel, user_id) for user_id in {uid for uid in user_ids if uid is not None}]
-    if keys:
+def _renew_now_and_on_commit(keys: list[str]) -> None:
+    if keys and cache_seconds():
+        _renew(keys)
         transaction.on_commit(lambda: _renew(keys))
 
 
+def panel_cache_bump(*, officer_ids: Iterable[int | None], panel: str) -> None:
+    """Drop `panel` for these officers, now and when the current transaction commits."""
+    _renew_now_and_on_commit([_person_key(panel, pk) for pk in {pk for pk in officer_ids if pk is not None}])
+
+
 def panel_cache_bump_all(*, panel: str) -> None:
-    """After the current transaction commits, drop `panel` for everyone."""
-    transaction.on_commit(lambda: _renew([_panel_key(panel)]))
+    """Drop `panel` for everyone, now and when the current transaction commits."""
+    _renew_now_and_on_commit([_panel_key(panel)])
 
 
 def panel_cache_reset() -> None:

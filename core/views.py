@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from core.models import AuditEvent
 from core.permissions import can_view_audit_log
 from core.selectors import audit_event_list
-from core.fragments import Rendered, panels_get_or_render
+from core.fragments import Rendered, panel_owner, panels_get_or_render
 from core.ui import HomePanel, registry
 
 
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """"Công việc của tôi": every registered panel that has something for this user, each from the
     per-person panel cache (core.fragments) unless the panel opts out."""
     cached = [panel for panel in registry.panels if panel.cached]
-    html = panels_get_or_render(request.user.pk, [(panel.key, _panel_renderer(request, panel)) for panel in cached])
+    html = panels_get_or_render(panel_owner(request.user), [(panel.key, _panel_renderer(request, panel)) for panel in cached])
     for panel in registry.panels:
         if not panel.cached:
             html[panel.key] = _panel_renderer(request, panel)()[0]

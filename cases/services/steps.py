@@ -16,6 +16,7 @@ from cases.models import (
 )
 from cases.services.bulk import insert_rows
 from core.calendar import WorkingCalendar, get_calendar
+from core.fragments import panel_cache_bump, panel_cache_bump_all
 from core.text import fold
 from org.models import Officer, Unit
 
@@ -79,6 +80,7 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
     before its legal date, and opens the deadlines of the rules it triggers (already met when a
     matching later step is on the case). A constant number of queries for any number of steps.
     """
+    panel_cache_bump(officer_ids=[facts.officer_id for facts in cases.values()], panel="cases")
     if not new_steps:
         return
     case_ids = list(cases)
@@ -307,6 +309,7 @@ def timeliness_recompute(*, calendar: WorkingCalendar | None = None, batch_size:
             deadline.due_date = due
             moved.append(deadline)
     CaseDeadline.objects.bulk_update(moved, ["due_date"], batch_size=1000)
+    panel_cache_bump_all(panel="cases")
     return changed
 
 

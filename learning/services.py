@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.fragments import panel_cache_bump, panel_cache_bump_all
 from core.roles import Role
 from org.models import Officer, Position, Unit
 from learning import counting
@@ -67,6 +68,7 @@ def course_update(*, course: Course, prerequisites: Iterable[Course] | None = No
     course.save()
     if prerequisites is not None:
         course.prerequisites.set([other for other in prerequisites if other.pk != course.pk])
+    panel_cache_bump_all(panel="learning")
     return course
 
 
@@ -83,6 +85,7 @@ def course_publish(*, course: Course) -> Course:
     course.published_at = course.published_at or timezone.now()
     course.save(update_fields=["status", "published_at", "updated_at"])
     course_refresh_progress(course=course)
+    panel_cache_bump_all(panel="learning")
     return course
 
 
@@ -91,6 +94,7 @@ def course_unpublish(*, course: Course) -> Course:
     """Take a course out of the catalogue. Enrolled officers keep their progress, access and certificates."""
     course.status = Course.Status.DRAFT
     course.save(update_fields=["status", "updated_at"])
+    panel_cache_bump_all(panel="learning")
     return course
 
 
@@ -212,6 +216,7 @@ def enrollment_self_enroll(*, officer: Officer, course: Course) -> Enrollment:
     enrollment = Enrollment.objects.create(officer=officer, course=course, source=Enrollment.Source.SELF,
                                            unit_id=officer.unit_id)
     counting.count_created([enrollment.pk])
+    panel_cache_bump(officer_ids=[officer.pk], panel="learning")
     return enrollment
 
 
@@ -230,6 +235,7 @@ def enrollment_unenroll(*, officer: Officer, course: Course) -> None:
     if enrollment.completed_at is not None:
         raise LearningError(_("A completed course stays on your record."))
     enrollment.delete()  # the post_delete receiver takes it off the counts
+    panel_cache_bump(officer_ids=[officer.pk], panel="learning")
 
 
 def _assignment_officers(assignment: Assignment):  # noqa: ANN202
@@ -265,6 +271,8 @@ def assignment_sync_enrollments(*, assignment: Assignment | None = None, officer
         linking = enrolled.filter(officer__in=targets, assignment__isnull=True, completed_at__isnull=True)
         linking_pks = list(linking.values_list("pk", flat=True))
         if linking_pks:
+            panel_cache_bump(officer_ids=Enrollment.objects.filter(pk__in=linking_pks).values_list(
+                "officer_id", flat=True), panel="learning")
             with counting.tracked(linking_pks):  # the due date changes, so may the overdue figure
                 Enrollment.objects.filter(pk__in=linking_pks, assignment__isnull=True).update(
                     assignment=current, source=Enrollment.Source.ASSIGNED, due_date=current.due_date,
@@ -272,6 +280,7 @@ def assignment_sync_enrollments(*, assignment: Assignment | None = None, officer
         missing = list(targets.exclude(pk__in=enrolled.values("officer_id")).values_list("pk", "unit_id"))
         if not missing:
             continue
+        panel_cache_bump(officer_ids=[officer_id for officer_id, _unit in missing], panel="learning")
         created = _create_assigned(current, missing)
         counting.count_created([enrollment.pk for enrollment in created])
         created_total += len(created)
@@ -445,6 +454,7 @@ def enrollment_evaluate(*, enrollment: Enrollment) -> Enrollment:
         percent = 100
     enrollment.progress_percent = percent
     Enrollment.objects.filter(pk=enrollment.pk).update(progress_percent=percent)
+    panel_cache_bump(officer_ids=[enrollment.officer_id], panel="learning")
     if enrollment.completed_at is not None:
         certificate_issue(enrollment=enrollment)
     return enrollment
@@ -544,7 +554,10 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int: 
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
-    return unread.update(read_at=timezone.now())
+    changed = unread.update(read_at=timezone.now())
+    if changed:  # the unread count shows on the home panel
+        panel_cache_bump(officer_ids=Officer.objects.filter(user=user).values_list("pk", flat=True), panel="learning")
+    return changed
 
 
 def enrollment_recertify_due(*, today: dt.date) -> int:
@@ -576,6 +589,8 @@ def enrollment_recertify_due(*, today: dt.date) -> int:
                 url=reverse("learning:course-detail", kwargs={"pk": enrollment.course_id}),
             )
             started += 1
+    if started:
+        panel_cache_bump_all(panel="learning")
     return started
 
 
@@ -614,6 +629,7 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
         )
         counts["overdue"] += bool(sent)
     counts["digest"] = manager_digests_send(today=today)
+    panel_cache_bump_all(panel="learning")  # new enrollments and notifications for many officers
     return counts
 
 
@@ -646,6 +662,8 @@ def manager_digests_send(*, today: dt.date) -> int:
             body="\n".join(lines), url=reverse("learning:report") + "?status=overdue",
         )
         sent += bool(notification)
+    if sent:
+        panel_cache_bump_all(panel="learning")
     return sent
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.calendar import CALENDAR_DAYS, MONTHS, WORKING_DAYS, YEARS
 
@@ -17,12 +18,12 @@ class CaseKind(models.TextChoices):
 
 
 class CaseStatus(models.TextChoices):
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("case status", "In progress")
     NO_MEANS = "no_means", _("No means yet")
     POSTPONED = "postponed", _("Postponed")
     SUSPENDED = "suspended", _("Suspended")
     TERMINATED = "terminated", _("Terminated")
-    COMPLETED = "completed", _("Completed")
+    COMPLETED = "completed", pgettext_lazy("case status", "Completed")
     ARCHIVED = "archived", _("Archived")
 
 

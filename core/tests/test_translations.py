@@ -180,3 +180,25 @@ def test_signed_in_account_pages_are_vietnamese(world, client_for, url_name, vie
 def test_browser_asking_for_english_still_gets_vietnamese(client):
     response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert 'lang="vi"' in response.content.decode()
+
+
+def test_one_text_has_one_translation_across_the_project():
+    """Django merges every catalogue into one: a msgid translated differently in two apps would
+    show the wrong words in one of them. Texts whose meaning differs take a context (pgettext)."""
+    import gettext
+
+    seen: dict[tuple[str, str], tuple[str, str]] = {}
+    clashes = []
+    for po_path in po_files():
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists():
+            continue
+        with open(mo_path, "rb") as handle:
+            catalog = gettext.GNUTranslations(handle)._catalog
+        for key, text in catalog.items():
+            if not key or isinstance(key, tuple):
+                continue
+            if key in seen and seen[key][1] != text:
+                clashes.append(f"{key!r}: {seen[key][0]} «{seen[key][1]}» ≠ {po_path} «{text}»")
+            seen.setdefault(key, (str(po_path), text))
+    assert not clashes, "\n".join(clashes)

@@ -15,9 +15,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Min, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
+from core.fragments import panel_cache_bump, panel_cache_bump_all, register_panel_expiry
 from core.models import AuditEvent, User
 from core.services import audit_record
 from org.models import Officer
@@ -322,6 +325,7 @@ def override_set(*, quiz: Quiz, officer: Officer, extra_minutes: int = 0, extra_
     override, _ = Override.objects.update_or_create(
         quiz=quiz, officer=officer,
         defaults={"extra_minutes": extra_minutes, "extra_attempts": extra_attempts, "close_at": close_at})
+    panel_cache_bump(officer_ids=[officer.pk], panel="quizzes")
     return override
 
 
@@ -412,7 +416,9 @@ def attempt_start(*, quiz: Quiz, officer: Officer, now: datetime | None = None) 
     start + time limit, never later than the close date. Raises QuizError with the reason.
     """
     with _one_writer(), transaction.atomic():
-        return _attempt_start(quiz=quiz, officer=officer, now=now or timezone.now())
+        attempt = _attempt_start(quiz=quiz, officer=officer, now=now or timezone.now())
+        panel_cache_bump(officer_ids=[officer.pk], panel="quizzes")
+        return attempt
 
 
 def _attempt_start(*, quiz: Quiz, officer: Officer, now: datetime) -> Attempt:
@@ -629,6 +635,7 @@ def _finish(attempt: Attempt, now: datetime) -> Attempt:
     _total(attempt, answers)
     attempt.save(update_fields=["state", "finished_at", "score", "percent", "passed", "needs_grading"])
     _after_pass(attempt)
+    panel_cache_bump(officer_ids=[attempt.officer_id], panel="quizzes")
     return attempt
 
 
@@ -761,3 +768,20 @@ def quiz_grade_for(*, quiz: Quiz, attempts: list[Attempt]) -> Decimal | None:
     if quiz.grading_method == GradingMethod.AVERAGE:
         return (sum((a.percent for a in graded), Decimal(0)) / len(graded)).quantize(Decimal("0.001"))
     return max(a.percent for a in graded)
+
+
+@receiver([post_save, post_delete], sender=Quiz, dispatch_uid="quizzes-home-panel")
+def _quiz_changed(sender, **kwargs) -> None:  # noqa: ANN001, ANN003
+    """A quiz created, edited, published or given other times changes the home panel of everyone it
+    targets (quizzes are saved by their forms, so this listens to the model)."""
+    panel_cache_bump_all(panel="quizzes")
+
+
+def quiz_next_time_change(now: datetime) -> datetime | None:
+    """The next moment after `now` when a published quiz opens or closes (the home panel changes then)."""
+    times = Quiz.objects.published().filter(Q(open_at__gt=now) | Q(close_at__gt=now)).aggregate(
+        opens=Min("open_at", filter=Q(open_at__gt=now)), closes=Min("close_at", filter=Q(close_at__gt=now)))
+    return min((moment for moment in times.values() if moment is not None), default=None)
+
+
+register_panel_expiry("quizzes", quiz_next_time_change)

@@ -14,8 +14,9 @@ A bump renews the token at once (the rest of the request sees the write) and aga
 transaction commits (a page rendered by another request between the write and the commit read the old
 rows; its entry then carries a token that is already replaced). So a page requested after the write
 sees it at once. Changes nobody bumps (an officer moved to another unit, a role granted) show after at most
-the TTL. A panel's context may also say until when it holds (`"cache_until"`: an aware datetime, e.g.
-the next time a quiz opens or closes); the entry then never outlives that moment.
+the TTL. A panel's context may also say until when it holds (`"cache_until"`: an aware datetime), and
+an app may register for a panel the next moment anything of it changes by the clock alone
+(`register_panel_expiry`, e.g. the next time any quiz opens or closes); the entry never outlives it.
 
 A missing token (never set, expired, evicted) is replaced by a fresh random one, never by a number
 that an older entry could carry, so an eviction can only cause a miss, never a stale hit.
@@ -54,6 +55,32 @@ def register_panel_owner(resolver: Callable[[Any], int | None]) -> None:
 
 def panel_owner(user) -> int | None:  # noqa: ANN001
     return _owner[0](user) if _owner and getattr(user, "is_authenticated", False) else None
+
+
+_expiry: dict[str, Callable[[datetime], datetime | None]] = {}
+
+
+def register_panel_expiry(panel: str, next_change: Callable[[datetime], datetime | None]) -> None:
+    """`next_change(now)` gives the next moment after `now` when `panel` may change with no write
+    (None: none known). Asked on a miss only; its answer is cached until then (or the TTL) under the
+    panel's token, so `panel_cache_bump_all` also renews it."""
+    _expiry[panel] = next_change
+
+
+def _next_change(panel: str, panel_token: str, seconds: int) -> datetime | None:
+    provider = _expiry.get(panel)
+    if provider is None:
+        return None
+    key = f"{PREFIX}:next:{panel}:{panel_token}"
+    found = cache.get(key)
+    if found is not None:
+        return found or None
+    now = timezone.now()
+    moment = provider(now)
+    timeout = seconds if moment is None else min(seconds, int((moment - now).total_seconds()))
+    if timeout > 0:
+        cache.set(key, moment or "", timeout)
+    return moment
 
 
 def cache_seconds() -> int:
@@ -113,8 +140,9 @@ def panels_get_or_render(owner_id: int | None,
         html, until = render()
         result[key] = html
         timeout = seconds
-        if until is not None:
-            timeout = min(timeout, int((until - timezone.now()).total_seconds()))
+        for moment in (until, _next_change(key, versions[_panel_key(key)], seconds)):
+            if moment is not None:
+                timeout = min(timeout, int((moment - timezone.now()).total_seconds()))
         if timeout > 0:
             cache.set(entry_key, _HIDDEN if html is None else html, timeout)
     return result

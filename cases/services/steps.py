@@ -14,7 +14,7 @@ from django.utils import timezone
 from cases.models import (
     CLOSED_STATUSES, CaseDeadline, CaseKind, CaseParty, CaseStep, DeadlineRule, EnforcementCase, StepSource, StepType,
 )
-from cases.services.bulk import insert_rows
+from cases.services.bulk import insert_rows, update_rows
 from core.calendar import WorkingCalendar, get_calendar
 from core.fragments import panel_cache_bump, panel_cache_bump_all
 from core.text import fold
@@ -72,13 +72,33 @@ DEADLINE_FIELDS = ("case_id", "rule_id", "trigger_id", "trigger_date", "expected
                    "unit_id", "is_open", "met_by_id", "met_on")
 
 
+class _Deadline:
+    """A deadline as `advance_cases` handles it: a saved open one (`pk` set) or one about to be inserted."""
+
+    __slots__ = ("pk", "case_id", "rule_id", "trigger_id", "trigger_date", "expected_id", "due_date", "officer_id",
+                 "unit_id", "is_open", "met_by_id", "met_on")
+
+    def __init__(self, *, pk: int | None, case_id: int, rule_id: int | None, trigger_id: int | None,
+                 trigger_date: date, expected_id: int, due_date: date | None, officer_id: int | None,
+                 unit_id: int | None, is_open: bool, met_by_id: int | None = None, met_on: date | None = None):
+        self.pk, self.case_id, self.rule_id, self.trigger_id = pk, case_id, rule_id, trigger_id
+        self.trigger_date, self.expected_id, self.due_date = trigger_date, expected_id, due_date
+        self.officer_id, self.unit_id, self.is_open, self.met_by_id, self.met_on = (
+            officer_id, unit_id, is_open, met_by_id, met_on)
+
+    def values(self) -> tuple:
+        return (self.case_id, self.rule_id, self.trigger_id, self.trigger_date, self.expected_id, self.due_date,
+                self.officer_id, self.unit_id, self.is_open, self.met_by_id, self.met_on)
+
+
 def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep], rules: RuleBook,
                   calendar: WorkingCalendar, types: dict[int, StepType]) -> None:
     """Bring the deadlines and statuses of `cases` up to date after `new_steps` were saved.
 
     A new step meets each open deadline of its case that expects its type and was triggered on or
     before its legal date, and opens the deadlines of the rules it triggers (already met when a
-    matching later step is on the case). A constant number of queries for any number of steps.
+    matching later step is on the case). A constant number of queries for any number of steps: the
+    deadlines met are closed by one set-based UPDATE, the new ones written by one bulk insert.
     """
     panel_cache_bump(officer_ids=[facts.officer_id for facts in cases.values()], panel="cases")
     if not new_steps:
@@ -88,40 +108,45 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
     for case_id, type_id, legal_date, pk in CaseStep.objects.current().filter(case_id__in=case_ids).values_list(
             "case_id", "step_type_id", "legal_date", "pk"):
         on_case[case_id].append((type_id, legal_date, pk))
-    open_deadlines: dict[int, list[CaseDeadline]] = defaultdict(list)
-    for deadline in CaseDeadline.objects.filter(case_id__in=case_ids, is_open=True):
-        open_deadlines[deadline.case_id].append(deadline)
-    closed: list[CaseDeadline] = []
-    created: list[CaseDeadline] = []
+    open_deadlines: dict[int, list[_Deadline]] = defaultdict(list)
+    for pk, case_id, expected_id, trigger_date in CaseDeadline.objects.filter(
+            case_id__in=case_ids, is_open=True).values_list("pk", "case_id", "expected_id", "trigger_date"):
+        open_deadlines[case_id].append(_Deadline(
+            pk=pk, case_id=case_id, rule_id=None, trigger_id=None, trigger_date=trigger_date, expected_id=expected_id,
+            due_date=None, officer_id=None, unit_id=None, is_open=True))
+    closed: list[_Deadline] = []
+    created: list[_Deadline] = []
     latest_status: dict[int, tuple[date, int, str]] = {}
+    period_end = calendar.period_end
     for step in sorted(new_steps, key=lambda s: (s.legal_date, s.pk)):
         facts = cases[step.case_id]
-        for deadline in open_deadlines[step.case_id]:
-            if deadline.is_open and deadline.expected_id == step.step_type_id and deadline.trigger_date <= step.legal_date:
-                deadline.is_open, deadline.met_by_id, deadline.met_on = False, step.pk, step.legal_date
-                closed.append(deadline)
-        status = types[step.step_type_id].sets_status
-        if status and (step.case_id not in latest_status or latest_status[step.case_id][:2] <= (step.legal_date, step.pk)):
-            latest_status[step.case_id] = (step.legal_date, step.pk, status)
-        for rule in rules.applicable(from_step_id=step.step_type_id, case_kind=facts.kind, on=step.legal_date):
+        step_pk, legal_date, type_id = step.pk, step.legal_date, step.step_type_id
+        waiting = open_deadlines.get(step.case_id)
+        if waiting:
+            for deadline in waiting:
+                if deadline.is_open and deadline.expected_id == type_id and deadline.trigger_date <= legal_date:
+                    deadline.is_open, deadline.met_by_id, deadline.met_on = False, step_pk, legal_date
+                    closed.append(deadline)
+        status = types[type_id].sets_status
+        if status and (step.case_id not in latest_status or latest_status[step.case_id][:2] <= (legal_date, step_pk)):
+            latest_status[step.case_id] = (legal_date, step_pk, status)
+        for rule in rules.applicable(from_step_id=type_id, case_kind=facts.kind, on=legal_date):
             met = min((item for item in on_case[step.case_id]
-                       if item[0] == rule.to_step_id and item[1] >= step.legal_date and item[2] != step.pk),
+                       if item[0] == rule.to_step_id and item[1] >= legal_date and item[2] != step_pk),
                       key=lambda item: item[1], default=None)
-            deadline = CaseDeadline(
-                case_id=step.case_id, rule=rule, trigger_id=step.pk, trigger_date=step.legal_date,
-                expected_id=rule.to_step_id, due_date=calendar.period_end(step.legal_date, rule.period, rule.unit),
+            deadline = _Deadline(
+                pk=None, case_id=step.case_id, rule_id=rule.pk, trigger_id=step_pk, trigger_date=legal_date,
+                expected_id=rule.to_step_id, due_date=period_end(legal_date, rule.period, rule.unit),
                 officer_id=facts.officer_id, unit_id=facts.unit_id, is_open=met is None,
                 met_by_id=met[2] if met else None, met_on=met[1] if met else None,
             )
             created.append(deadline)
             if met is None:
                 open_deadlines[step.case_id].append(deadline)
-    if closed:
-        CaseDeadline.objects.bulk_update([d for d in closed if d.pk], ["is_open", "met_by", "met_on"], batch_size=500)
-    if created:
-        insert_rows(CaseDeadline, DEADLINE_FIELDS, [
-            (d.case_id, d.rule_id, d.trigger_id, d.trigger_date, d.expected_id, d.due_date, d.officer_id, d.unit_id,
-             d.is_open, d.met_by_id, d.met_on) for d in created])
+    # A deadline opened and met within these steps is inserted already met; only saved ones are updated.
+    update_rows(CaseDeadline, ("is_open", "met_by_id", "met_on"),
+                [(d.pk, d.is_open, d.met_by_id, d.met_on) for d in closed if d.pk is not None])
+    insert_rows(CaseDeadline, DEADLINE_FIELDS, [d.values() for d in created])
     by_status: dict[str, list[int]] = defaultdict(list)
     for case_id, (_, _, status) in latest_status.items():
         by_status[status].append(case_id)

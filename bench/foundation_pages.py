@@ -13,6 +13,10 @@ which should be empty or hold only an earlier run of this script):
    officer and the officer list as the leader, in alternating rounds, keeping each target's median;
 5. grows the staff to 3,000 officers (bulk inserts) and measures the list and the baseline again;
 6. prints the ratios against the goals and the SQL queries each page makes (counted in-process).
+The home page is measured in its steady state for one officer who comes back to it: each client
+requests it once before the clock starts, so its panels come from the per-officer panel cache
+(core.fragments) except when an entry expires (THADS_PANEL_CACHE_SECONDS). What a first visit (a miss)
+costs is printed too, in-process, beside the same request with every panel cached.
 Figures are ratios taken in the same run on the same server, so a busy machine shifts them less
 than absolute numbers. Nothing here is an assertion: it reports.
 """
@@ -170,6 +174,31 @@ def panel_costs(username: str, repeat: int = 20) -> dict[str, tuple[float, int]]
     return costs
 
 
+def home_hit_and_miss(username: str, repeat: int = 50) -> dict[str, float]:
+    """In-process milliseconds of /healthz, the home page with its panels cached, and the home page
+    with the panel cache emptied before each request (every panel rendered from the database)."""
+    from django.test import Client
+
+    from core.fragments import panel_cache_reset
+    from core.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    client.get("/")
+    timings = {}
+    for name, path, before in (("bare view", "/healthz", None), ("home, panels cached", "/", None),
+                               ("home, every panel a miss", "/", panel_cache_reset)):
+        elapsed = 0.0
+        for _ in range(repeat):
+            if before:
+                before()
+            started = time.perf_counter()
+            client.get(path)
+            elapsed += time.perf_counter() - started
+        timings[name] = 1000 * elapsed / repeat
+    return timings
+
+
 class Server:
     def __init__(self, env: dict[str, str], workdir: Path):
         self.port = free_port()
@@ -289,6 +318,7 @@ def main() -> None:
             small_count = Officer.objects.count()
             small = measure(server.base, pages, rounds=args.rounds, seconds=args.seconds, workers=args.workers)
             panels = panel_costs("canbo")
+            hit_miss = home_hit_and_miss("canbo")
             queries_small = {"home as officer": count_queries("canbo", "/"),
                              "officer list as leader": count_queries("lanhdao", "/org/officers/")}
             large_count = grow_officers(TARGET_OFFICERS)
@@ -320,6 +350,7 @@ def main() -> None:
           f"   {'met' if growth <= GOAL_LIST_GROWTH else 'NOT met'}")
     print("home panels for the officer (context only, in-process): " + ", ".join(
         f"{key} {ms:.1f} ms/{count} q" for key, (ms, count) in panels.items()))
+    print("in-process ms per request: " + ", ".join(f"{name} {ms:.1f}" for name, ms in hit_miss.items()))
     print(f"queries: home {queries_small['home as officer']}, officer list {queries_small['officer list as leader']}"
           f" at {small_count} officers and {queries_large['officer list as leader']} at {large_count}")
 

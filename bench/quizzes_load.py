@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections import Counter
 import os
 import random
 import secrets
@@ -109,7 +110,13 @@ class Tally:
         self.errors_5xx = 0
         self.failures = 0
         self.timeouts = 0
+        self.error_kinds: Counter[str] = Counter()
         self.started = 0
+
+    def no_response(self, exc: Exception) -> None:
+        """A request that ended at the client without a response, counted by kind (timeout, refused, reset)."""
+        self.timeouts += 1
+        self.error_kinds[type(exc).__name__] += 1
 
 
 async def officer_session(base: str, quiz_id: int, person: dict[str, str], start_delay: float,
@@ -125,8 +132,9 @@ async def officer_session(base: str, quiz_id: int, person: dict[str, str], start
             response = await client.post(f"/quizzes/{quiz_id}/start/")
             location = response.headers.get("location", "")
             page = await client.get(location) if "/attempts/" in location else response
-        except httpx.HTTPError:
+        except httpx.HTTPError as exc:
             tally.failures += 1
+            tally.error_kinds[f"start {type(exc).__name__}"] += 1
             return None
         tally.start_latencies.append(time.perf_counter() - began)
         if response.status_code >= 500 or page.status_code >= 500:
@@ -149,8 +157,8 @@ async def officer_session(base: str, quiz_id: int, person: dict[str, str], start
             try:
                 answer = await client.post(f"/quizzes/attempts/{attempt_id}/answer/", data=data,
                                            headers={"Accept": "application/json"})
-            except httpx.HTTPError:
-                tally.timeouts += 1
+            except httpx.HTTPError as exc:
+                tally.no_response(exc)
                 continue
             tally.latencies.append(time.perf_counter() - began)
             if answer.status_code >= 500:
@@ -163,16 +171,25 @@ async def officer_session(base: str, quiz_id: int, person: dict[str, str], start
         return attempt_id
 
 
-async def bare_client(base: str, stop_at: float, tally: Tally) -> None:
+async def bare_client(base: str, stop: dict[str, float], tally: Tally, warm: list[int],
+                      window: asyncio.Event) -> None:
+    """Like an officer: one untimed request opens the connection (warm-up, as starting the attempt does
+    for the answer run), then timed requests from when every client is connected until the stop time."""
     import httpx
 
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        while time.monotonic() < stop_at:
+    async with httpx.AsyncClient(base_url=base, timeout=180) as client:
+        try:
+            await client.get("/healthz")
+        except httpx.HTTPError as exc:
+            tally.error_kinds[f"warm-up {type(exc).__name__}"] += 1
+        warm.append(1)
+        await window.wait()
+        while time.monotonic() < stop["at"]:
             began = time.perf_counter()
             try:
                 response = await client.get("/healthz")
-            except httpx.HTTPError:
-                tally.timeouts += 1
+            except httpx.HTTPError as exc:
+                tally.no_response(exc)
                 continue
             tally.latencies.append(time.perf_counter() - began)
             if response.status_code >= 500:
@@ -181,8 +198,17 @@ async def bare_client(base: str, stop_at: float, tally: Tally) -> None:
                 tally.acks += 1
 
 
-async def run_load(base: str, quiz_id: int, people: list[dict[str, str]],
-                   duration: float) -> tuple[Tally, Tally, float, list[int | None], float, float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux), to report the server's own cost per request."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run_load(base: str, quiz_id: int, people: list[dict[str, str]], duration: float,
+                   server_pid: int) -> tuple[Tally, Tally, float, list[int | None], float, float, float, float]:
     tally = Tally()
     window = asyncio.Event()
     stop = {"at": float("inf")}
@@ -194,16 +220,24 @@ async def run_load(base: str, quiz_id: int, people: list[dict[str, str]],
         await asyncio.sleep(0.2)
     start_span = time.monotonic() - began
     stop["at"] = time.monotonic() + duration
-    answer_started = time.monotonic()
+    answer_started, answer_cpu = time.monotonic(), cpu_seconds(server_pid)
     window.set()
     attempt_ids = await asyncio.gather(*tasks)
     answer_elapsed = time.monotonic() - answer_started
-    bare = Tally()
-    bare_started = time.monotonic()
-    bare_stop = bare_started + duration
-    await asyncio.gather(*(bare_client(base, bare_stop, bare) for _ in people))
+    answer_cpu = cpu_seconds(server_pid) - answer_cpu
+    # The bare run: same number of clients, same client library and timeout, connections opened
+    # before timing starts (as the answer run's were by starting the attempt).
+    bare, warm, bare_window, bare_stop = Tally(), [], asyncio.Event(), {"at": float("inf")}
+    bare_tasks = [asyncio.create_task(bare_client(base, bare_stop, bare, warm, bare_window)) for _ in people]
+    while len(warm) < len(people):
+        await asyncio.sleep(0.1)
+    bare_stop["at"] = time.monotonic() + duration
+    bare_started, bare_cpu = time.monotonic(), cpu_seconds(server_pid)
+    bare_window.set()
+    await asyncio.gather(*bare_tasks)
     bare_elapsed = time.monotonic() - bare_started
-    return tally, bare, start_span, attempt_ids, answer_elapsed, bare_elapsed
+    bare_cpu = cpu_seconds(server_pid) - bare_cpu
+    return tally, bare, start_span, attempt_ids, answer_elapsed, bare_elapsed, answer_cpu, bare_cpu
 
 
 def main() -> None:
@@ -230,8 +264,8 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        tally, bare, start_span, attempt_ids, answer_elapsed, bare_elapsed = asyncio.run(
-            run_load(base, quiz_id, people, args.duration))
+        tally, bare, start_span, attempt_ids, answer_elapsed, bare_elapsed, answer_cpu, bare_cpu = asyncio.run(
+            run_load(base, quiz_id, people, args.duration, server.pid))
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -255,10 +289,13 @@ def main() -> None:
     print(f"bare view (core:healthz), same clients: {len(bare.latencies)} in {bare_elapsed:.1f} s = "
           f"{bare_rps:.1f} req/s, p50 {statistics.median(bare.latencies) * 1000:.0f} ms, "
           f"p95 {p95(bare.latencies) * 1000:.0f} ms")
+    print(f"server CPU per request: answer save {answer_cpu / max(1, len(tally.latencies)) * 1000:.1f} ms, "
+          f"bare view {bare_cpu / max(1, len(bare.latencies)) * 1000:.1f} ms")
     print(f"answer-save throughput / bare view: {answer_rps / bare_rps:.2f}x (goal >= 0.5x)")
     print(f"acknowledged: {tally.acks}, stored: {stored}, refused: {tally.refused}, "
           f"5xx: {tally.errors_5xx + bare.errors_5xx}, open attempts: {open_attempts}")
-    print(f"client errors (no response): answers {tally.timeouts}, bare {bare.timeouts}")
+    print(f"client errors (no response): answers {tally.timeouts}, bare {bare.timeouts}; "
+          f"kinds: {dict(tally.error_kinds + bare.error_kinds) or 'none'}")
     log = (tmp / "server.log").read_text(errors="replace").splitlines()
     errors = [line for line in log if line and not line.startswith((" ", "Traceback")) and "Error" in line]
     if errors:

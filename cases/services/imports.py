@@ -36,7 +36,7 @@ from django.utils import timezone
 from cases.formats import steps as steps_format
 from cases.models import CaseStep, EnforcementCase, ImportBatch, StepSource, StepType
 from cases.services.bulk import insert_rows
-from cases.services.steps import CaseFacts, RuleBook, advance_cases, case_deadlines_rebuild_many, step_lag
+from cases.services.steps import CaseFacts, RuleBook, advance_cases, case_deadlines_rebuild_many
 from core.calendar import WorkingCalendar, get_calendar
 from core.formats.tabular import RowError, TableFileError, iter_table
 from core.models import AuditEvent, User
@@ -212,9 +212,10 @@ def _action(row: dict, old: dict | None) -> tuple[str, dict | None]:
 
 
 def _existing(external_ids: list[str]) -> dict[str, dict]:
+    fields = ("pk", "external_id", "case_id", "step_type_id", "legal_date", "recorded_date", "version")
     return {
-        item["external_id"]: item for item in CaseStep.objects.current().filter(external_id__in=external_ids).values(
-            "pk", "external_id", "case_id", "step_type_id", "legal_date", "recorded_date", "version")
+        values[1]: dict(zip(fields, values, strict=True)) for values in
+        CaseStep.objects.current().filter(external_id__in=external_ids).values_list(*fields)
     }
 
 
@@ -327,6 +328,8 @@ class _Applier:
         self.scope = scope_for(user)
         self.rules = RuleBook()
         self.types = StepType.objects.in_bulk()
+        self.within = {pk: step_type.on_time_within for pk, step_type in self.types.items()}
+        self.tz = timezone.get_current_timezone()
         self.rebuild: set[int] = set()
         self.outcome = _Outcome()
 
@@ -336,45 +339,58 @@ class _Applier:
     def apply(self, records: list[list]) -> None:
         if any(len(record) != 8 for record in records):
             raise StepImportError(CHANGED)
-        cases = {item["pk"]: item for item in EnforcementCase.objects.filter(
-            pk__in={record[2] for record in records}).values("pk", "unit_id", "unit__path", "kind", "officer_id",
-                                                              "status")}
+        cases = {pk: (unit_id, path, kind, officer_id, status) for pk, unit_id, path, kind, officer_id, status in
+                 EnforcementCase.objects.filter(pk__in={record[2] for record in records}).values_list(
+                     "pk", "unit_id", "unit__path", "kind", "officer_id", "status")}
         officer_ids = {record[6] for record in records}
         if len(set(Officer.objects.filter(pk__in=officer_ids).values_list("pk", flat=True))) != len(officer_ids):
             raise StepImportError(CHANGED)
         existing = _existing([record[1] for record in records])
         facts: dict[int, CaseFacts] = {}
         new_steps, corrections = [], []
+        in_scope: dict[str, bool] = {}
+        lag_of, within, types = self.calendar.working_days_between, self.within, self.types
+        tz, batch_id, source = self.tz, self.batch.pk, StepSource.IMPORT.value
         for number, external_id, case_id, type_id, legal, recorded, officer_id, note in records:
             case = cases.get(case_id)
-            if case is None or not self._in_scope(case["unit__path"]) or type_id not in self.types:
+            if case is None or type_id not in types:
+                raise StepImportError(CHANGED)
+            unit_id, path, kind, case_officer_id, status = case
+            allowed = in_scope.get(path)
+            if allowed is None:
+                allowed = in_scope[path] = self._in_scope(path)
+            if not allowed:
                 raise StepImportError(CHANGED)
             legal_date = date.fromisoformat(legal)
             old = existing.get(external_id)
-            if old is not None and old["case_id"] != case_id:
-                raise StepImportError(CHANGED)
-            action, old = _action({"step_type_id": type_id, "legal_date": legal_date}, old)
-            self.outcome.count(action)
-            if action == "unchanged":
-                continue
+            if old is not None:
+                if old["case_id"] != case_id:
+                    raise StepImportError(CHANGED)
+                if old["step_type_id"] == type_id and old["legal_date"] == legal_date:
+                    self.outcome.unchanged += 1
+                    continue
             recorded_at = datetime.fromisoformat(recorded)
+            aware = recorded_at.replace(tzinfo=tz) if recorded_at.tzinfo is None else recorded_at
             recorded_date = old["recorded_date"] if old else recorded_at.date()
-            lag, on_time = step_lag(legal_date=legal_date, recorded_date=recorded_date,
-                                    within=self.types[type_id].on_time_within, calendar=self.calendar)
-            aware = timezone.make_aware(recorded_at) if timezone.is_naive(recorded_at) else recorded_at
+            # step_lag, inlined: the trigger day is not counted, and a lag is never negative.
+            lag = max(0, lag_of(legal_date, recorded_date))
+            on_time = lag <= within[type_id]
             if old:
+                self.outcome.corrected += 1
                 corrections.append(CaseStep(
                     case_id=case_id, step_type_id=type_id, legal_date=legal_date, recorded_at=aware,
-                    recorded_date=recorded_date, recorded_by_id=officer_id, unit_id=case["unit_id"],
+                    recorded_date=recorded_date, recorded_by_id=officer_id, unit_id=unit_id,
                     source=StepSource.IMPORT, external_id=external_id, note=note, lag_working_days=lag,
                     on_time=on_time, import_batch=self.batch, supersedes_id=old["pk"], version=old["version"] + 1))
                 self.rebuild.add(case_id)
             else:
+                self.outcome.new += 1
                 new_steps.append(_NewStep(case_id, type_id, legal_date, (
-                    case_id, type_id, legal_date, aware, recorded_date, officer_id, case["unit_id"],
-                    StepSource.IMPORT.value, external_id, note, lag, on_time, True, 1, self.batch.pk)))
-                facts[case_id] = CaseFacts(pk=case_id, kind=case["kind"], officer_id=case["officer_id"],
-                                           unit_id=case["unit_id"], status=case["status"])
+                    case_id, type_id, legal_date, aware, recorded_date, officer_id, unit_id, source, external_id,
+                    note, lag, on_time, True, 1, batch_id)))
+                if case_id not in facts:
+                    facts[case_id] = CaseFacts(pk=case_id, kind=kind, officer_id=case_officer_id, unit_id=unit_id,
+                                               status=status)
         if corrections:
             CaseStep.objects.filter(pk__in=[step.supersedes_id for step in corrections]).update(is_current=False)
             CaseStep.objects.bulk_create(corrections, batch_size=1000)
@@ -382,7 +398,7 @@ class _Applier:
             ids = insert_rows(CaseStep, STEP_FIELDS, [step.values for step in new_steps], returning=True)
             for step, pk in zip(new_steps, ids, strict=True):
                 step.pk = pk
-            advance_cases(cases=facts, new_steps=new_steps, rules=self.rules, calendar=self.calendar, types=self.types)
+            advance_cases(cases=facts, new_steps=new_steps, rules=self.rules, calendar=self.calendar, types=types)
 
 
 STEP_FIELDS = ("case_id", "step_type_id", "legal_date", "recorded_at", "recorded_date", "recorded_by_id", "unit_id",

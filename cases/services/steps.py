@@ -150,8 +150,8 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
     by_status: dict[str, list[int]] = defaultdict(list)
     for case_id, (_, _, status) in latest_status.items():
         by_status[status].append(case_id)
-    for status, ids in by_status.items():
-        EnforcementCase.objects.filter(pk__in=ids).update(status=status)
+    for status, ids in by_status.items():  # cases already in that status are not rewritten
+        EnforcementCase.objects.filter(pk__in=ids).exclude(status=status).update(status=status)
     if by_status:  # a closed case has nothing left to do
         CaseDeadline.objects.filter(case_id__in=[i for s in CLOSED_STATUSES for i in by_status.get(s, [])],
                                     is_open=True).update(is_open=False)

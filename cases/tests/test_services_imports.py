@@ -244,3 +244,27 @@ def test_corrections_rebuild_the_deadlines_of_every_corrected_case(world, cases)
     rebuilt = CaseDeadline.objects.filter(trigger=current)
     assert rebuilt.exists() and all(d.trigger_date == date(2026, 3, 2) for d in rebuilt)
     assert CaseDeadline.objects.filter(trigger__external_id="S-3", trigger__is_current=True).exists()
+
+
+def _deadline_table() -> list[tuple]:
+    return sorted(CaseDeadline.objects.values_list(
+        "case_id", "rule_id", "trigger__external_id", "trigger_date", "expected_id", "due_date", "officer_id",
+        "unit_id", "is_open", "met_by__external_id", "met_on"))
+
+
+def test_deadlines_met_in_a_later_chunk_are_closed_as_when_met_in_the_same_chunk(world, cases, monkeypatch):
+    from cases.services import imports
+
+    before = _deadline_table()
+    apply(world, preview(world, csv_bytes(GOOD), "a.csv"))
+    same_chunk = _deadline_table()
+    notify = CaseStep.objects.get(external_id="S-2")
+    assert CaseDeadline.objects.filter(met_by=notify, is_open=False, met_on=date(2026, 3, 5)).exists()
+    # Back to the state before the import: the intake deadlines open again, nothing imported.
+    CaseDeadline.objects.filter(trigger__source="import").delete()
+    CaseDeadline.objects.filter(met_by__source="import").update(is_open=True, met_by=None, met_on=None)
+    CaseStep.objects.filter(source="import").delete()
+    assert _deadline_table() == before
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 1)  # each step in its own chunk: saved deadlines are updated
+    apply(world, preview(world, csv_bytes(GOOD), "b.csv"))
+    assert _deadline_table() == same_chunk

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import gettext_lazy as _
 
 
 @lru_cache(maxsize=512)
@@ -71,3 +72,40 @@ def register_panel(panel: HomePanel) -> None:
 
 def nav_for(user) -> list[NavItem]:  # noqa: ANN001
     return [item for item in registry.nav if item.allowed(user)]
+
+
+# Menu sections by URL namespace, so a role with many pages gets a short menu of sections.
+NAV_GROUPS = {
+    "cases": _("Cases"),
+    "learning": _("Training"),
+    "quizzes": _("Quizzes"),
+    "contests": _("Contests"),
+    "analytics": _("Adoption"),
+    "org": _("Administration"),
+    "core": _("Administration"),
+}
+TOP_LEVEL = {"org:officer-list"}
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    label: str | None  # None: the entries stand alone in the menu bar
+    items: list[NavItem]
+    current: bool = False  # the page being shown is one of the entries
+
+
+def nav_groups_for(user, current: str | None = None) -> list[NavGroup]:  # noqa: ANN001
+    """The user's menu: stand-alone entries first, then one section per app with two or more entries."""
+    top: list[NavItem] = []
+    sections: dict[str, list[NavItem]] = {}
+    for item in nav_for(user):
+        namespace = item.url_name.split(":", 1)[0]
+        if item.url_name in TOP_LEVEL or namespace not in NAV_GROUPS:
+            top.append(item)
+        else:
+            sections.setdefault(str(NAV_GROUPS[namespace]), []).append(item)
+    groups = [NavGroup(None, top)] if top else []
+    for label, items in sections.items():
+        is_current = any(item.url_name == current for item in items)
+        groups.append(NavGroup(None if len(items) == 1 else label, items, is_current))
+    return groups

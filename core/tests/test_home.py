@@ -68,3 +68,11 @@ def test_an_account_without_officer_record_still_gets_its_roles(world):
 def test_menu_links_point_where_reverse_says(world, client_for):
     body = client_for("officer").get(reverse("core:home")).content.decode()
     assert f'href="{reverse("quizzes:quiz-list")}"' in body and f'href="{reverse("learning:my-courses")}"' in body
+
+
+def test_menu_groups_an_apps_pages_into_one_section(client_for):
+    html = client_for("admin").get("/org/units/").content.decode()
+    assert html.count('<details class="navgroup">') >= 2
+    assert '<summary class="current">' in html  # the section of the page being shown is marked
+    officer_html = client_for("officer").get("/").content.decode()
+    assert 'href="/org/officers/"' not in officer_html  # entries follow the role

@@ -10,7 +10,7 @@ class OrgConfig(AppConfig):
         from core.fragments import register_panel_owner
         from core.roles import register_roles_loader
         from core.ui import NavItem, register_nav
-        from org import permissions, selectors
+        from org import permissions, selectors, signals  # noqa: F401  (signals: cache invalidation)
 
         register_roles_loader(selectors.officer_for_user)  # the officer and the roles in one query
         register_panel_owner(lambda user: getattr(selectors.officer_for_user(user), "pk", None))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from core.principal import principal_get, principal_set
 from core.roles import Role, RoleNames, remember_roles, user_roles
 from core.text import fold
 from org.models import Officer, Position, Unit, UnitKind
@@ -33,14 +34,21 @@ def officer_for_user(user) -> Officer | None:  # noqa: ANN001
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_thads_officer"):
-        officers = Officer.objects.select_related("unit", "position").filter(user=user)
-        if getattr(user, "_thads_roles", None) is not None:
-            user._thads_officer = officers.first()
-        else:  # one query for the officer and the roles (core.roles.user_roles then needs none)
-            officer = officers.annotate(role_names=RoleNames("user__groups__name")).first()
-            if officer is not None:
-                remember_roles(user, officer.role_names)
+        cached = principal_get("officer", user.pk)  # dropped by org.signals when any part changes
+        if cached is not None:
+            officer, role_names = cached
+            if getattr(user, "_thads_roles", None) is None:
+                remember_roles(user, role_names)
             user._thads_officer = officer
+            return officer
+        officers = Officer.objects.select_related("unit", "position").filter(user=user)
+        # One query for the officer and the roles (core.roles.user_roles then needs none).
+        officer = officers.annotate(role_names=RoleNames("user__groups__name")).first()
+        if officer is not None:
+            if getattr(user, "_thads_roles", None) is None:
+                remember_roles(user, officer.role_names)
+            principal_set("officer", user.pk, (officer, officer.role_names))
+        user._thads_officer = officer
     return user._thads_officer
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from core.formats.tabular import RowError, TableFileError, read_table
 from core.models import AuditEvent, User
 from core.roles import Role
+from core.principal import principal_forget_all
 from core.services import audit_record
 from core.text import fold
 from org.formats import staff as staff_format
@@ -58,6 +59,7 @@ def unit_update(*, unit: Unit, code: str, name: str, kind: UnitKind, parent: Uni
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + depth_shift,
     )
+    transaction.on_commit(principal_forget_all)  # cached officers carry their unit's old path
     unit.refresh_from_db()
     audit_record(action=AuditEvent.Action.UNIT_CHANGED, target=unit.code,
                  detail={"moved_from": old_parent_id, "moved_to": parent.pk if parent else None})

@@ -9,10 +9,11 @@ from core.models import User
 from core.roles import Role, user_roles
 from org.selectors import officer_for_user
 
-# The user, the officer with their roles, then one query per panel (cases, learning, quizzes);
-# the session comes from the cache. Once the panels are cached (core.fragments) only the first two.
-HOME_QUERIES = 5
-HOME_QUERIES_CACHED = 2
+# The session, the user and the officer with their roles come from caches (core.principal) after a
+# first visit; then one query per panel (cases, learning, quizzes), none once the panels are cached
+# (core.fragments).
+HOME_QUERIES = 3
+HOME_QUERIES_CACHED = 0
 
 
 def test_home_for_an_officer_keeps_its_query_count(world, client_for, django_assert_num_queries):

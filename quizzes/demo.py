@@ -111,8 +111,14 @@ def _attempts(quizzes: list[Quiz], *, rng: random.Random, trainer: User | None) 
                     .exclude(user__username__in=["canbo", "canbomoi"]).order_by("pk"))
     sample = rng.sample(officers, k=min(45, len(officers)))
     now = timezone.now()
+    from learning.services import prerequisites_missing
+
     for quiz in quizzes:
-        for officer in sample[: 45 if quiz == quizzes[0] else 25]:
+        takers = sample[: 45 if quiz == quizzes[0] else 25]
+        if quiz.lesson_id is not None:  # as on the site: only officers allowed into the lesson's course
+            course = quiz.lesson.course
+            takers = [officer for officer in takers if not prerequisites_missing(officer=officer, course=course)]
+        for officer in takers:
             skill = rng.uniform(0.3, 0.95)
             started = now - timedelta(days=rng.randint(1, 15), minutes=rng.randint(0, 600))
             attempt = services.attempt_start(quiz=quiz, officer=officer, now=started)

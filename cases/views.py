@@ -226,11 +226,10 @@ def _settings_page(request: HttpRequest, *, kind: str, pk: int | None) -> HttpRe
     instance = get_object_or_404(model, pk=pk) if pk is not None else None
     if kind == "step-types" and instance is None and request.method == "POST":
         raise Http404  # step types are edited, not added: the import and the rules name them
-    before = _snapshot(instance)
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        messages.success(request, _("Saved.") + " " + _recompute_after(kind, before, saved))
+        result = services.case_setting_save(kind=kind, form=form)
+        messages.success(request, _("Saved.") + " " + _recompute_message(kind, result))
         return redirect(f"cases:settings-{kind}")
     if kind == "calendar":
         items = CalendarOverride.objects.all()[:200]
@@ -242,24 +241,15 @@ def _settings_page(request: HttpRequest, *, kind: str, pk: int | None) -> HttpRe
         "form": form, "instance": instance, "items": items, "kind": kind})
 
 
-def _snapshot(instance) -> dict:  # noqa: ANN001
-    return {} if instance is None else {field.attname: getattr(instance, field.attname)
-                                        for field in instance._meta.concrete_fields}
-
-
-def _recompute_after(kind: str, before: dict, saved) -> str:  # noqa: ANN001
+def _recompute_message(kind: str, result: services.SettingSaved) -> str:
     if kind == "calendar":
-        days = [saved.date] + ([before["date"]] if before.get("date") and before["date"] != saved.date else [])
-        changed = services.timeliness_recompute(date_from=min(days), date_to=max(days))
         return _("Timeliness recomputed for steps around %(day)s: %(n)s changed.") % {
-            "day": saved.date.strftime("%d/%m/%Y"), "n": changed}
+            "day": result.instance.date.strftime("%d/%m/%Y"), "n": result.recomputed}
     if kind == "step-types":
-        if before.get("on_time_within") == saved.on_time_within:
+        if result.recomputed is None:
             return _("The on-time rule did not change; nothing to recompute.")
-        changed = services.timeliness_recompute(step_type_ids=[saved.pk])
-        return _("Timeliness recomputed for steps of this type: %(n)s changed.") % {"n": changed}
-    cases = services.deadline_rules_reapply(step_type_ids={saved.from_step_id, before.get("from_step_id")} - {None})
-    return _("Deadlines rebuilt for %(n)s cases.") % {"n": cases}
+        return _("Timeliness recomputed for steps of this type: %(n)s changed.") % {"n": result.recomputed}
+    return _("Deadlines rebuilt for %(n)s cases.") % {"n": result.recomputed}
 
 
 @require(can_manage_case_settings)
@@ -284,8 +274,7 @@ def settings_calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
     override = get_object_or_404(CalendarOverride, pk=pk)
     day = override.date
-    override.delete()
-    changed = services.timeliness_recompute(date_from=day, date_to=day)
+    changed = services.calendar_override_delete(override=override)
     messages.success(request, _("Deleted.") + " " + _("Timeliness recomputed for steps around %(day)s: %(n)s changed.")
                      % {"day": day.strftime("%d/%m/%Y"), "n": changed})
     return redirect("cases:settings-calendar")

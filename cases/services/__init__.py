@@ -3,9 +3,11 @@
 - `case_create`, `case_step_record`, `case_step_correct`, `case_deadlines_rebuild`, `case_deadlines_rebuild_many`,
   `deadline_rules_reapply`, `timeliness_recompute` (whole, or for a date range / step types)
 - `step_import_preview`, `step_import_apply`
+- `case_setting_save`, `calendar_override_delete` (admin settings with their recomputation)
 - `CaseError`, `StepImportError`, `step_lag`, `RuleBook`
 """
 
+from cases.services.settings import SettingSaved, calendar_override_delete, case_setting_save
 from cases.services.imports import StepImportError, step_import_apply, step_import_preview
 from cases.services.steps import (
     CaseError, RuleBook, advance_cases, case_create, case_deadlines_rebuild, case_deadlines_rebuild_many, case_step_correct,
@@ -16,5 +18,5 @@ from cases.services.steps import (
 __all__ = [
     "CaseError", "RuleBook", "StepImportError", "advance_cases", "case_create", "case_deadlines_rebuild", "case_deadlines_rebuild_many",
     "case_step_correct", "case_step_record", "deadline_rules_reapply", "step_import_apply", "step_import_preview", "step_lag",
-    "timeliness_recompute",
+    "timeliness_recompute", "SettingSaved", "case_setting_save", "calendar_override_delete",
 ]

@@ -102,3 +102,20 @@ def test_case_creation_stays_within_the_unit_scope(world, client_for):
     no_party = _case_post("10/A", world.units["A"].pk, **{"party-0-full_name": "", "party-1-full_name": ""})
     response = client_for("unit_manager").post(reverse("cases:case-create"), no_party)
     assert response.status_code == 200 and not EnforcementCase.objects.filter(number="10/A").exists()
+
+
+def test_a_setting_and_its_recomputation_are_saved_together_or_not_at_all(world, monkeypatch):
+    import pytest
+
+    from cases.forms import CalendarOverrideForm
+    from cases.services import settings as settings_services
+
+    def fail(**kwargs):  # noqa: ANN003, ANN202
+        raise RuntimeError("recomputation failed")
+
+    monkeypatch.setattr(settings_services, "timeliness_recompute", fail)
+    form = CalendarOverrideForm({"date": "2026-03-07", "kind": "working_day", "note": "làm bù"})
+    assert form.is_valid(), form.errors
+    with pytest.raises(RuntimeError):
+        services.case_setting_save(kind="calendar", form=form)
+    assert not CalendarOverride.objects.filter(date=date(2026, 3, 7)).exists()

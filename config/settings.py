@@ -103,9 +103,11 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite back-end with a per-process pool of open connections.
+            "ENGINE": "core.db_backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "db.sqlite3")),
             "OPTIONS": {
+                "pool_size": int(env_str("SQLITE_POOL_SIZE", "8")),
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
                 "transaction_mode": "IMMEDIATE",
             },
@@ -122,7 +124,17 @@ if REDIS_URL:
             "CONFIG": {"hosts": [REDIS_URL]},
         }
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # django-redis keeps one connection pool per process; Django's own Redis cache builds a pool per
+    # cache object, i.e. per thread, so under ASGI every request would open a new connection. With
+    # hundreds of requests in flight, a request waits for a free connection instead of failing.
+    CACHES = {"default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {
+            "CONNECTION_POOL_CLASS": "redis.BlockingConnectionPool",
+            "CONNECTION_POOL_KWARGS": {"max_connections": int(env_str("REDIS_POOL_MAX", "50")), "timeout": 20},
+        },
+    }}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     # Sessions (cached_db) and home panels live here: the default cap of 300 entries would evict

@@ -1,0 +1,1 @@
+"""Database back-ends of the project (see each package's docstring)."""

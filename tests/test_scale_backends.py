@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import uuid
 
 import pytest
@@ -50,6 +51,23 @@ def test_scale_pass_runs_on_postgresql_and_redis(db):  # noqa: ANN001
     messages = async_to_sync(_round_trip)()
     assert messages["direct"] == {"type": "scale.ping", "n": 1}
     assert messages["grouped"] == {"type": "scale.ping", "n": 2}
+    # The cache (sessions, principals, panels) is Redis, and requests on different threads share
+    # one connection pool rather than each opening its own connection.
+    pools = []
+
+    def on_a_request_thread() -> None:
+        from django.core.cache import caches
+
+        cache = caches["default"]
+        cache.set("scale-ping", threading.get_ident())
+        assert cache.get("scale-ping") == threading.get_ident()
+        pools.append(cache.client.get_client().connection_pool)
+
+    for _ in range(2):
+        thread = threading.Thread(target=on_a_request_thread)
+        thread.start()
+        thread.join()
+    assert len(pools) == 2 and pools[0] is pools[1]
 
 
 @pytest.mark.skipif(EXPECT_SCALE or BACKEND_FROM_ENV, reason="DATABASE_URL or REDIS_URL chose another backend")

@@ -37,9 +37,13 @@ def _fast_hasher(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_panel_cache():
-    """Database ids repeat from test to test: start each test with no cached home-page panel."""
+    """Database ids repeat from test to test: start each test with an empty cache (no home-page
+    panel, principal or attempt cached under an id that now names something else)."""
+    from django.core.cache import cache
+
     from core.fragments import panel_cache_reset
 
+    cache.clear()
     panel_cache_reset()
 
 

@@ -5,7 +5,8 @@ every acknowledged answer is stored (sum of AttemptAnswer.revision) and that no 
 
     .venv/bin/python bench/quizzes_load.py [--officers 300] [--duration 60]
 
-Uses a temporary SQLite database unless DATABASE_URL is set (then that database is migrated and used).
+Uses a temporary SQLite database unless DATABASE_URL is set (then that database is migrated and used);
+with REDIS_URL the cache (sessions, principals, attempts' questions) is Redis, as in the scale set-up.
 """
 
 from __future__ import annotations
@@ -248,6 +249,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="thads-bench-"))
     env = prepare_env(tmp)
     backend = "PostgreSQL" if env.get("DATABASE_URL") else "SQLite (embedded default)"
+    backend += ", Redis cache" if env.get("REDIS_URL") else ", in-process cache"
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     quiz_id, people = build_world(args.officers, 20)
     port = free_port()

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Min, Q
 from django.db.models.signals import post_delete, post_save
@@ -527,50 +528,106 @@ def _answer_refusal(*, attempt_id: int, user_id: int, index: int, now: datetime)
     return AnswerRefused("busy", "Câu trả lời chưa được lưu, xin gửi lại.")
 
 
+_SLOTS_SECONDS = 6 * 3600
+
+
+def _slots_key(attempt_id: int, user_id: int) -> str:
+    return f"quizzes:attempt-slots:{attempt_id}:{user_id}"
+
+
+def _attempt_slots(*, attempt_id: int, user_id: int, fresh: bool = False) -> dict[int, tuple] | None:
+    """What checking an answer needs, by question index: (answer id, version id, type, data, order).
+
+    It never changes while the attempt is open (the layout and each answer's version are fixed when
+    it starts; regrading touches only finished attempts), so it is read once and kept in the cache.
+    None when the attempt is not the user's. The state, deadline and current question are not here:
+    the guarded write checks them in the database.
+    """
+    key = _slots_key(attempt_id, user_id)
+    slots = None if fresh else cache.get(key)
+    if slots is None:
+        layout = (Attempt.objects.filter(pk=attempt_id, officer__user_id=user_id)
+                  .values_list("layout", flat=True).first())
+        if layout is None:
+            return None
+        slots = {index: (pk, version_id, qtype, data, (layout[index] if index < len(layout) else {}).get("order", []))
+                 for index, pk, version_id, qtype, data in AttemptAnswer.objects.filter(attempt_id=attempt_id)
+                 .values_list("index", "pk", "version_id", "version__qtype", "version__data")}
+        cache.set(key, slots, _SLOTS_SECONDS)
+    return slots
+
+
+def _answer_store_sql() -> str:
+    """One guarded UPDATE … RETURNING revision (PostgreSQL and SQLite ≥ 3.35), built from the models'
+    table and column names. Written as SQL because it runs on every answer: compiling the same
+    statement through the ORM cost more than the rest of the save (bench/quizzes_load.py)."""
+    answer, attempt, officer, quiz = (AttemptAnswer._meta, Attempt._meta, Officer._meta, Quiz._meta)
+    column = {name: model.get_field(name).column for model, name in (
+        (answer, "response"), (answer, "saved_at"), (answer, "revision"), (answer, "version"),
+        (answer, "attempt"), (attempt, "officer"), (attempt, "quiz"), (attempt, "state"), (attempt, "deadline"),
+        (attempt, "current_index"), (officer, "user"), (quiz, "navigation"))}
+    lock = " FOR UPDATE OF a" if connection.features.has_select_for_update_of else ""
+    q = connection.ops.quote_name
+    return (
+        f"UPDATE {q(answer.db_table)} SET {q(column['response'])} = %s, {q(column['saved_at'])} = %s, "
+        f"{q(column['revision'])} = {q(column['revision'])} + 1 "
+        f"WHERE {q(answer.pk.column)} = %s AND {q(column['version'])} = %s AND {q(column['attempt'])} IN ("
+        f"SELECT a.{q(attempt.pk.column)} FROM {q(attempt.db_table)} a "
+        f"INNER JOIN {q(officer.db_table)} o ON o.{q(officer.pk.column)} = a.{q(column['officer'])} "
+        f"INNER JOIN {q(quiz.db_table)} z ON z.{q(quiz.pk.column)} = a.{q(column['quiz'])} "
+        f"WHERE a.{q(attempt.pk.column)} = %s AND o.{q(column['user'])} = %s AND a.{q(column['state'])} = %s "
+        f"AND (a.{q(column['deadline'])} IS NULL OR a.{q(column['deadline'])} >= %s) "
+        f"AND (z.{q(column['navigation'])} <> %s OR a.{q(column['current_index'])} = %s){lock}) "
+        f"RETURNING {q(column['revision'])}"
+    )
+
+
+_ANSWER_STORE_SQL: dict[str, str] = {}
+
+
 def attempt_answer_save(*, attempt_id: int, user_id: int, index: int, raw: Any,  # noqa: ANN401
                         now: datetime | None = None) -> AttemptAnswer:
     """Store one answer as it is given; the last answer stored for a question wins.
 
-    One read (the answer with what checking it needs, no lock), then one UPDATE guarded by the
-    owner, the attempt's state, its deadline plus the grace period, the current question
-    (sequential navigation) and the revision read. The guard re-checks the attempt under a row lock
-    (PostgreSQL; SQLite writes one at a time), so a save racing a submit or the closing job is
-    either stored before the attempt is graded or refused; a save racing another tab is retried.
+    The answer is checked against the attempt's question (cached, see `_attempt_slots`), then
+    stored by one UPDATE guarded by the owner, the attempt's state, its deadline plus the grace
+    period and the current question (sequential navigation). On PostgreSQL the guard locks the
+    attempt row (FOR UPDATE in the sub-select), so a save racing a submit or the closing job waits,
+    then is either stored before the attempt is graded or refused; SQLite writes one at a time.
+    Two tabs saving the same question are serialised by the row: the later one wins and each
+    stored save adds one to `revision`.
 
     Refuses (AnswerRefused) when the attempt is not the user's, is closed, is past its deadline
     plus the grace period, when `index` is not a question of the attempt, or (sequential
     navigation) is not the current question. Returns the answer with `saved_at` and `revision`.
     """
     now = now or timezone.now()
-    for _ in range(5):
-        answer = (AttemptAnswer.objects.select_related("attempt__quiz", "version")
-                  .only("revision", "attempt__state", "attempt__deadline", "attempt__current_index",
-                        "attempt__layout", "attempt__quiz__navigation", "version__qtype", "version__data")
-                  .filter(attempt_id=attempt_id, attempt__officer__user_id=user_id, index=index).first())
-        if answer is None:
+    for fresh in (False, True):
+        slots = _attempt_slots(attempt_id=attempt_id, user_id=user_id, fresh=fresh)
+        slot = slots.get(index) if slots else None
+        if slot is None:
             raise _answer_refusal(attempt_id=attempt_id, user_id=user_id, index=index, now=now)
-        attempt = answer.attempt
-        if attempt.state != Attempt.State.IN_PROGRESS or (
-                attempt.deadline is not None and now > attempt.deadline + answer_grace()) or (
-                attempt.quiz.navigation == Navigation.SEQUENTIAL and index != attempt.current_index):
-            raise _answer_refusal(attempt_id=attempt_id, user_id=user_id, index=index, now=now)
-        response = response_build(version=answer.version, order=attempt.layout[index].get("order", []), raw=raw)
-        open_attempt = Attempt.objects.filter(pk=attempt_id, officer__user_id=user_id,
-                                              state=Attempt.State.IN_PROGRESS)
-        if attempt.deadline is not None:
-            open_attempt = open_attempt.filter(deadline__gte=now - answer_grace())
-        if attempt.quiz.navigation == Navigation.SEQUENTIAL:
-            open_attempt = open_attempt.filter(current_index=index)
-        guarded = AttemptAnswer.objects.filter(pk=answer.pk, revision=answer.revision)
-        with _one_writer(), transaction.atomic():
-            # The attempt row is locked inside the UPDATE (FOR UPDATE in the sub-select): a submit
-            # holding it makes this wait, then see the attempt closed.
-            stored = guarded.filter(attempt__in=open_attempt.select_for_update().values("pk")).update(
-                response=response, saved_at=now, revision=answer.revision + 1)
-        if stored:
-            answer.response, answer.saved_at, answer.revision = response, now, answer.revision + 1
-            return answer
-    raise _answer_refusal(attempt_id=attempt_id, user_id=user_id, index=index, now=now)
+        answer_id, version_id, qtype, data, order = slot
+        version = QuestionVersion(pk=version_id, qtype=qtype, data=data)
+        response = response_build(version=version, order=order, raw=raw)
+        fields = {name: AttemptAnswer._meta.get_field(name) for name in ("response", "saved_at")}
+        params = [fields["response"].get_db_prep_save(response, connection),
+                  fields["saved_at"].get_db_prep_save(now, connection), answer_id, version_id,
+                  attempt_id, user_id, Attempt.State.IN_PROGRESS.value,
+                  Attempt._meta.get_field("deadline").get_db_prep_value(now - answer_grace(), connection),
+                  Navigation.SEQUENTIAL.value, index]
+        sql = _ANSWER_STORE_SQL.get(connection.vendor) or _ANSWER_STORE_SQL.setdefault(
+            connection.vendor, _answer_store_sql())
+        with _one_writer(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if rows:
+            return AttemptAnswer(pk=answer_id, attempt_id=attempt_id, index=index, version_id=version_id,
+                                 response=response, saved_at=now, revision=rows[0][0])
+        refusal = _answer_refusal(attempt_id=attempt_id, user_id=user_id, index=index, now=now)
+        if refusal.code != "busy":
+            raise refusal
+    raise refusal
 
 
 @transaction.atomic

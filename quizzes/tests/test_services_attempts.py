@@ -298,7 +298,7 @@ def test_grade_for_officer_by_grading_method(world):  # noqa: ANN001
         assert services.quiz_grade_for(quiz=quiz, attempts=attempts) == grade
 
 
-def test_saving_an_answer_is_one_read_and_one_guarded_update_that_locks_the_attempt(world):  # noqa: ANN001
+def test_saving_an_answer_is_one_guarded_update_that_locks_the_attempt_once_the_attempt_is_known(world):  # noqa: ANN001
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -306,12 +306,19 @@ def test_saving_an_answer_is_one_read_and_one_guarded_update_that_locks_the_atte
     officer = world.officers["officer"]
     attempt = services.attempt_start(quiz=quiz, officer=officer)
     tf = index_of(attempt, "truefalse")
-    with CaptureQueriesContext(connection) as queries:
-        saved = answer(attempt, tf, officer.user, choice="true")
-    statements = [q["sql"] for q in queries.captured_queries if q["sql"].split()[0] in ("SELECT", "UPDATE")]
-    assert [sql.split()[0] for sql in statements] == ["SELECT", "UPDATE"]
-    update = statements[1]
-    assert '"state"' in update and '"revision"' in update and '"deadline"' in update
+
+    def verbs(queries):  # noqa: ANN001, ANN202
+        return [q["sql"].split()[0] for q in queries.captured_queries if q["sql"].split()[0] in ("SELECT", "UPDATE")]
+
+    with CaptureQueriesContext(connection) as first:
+        answer(attempt, tf, officer.user, choice="true")
+    assert verbs(first) == ["SELECT", "SELECT", "UPDATE"]  # the attempt's questions are read once
+    with CaptureQueriesContext(connection) as second:
+        saved = answer(attempt, tf, officer.user, choice="false")
+    assert verbs(second) == ["UPDATE"]
+    update = second.captured_queries[-1]["sql"]
+    assert '"state"' in update and '"revision"' in update and '"deadline"' in update and '"user_id"' in update
     if connection.features.has_select_for_update:  # the attempt row is locked inside the UPDATE
         assert "FOR UPDATE" in update
-    assert saved.revision == 1 and attempt.answers.get(index=tf).revision == 1
+    stored = attempt.answers.get(index=tf)
+    assert saved.revision == 2 and stored.revision == 2 and stored.response == {"value": False}

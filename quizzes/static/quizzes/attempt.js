@@ -19,7 +19,7 @@
     var status = form.querySelector(".save-state");
     if (status) { status.textContent = text("saving"); }
     return fetch(form.action, {
-      method: "POST", body: new FormData(form), credentials: "same-origin",
+      method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin",
       headers: {"Accept": "application/json", "X-CSRFToken": csrf(form)}
     }).then(function (response) {
       return response.json().then(function (body) { return {status: response.status, body: body}; });

@@ -99,7 +99,8 @@ def seed(*, rng: random.Random) -> None:
         title="An toàn thông tin và chữ ký số", created_by=trainer, is_published=True, navigation="sequential",
         description="Làm lần lượt từng câu, không quay lại. Có một câu tự luận do giảng viên chấm.",
         open_at=now - timedelta(days=20), close_at=now + timedelta(days=30), time_limit_minutes=15,
-        attempts_allowed=1, pass_mark=50, review_when="after_close")
+        attempts_allowed=1, pass_mark=50, review_when="after_submit", review_marks_when="after_submit",
+        review_correct_when="after_close", review_feedback_when="after_close")
     for question in Question.objects.filter(current_version__title__regex=r"^(CKS|EMAIL|ATTT|Giới thiệu)").order_by("pk"):
         services.quiz_slot_add(quiz=security, question=question)
     final_quizzes.append(security)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import Officer, Unit
 from quizzes.bank import FRACTION_CHOICES
-from quizzes.models import QuestionCategory, QuestionType, QuestionVersion, Quiz, TextFormat
+from quizzes.models import QuestionCategory, QuestionType, QuestionVersion, Quiz, ReviewWhen, TextFormat
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -235,7 +235,7 @@ class QuizForm(forms.ModelForm):
         model = Quiz
         fields = ["title", "description", "audience", "open_at", "close_at", "time_limit_minutes",
                   "attempts_allowed", "grading_method", "pass_mark", "shuffle_questions", "shuffle_answers",
-                  "navigation", "review_when", "review_marks", "review_correct", "review_feedback", "lesson",
+                  "navigation", "review_when", "review_marks_when", "review_correct_when", "review_feedback_when", "lesson",
                   "is_published"]
         widgets = {"open_at": DateTimeInput(), "close_at": DateTimeInput(),
                    "description": forms.Textarea(attrs={"rows": 3})}
@@ -256,6 +256,10 @@ class QuizForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("open_at") and cleaned.get("close_at") and cleaned["close_at"] <= cleaned["open_at"]:
             self.add_error("close_at", _("The quiz must close after it opens."))
+        if not cleaned.get("close_at") and "close_at" not in self.errors:
+            for name in ("review_when", "review_marks_when", "review_correct_when", "review_feedback_when"):
+                if cleaned.get(name) == ReviewWhen.AFTER_CLOSE:
+                    self.add_error(name, _("Set a closing date, or this will never be shown."))
         pass_mark = cleaned.get("pass_mark")
         if pass_mark is not None and not 0 <= pass_mark <= 100:
             self.add_error("pass_mark", _("Give a percentage from 0 to 100."))
@@ -265,6 +269,10 @@ class QuizForm(forms.ModelForm):
 class SlotFixedForm(forms.Form):
     question = forms.IntegerField(label=_("Question number (#)"), min_value=1)
     mark = forms.DecimalField(label=_("Mark"), min_value=0, max_digits=7, decimal_places=2, required=False)
+
+
+class SlotMarkForm(forms.Form):
+    mark = forms.DecimalField(label=_("Mark"), min_value=0, max_value=1000, max_digits=7, decimal_places=2)
 
 
 class SlotRandomForm(forms.Form):

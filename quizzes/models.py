@@ -204,11 +204,17 @@ class Quiz(models.Model):
     shuffle_answers = models.BooleanField(_("shuffle answers"), default=True)
     navigation = models.CharField(_("navigation"), max_length=10, choices=Navigation.choices,
                                   default=Navigation.FREE)
+    # What the officer sees after an attempt, and when (Moodle's review options): the review page
+    # with their own answers, their marks (also in the attempt list), the right answers, feedback.
     review_when = models.CharField(_("review available"), max_length=15, choices=ReviewWhen.choices,
-                                   default=ReviewWhen.AFTER_SUBMIT)
-    review_marks = models.BooleanField(_("review shows marks"), default=True)
-    review_correct = models.BooleanField(_("review shows right answers"), default=True)
-    review_feedback = models.BooleanField(_("review shows feedback"), default=True)
+                                   default=ReviewWhen.AFTER_SUBMIT,
+                                   help_text=_("When the officer can open the review of their answers."))
+    review_marks_when = models.CharField(_("marks shown"), max_length=15, choices=ReviewWhen.choices,
+                                         default=ReviewWhen.AFTER_SUBMIT)
+    review_correct_when = models.CharField(_("right answers shown"), max_length=15, choices=ReviewWhen.choices,
+                                           default=ReviewWhen.AFTER_SUBMIT)
+    review_feedback_when = models.CharField(_("feedback shown"), max_length=15, choices=ReviewWhen.choices,
+                                            default=ReviewWhen.AFTER_SUBMIT)
     is_published = models.BooleanField(_("published"), default=False)
     lesson = models.OneToOneField("learning.Lesson", verbose_name=_("lesson"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="quiz",

@@ -16,6 +16,7 @@ from org.selectors import scope_filter
 from quizzes.models import (
     Attempt,
     AttemptAnswer,
+    Override,
     Question,
     QuestionCategory,
     QuestionVersion,
@@ -118,15 +119,53 @@ def grading_queue(*, user, quiz: Quiz | None = None) -> QuerySet[AttemptAnswer]:
         "attempt__finished_at", "attempt_id", "index")
 
 
-def review_is_open(*, attempt: Attempt, now: datetime | None = None) -> bool:
-    """Whether the quiz's settings let the officer see the review of this attempt now."""
-    now = now or timezone.now()
-    quiz = attempt.quiz
-    if attempt.state != Attempt.State.FINISHED or quiz.review_when == ReviewWhen.NEVER:
+@dataclass(frozen=True)
+class ReviewShows:
+    """What an officer may see of a finished attempt now: the review page with their own answers,
+    their marks (also in their attempt list), the right answers and the feedback."""
+
+    answers: bool = False
+    marks: bool = False
+    correct: bool = False
+    feedback: bool = False
+
+
+REVIEW_EVERYTHING = ReviewShows(answers=True, marks=True, correct=True, feedback=True)
+
+
+def quiz_closed_for_everyone(*, quiz: Quiz, now: datetime) -> bool:
+    """The quiz has closed, and so has every officer's extended close date: what is shown only
+    "after the quiz closes" (right answers, say) can no longer help anyone still answering."""
+    if quiz.close_at is None or now < quiz.close_at:
         return False
-    if quiz.review_when == ReviewWhen.AFTER_CLOSE:
-        return quiz.close_at is not None and now >= quiz.close_at
-    return True
+    return not Override.objects.filter(quiz=quiz, close_at__gt=now).exists()
+
+
+def review_shows(*, attempt: Attempt, now: datetime | None = None, closed: bool | None = None) -> ReviewShows:
+    """What the quiz's review options let the officer see of this attempt now. `closed` (whether
+    the quiz is closed for everyone) may be passed when several attempts of one quiz are checked."""
+    if attempt.state != Attempt.State.FINISHED:
+        return ReviewShows()
+    quiz = attempt.quiz
+    now = now or timezone.now()
+
+    def reached(when: str) -> bool:
+        nonlocal closed
+        if when == ReviewWhen.AFTER_CLOSE:
+            if closed is None:
+                closed = quiz_closed_for_everyone(quiz=quiz, now=now)
+            return closed
+        return when == ReviewWhen.AFTER_SUBMIT
+
+    answers = reached(quiz.review_when)
+    return ReviewShows(answers=answers, marks=reached(quiz.review_marks_when),
+                       correct=answers and reached(quiz.review_correct_when),
+                       feedback=answers and reached(quiz.review_feedback_when))
+
+
+def review_is_open(*, attempt: Attempt, now: datetime | None = None) -> bool:
+    """Whether the officer can open the review of this attempt now."""
+    return review_shows(attempt=attempt, now=now).answers
 
 
 # ---------------------------------------------------------------- item statistics

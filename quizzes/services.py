@@ -317,6 +317,33 @@ def quiz_slot_remove(*, slot: QuizSlot) -> None:
 
 
 @transaction.atomic
+def quiz_slot_move(*, slot: QuizSlot, offset: int) -> None:
+    """Swap a slot with the one just above (offset -1) or below (+1); nothing at either end.
+    Attempts already started keep their layout."""
+    locked = QuizSlot.objects.select_for_update().filter(pk=slot.pk).first()
+    if locked is None or offset not in (-1, 1):
+        return
+    neighbour = QuizSlot.objects.select_for_update().filter(quiz_id=locked.quiz_id,
+                                                            position=locked.position + offset).first()
+    if neighbour is None:
+        return
+    QuizSlot.objects.filter(pk=locked.pk).update(position=neighbour.position)
+    QuizSlot.objects.filter(pk=neighbour.pk).update(position=locked.position)
+
+
+MAX_SLOT_MARK = Decimal(1000)
+
+
+def quiz_slot_mark_set(*, slot: QuizSlot, mark: Decimal) -> QuizSlot:
+    """Set the mark a slot is worth in attempts started from now on (those started keep theirs)."""
+    if mark < 0 or mark > MAX_SLOT_MARK:
+        raise QuizError(f"Điểm của một câu phải từ 0 đến {MAX_SLOT_MARK}.")
+    QuizSlot.objects.filter(pk=slot.pk).update(mark=mark)
+    slot.mark = mark
+    return slot
+
+
+@transaction.atomic
 def override_set(*, quiz: Quiz, officer: Officer, extra_minutes: int = 0, extra_attempts: int = 0,
                  close_at: datetime | None = None) -> Override | None:
     """Set (or with all zero/empty, remove) one officer's extra time, attempts or close date."""

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.quiz_detail, name="quiz-detail"),
     path("<int:pk>/edit/", views.quiz_edit, name="quiz-edit"),
     path("<int:pk>/slots/add/", views.slot_add, name="slot-add"),
+    path("<int:pk>/slots/<int:slot_pk>/", views.slot_update, name="slot-update"),
     path("<int:pk>/slots/<int:slot_pk>/remove/", views.slot_remove, name="slot-remove"),
     path("<int:pk>/overrides/", views.override_save, name="override-save"),
     path("<int:pk>/results/", views.quiz_results, name="quiz-results"),

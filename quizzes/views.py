@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +23,7 @@ from quizzes.forms import (
     QuestionForm,
     QuizForm,
     SlotFixedForm,
+    SlotMarkForm,
     SlotRandomForm,
 )
 from quizzes.models import (
@@ -259,18 +261,21 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
                "can_results": can_view_results(request.user)}
     if officer is not None and quiz.is_published:
         mine = list(Attempt.objects.filter(quiz=quiz, officer=officer).order_by("number"))
+        closed = selectors.quiz_closed_for_everyone(quiz=quiz, now=now)
         for attempt in mine:
             if services.attempt_is_overdue(attempt, now):
                 services.attempt_refresh(attempt=attempt, now=now)
                 attempt.refresh_from_db()
-            attempt.review_open = selectors.review_is_open(attempt=attempt, now=now)
+            attempt.quiz = quiz
+            attempt.shows = selectors.review_shows(attempt=attempt, now=now, closed=closed)
         rules = services.rules_for(quiz=quiz, officer=officer)
         context.update({
             "my_attempts": mine, "rules": rules,
             "in_progress": next((a for a in mine if a.state == Attempt.State.IN_PROGRESS), None),
             "attempts_left": (rules.attempts_allowed - len(mine)) if rules.attempts_allowed else None,
             "is_open": (not quiz.open_at or quiz.open_at <= now) and (not rules.close_at or now < rules.close_at),
-            "my_grade": services.quiz_grade_for(quiz=quiz, attempts=mine),
+            # The quiz grade is a mark: shown once the marks of the attempts it counts may be seen.
+            "my_grade": services.quiz_grade_for(quiz=quiz, attempts=[a for a in mine if a.shows.marks]),
         })
     if context["can_manage"]:
         categories = selectors.category_tree()
@@ -322,6 +327,31 @@ def slot_remove(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
         services.quiz_slot_remove(slot=slot)
     messages.success(request, _("Question removed from the quiz."))
     return redirect("quizzes:quiz-detail", pk=pk)
+
+
+@require(can_manage_quizzes)
+@require_POST
+def slot_update(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
+    """Move a question up or down, or change its mark (for attempts started from now on)."""
+    quiz = get_object_or_404(Quiz, pk=pk)
+    slot = get_object_or_404(QuizSlot, pk=slot_pk, quiz=quiz)
+    move = request.POST.get("move")
+    if move in ("up", "down"):
+        services.quiz_slot_move(slot=slot, offset=-1 if move == "up" else 1)
+        messages.success(request, _("Order saved."))
+        return redirect(f"{reverse('quizzes:quiz-detail', kwargs={'pk': pk})}#slots")
+    form = SlotMarkForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.QuizError(_("Question %(n)s: the mark must be a number from 0 to 1000.")
+                                     % {"n": slot.position})
+        services.quiz_slot_mark_set(slot=slot, mark=form.cleaned_data["mark"])
+    except services.QuizError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Mark of question %(n)s saved; attempts already started keep theirs.")
+                         % {"n": slot.position})
+    return redirect(f"{reverse('quizzes:quiz-detail', kwargs={'pk': pk})}#slots")
 
 
 @require(can_manage_quizzes)
@@ -513,19 +543,18 @@ def attempt_review(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("quizzes:attempt-take", pk=pk)
         raise PermissionDenied
     quiz = attempt.quiz
-    full = staff and not own
-    is_open = full or selectors.review_is_open(attempt=attempt, now=now)
+    # A trainer or manager in scope sees everything; the officer what the review options allow now.
+    shows = selectors.REVIEW_EVERYTHING if staff and not own else selectors.review_shows(attempt=attempt, now=now)
     questions = []
-    if is_open:
+    if shows.answers:
         for answer in attempt.answers.select_related("version"):
             entry = attempt.layout[answer.index]
             questions.append(presentation.for_review(
                 index=answer.index, version=answer.version, order=entry.get("order", []), answer=answer,
-                show_marks=full or quiz.review_marks, show_correct=full or quiz.review_correct,
-                show_feedback=full or quiz.review_feedback))
+                show_marks=shows.marks, show_correct=shows.correct, show_feedback=shows.feedback))
     return render(request, "quizzes/attempt_review.html", {
-        "attempt": attempt, "quiz": quiz, "questions": questions, "is_open": is_open,
-        "show_marks": full or quiz.review_marks, "own": own,
+        "attempt": attempt, "quiz": quiz, "questions": questions, "is_open": shows.answers,
+        "show_marks": shows.marks, "own": own,
     })
 
 
@@ -558,8 +587,6 @@ def home_panel(request: HttpRequest) -> dict | None:
 
 
 def lesson_link(lesson, request) -> tuple[str, str] | None:  # noqa: ANN001
-    from django.urls import reverse
-
     quiz = Quiz.objects.filter(lesson=lesson).only("pk", "title").first()
     if quiz is None:
         return None

@@ -75,13 +75,107 @@ def test_review_follows_the_quiz_settings(world, client_for):  # noqa: ANN001
     for secret in SECRETS:
         assert secret not in closed, secret
     quiz.review_when = "after_submit"
-    quiz.review_correct = False
+    quiz.review_correct_when = "never"
     quiz.save()
     open_html = client.get(url).content.decode()
     assert "FB-RIGHT-SAVE" in open_html and "FB-GENERAL" in open_html
     assert "ok\">✔" not in open_html
     # A trainer always sees the full review of officers in scope.
     assert "✔" in client_for("trainer").get(url).content.decode()
+
+
+def _finished_attempt(quiz, officer):  # noqa: ANN001, ANN202
+    attempt = services.attempt_start(quiz=quiz, officer=officer)
+    for index, raw in right_answers(attempt).items():
+        services.attempt_answer_save(attempt_id=attempt.pk, user_id=officer.user.pk, index=index, raw=raw)
+    return services.attempt_submit(attempt=attempt)
+
+
+def test_review_options_by_item_marks_at_once_right_answers_when_closed_for_everyone(world, client_for):  # noqa: ANN001
+    from quizzes.models import Override
+
+    now = timezone.now()
+    quiz = factories.all_types_quiz(review_when="after_submit", review_marks_when="after_submit",
+                                    review_correct_when="after_close", review_feedback_when="after_close",
+                                    close_at=now + timedelta(hours=1))
+    attempt = _finished_attempt(quiz, world.officers["officer"])
+    client = client_for("officer")
+    url = reverse("quizzes:attempt-review", kwargs={"pk": attempt.pk})
+    before = client.get(url)
+    assert before.context["is_open"] and before.context["show_marks"]
+    html = before.content.decode()
+    assert "✔" not in html and "FB-GENERAL" not in html and "FB-RIGHT-SAVE" not in html
+    detail = client.get(reverse("quizzes:quiz-detail", kwargs={"pk": quiz.pk}))
+    assert detail.context["my_attempts"][0].shows.marks
+    assert 'id="review-options"' in detail.content.decode()
+    # The quiz has closed, but another officer's arrangement keeps it open for them: still hidden.
+    Quiz = type(quiz)
+    Quiz.objects.filter(pk=quiz.pk).update(close_at=now - timedelta(minutes=1))
+    Override.objects.create(quiz=quiz, officer=world.officers["other_a1"], close_at=now + timedelta(hours=1))
+    html = client.get(url).content.decode()
+    assert "✔" not in html and "FB-GENERAL" not in html
+    Override.objects.all().delete()
+    html = client.get(url).content.decode()
+    assert "✔" in html and "FB-GENERAL" in html and "FB-RIGHT-SAVE" in html
+
+
+def test_marks_never_shown_hide_the_score_and_the_grade(world, client_for):  # noqa: ANN001
+    quiz = factories.quiz(review_when="after_submit", review_marks_when="never")
+    officer = world.officers["officer"]
+    attempt = services.attempt_start(quiz=quiz, officer=officer)
+    services.attempt_submit(attempt=attempt)
+    client = client_for("officer")
+    review = client.get(reverse("quizzes:attempt-review", kwargs={"pk": attempt.pk}))
+    assert review.context["is_open"] and not review.context["show_marks"]
+    detail = client.get(reverse("quizzes:quiz-detail", kwargs={"pk": quiz.pk}))
+    assert detail.context["my_grade"] is None and not detail.context["my_attempts"][0].shows.marks
+    # The trainer still sees everything.
+    assert client_for("trainer").get(reverse("quizzes:attempt-review", kwargs={"pk": attempt.pk})).context["show_marks"]
+
+
+def test_after_close_options_need_a_closing_date(world, client_for):  # noqa: ANN001
+    from quizzes.models import Quiz
+
+    data = {"title": "Không ngày đóng", "attempts_allowed": 1, "grading_method": "highest", "pass_mark": 50,
+            "navigation": "free", "review_when": "after_submit", "review_marks_when": "after_submit",
+            "review_correct_when": "after_close", "review_feedback_when": "never", "shuffle_answers": "on"}
+    response = client_for("trainer").post(reverse("quizzes:quiz-create"), data)
+    assert response.status_code == 200 and not Quiz.objects.filter(title="Không ngày đóng").exists()
+    assert "review_correct_when" in response.context["form"].errors
+    data["close_at"] = (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    assert client_for("trainer").post(reverse("quizzes:quiz-create"), data).status_code == 302
+    assert Quiz.objects.get(title="Không ngày đóng").review_correct_when == "after_close"
+
+
+def test_trainer_reorders_questions_and_sets_marks_for_attempts_started_afterwards(world, client_for):  # noqa: ANN001
+    from decimal import Decimal
+
+    cat = factories.category()
+    quiz = factories.quiz(questions=[factories.question("truefalse", cat=cat, title=f"Câu {n}") for n in (1, 2, 3)])
+    first, second, third = (slot.pk for slot in quiz.slots.order_by("position"))
+    earlier = services.attempt_start(quiz=quiz, officer=world.officers["officer"])
+    client = client_for("trainer")
+
+    def update(slot_pk, data):  # noqa: ANN001, ANN202
+        return client.post(reverse("quizzes:slot-update", kwargs={"pk": quiz.pk, "slot_pk": slot_pk}), data)
+
+    assert update(first, {"move": "down"}).status_code == 302
+    update(third, {"move": "up"})
+    update(third, {"move": "up"})  # already first now
+    update(first, {"move": "down"})  # to the end
+    assert list(quiz.slots.order_by("position").values_list("pk", flat=True)) == [third, second, first]
+    assert sorted(quiz.slots.values_list("position", flat=True)) == [1, 2, 3]
+    update(second, {"mark": "2.5"})
+    assert quiz.slots.get(pk=second).mark == Decimal("2.5")
+    refused = update(second, {"mark": "-1"})
+    page = client.get(refused["Location"]).content.decode()
+    assert "Câu 2:" in page and quiz.slots.get(pk=second).mark == Decimal("2.5")
+    detail = client.get(reverse("quizzes:quiz-detail", kwargs={"pk": quiz.pk})).content.decode()
+    assert 'name="move" value="down"' in detail and 'name="mark"' in detail
+    # The attempt started before keeps its order and marks; a new one follows the new set-up.
+    assert [entry["mark"] for entry in Attempt.objects.get(pk=earlier.pk).layout] == ["1.00", "1.00", "1.00"]
+    later = services.attempt_start(quiz=quiz, officer=world.officers["other_a1"])
+    assert [Decimal(entry["mark"]) for entry in later.layout] == [Decimal(1), Decimal("2.5"), Decimal(1)]
 
 
 def test_import_preview_lists_errors_by_line_then_nothing_is_saved(world, client_for):  # noqa: ANN001

@@ -68,6 +68,7 @@ ACCESS = {
     "quizzes:quiz-detail": Rule(allowed=EVERYONE, kwargs=_quiz_kwargs),
     "quizzes:quiz-edit": Rule(allowed=BANK, kwargs=_quiz_kwargs),
     "quizzes:slot-add": Rule(allowed=BANK, kwargs=_quiz_kwargs, method="post", data=lambda w: {"question": "1"}),
+    "quizzes:slot-update": Rule(allowed=BANK, kwargs=_slot, method="post", data=lambda w: {"move": "down"}),
     "quizzes:slot-remove": Rule(allowed=BANK, kwargs=_slot, method="post", data=lambda w: {}),
     "quizzes:override-save": Rule(allowed=BANK, kwargs=_quiz_kwargs, method="post", data=lambda w: {}),
     "quizzes:quiz-results": Rule(allowed=RESULTS, kwargs=_quiz_kwargs),

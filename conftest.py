@@ -39,11 +39,13 @@ def _fast_hasher(settings):
 def _fresh_panel_cache():
     """Database ids repeat from test to test: start each test with an empty cache (no home-page
     panel, principal or attempt cached under an id that now names something else)."""
-    from django.core.cache import cache
+    from django.conf import settings
+    from django.core.cache import caches
 
     from core.fragments import panel_cache_reset
 
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     panel_cache_reset()
 
 

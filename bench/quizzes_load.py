@@ -3,7 +3,7 @@ keep answering; the same number of clients then hit a bare Django view (core:hea
 server. Prints answer-save requests per second and p95 latency against the bare view, and checks that
 every acknowledged answer is stored (sum of AttemptAnswer.revision) and that no request got a 5xx.
 
-    .venv/bin/python bench/quizzes_load.py [--officers 300] [--duration 60]
+    .venv/bin/python bench/quizzes_load.py [--officers 300] [--duration 180]
 
 Uses a temporary SQLite database unless DATABASE_URL is set (then that database is migrated and used);
 with REDIS_URL the cache (sessions, principals, attempts' questions) is Redis, as in the scale set-up.
@@ -244,7 +244,8 @@ async def run_load(base: str, quiz_id: int, people: list[dict[str, str]], durati
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--officers", type=int, default=300)
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds of answering (and of the bare run)")
+    parser.add_argument("--duration", type=float, default=180.0,
+                        help="seconds of answering, several minutes as officers do (and of the bare run)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="thads-bench-"))
     env = prepare_env(tmp)

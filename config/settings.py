@@ -141,6 +141,10 @@ else:
     # sessions once a few hundred officers are signed in, sending every request back to the database.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                           "OPTIONS": {"MAX_ENTRIES": int(env_str("LOCAL_CACHE_MAX_ENTRIES", "20000"))}}}
+# "local": always in this process, for data that never changes once written (an open attempt's
+# questions): no network round trip, and each process fills its own copy from the database.
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "thads-local",
+                   "OPTIONS": {"MAX_ENTRIES": int(env_str("LOCAL_CACHE_MAX_ENTRIES", "20000"))}}
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Min, Q
 from django.db.models.signals import post_delete, post_save
@@ -566,10 +566,12 @@ def _attempt_slots(*, attempt_id: int, user_id: int, fresh: bool = False) -> dic
     """What checking an answer needs, by question index: (answer id, version id, type, data, order).
 
     It never changes while the attempt is open (the layout and each answer's version are fixed when
-    it starts; regrading touches only finished attempts), so it is read once and kept in the cache.
-    None when the attempt is not the user's. The state, deadline and current question are not here:
-    the guarded write checks them in the database.
+    it starts; regrading touches only finished attempts), so it is read once per process and kept in
+    the process's own cache (no network round trip on every save). None when the attempt is not the
+    user's. The state, deadline and current question are not here: the guarded write checks them in
+    the database.
     """
+    cache = caches["local"]
     key = _slots_key(attempt_id, user_id)
     slots = None if fresh else cache.get(key)
     if slots is None:

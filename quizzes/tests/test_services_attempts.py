@@ -322,3 +322,23 @@ def test_saving_an_answer_is_one_guarded_update_that_locks_the_attempt_once_the_
         assert "FOR UPDATE" in update
     stored = attempt.answers.get(index=tf)
     assert saved.revision == 2 and stored.revision == 2 and stored.response == {"value": False}
+
+
+def test_a_stale_cached_question_is_read_again_and_the_answer_stored(world):  # noqa: ANN001
+    """Whatever the process cache holds, the guarded write decides: a save that matches no row
+    because the cached entry is wrong reads the attempt again before refusing."""
+    from django.core.cache import caches
+
+    quiz = factories.all_types_quiz()
+    officer = world.officers["officer"]
+    attempt = services.attempt_start(quiz=quiz, officer=officer)
+    tf = index_of(attempt, "truefalse")
+    answer(attempt, tf, officer.user, choice="true")
+    key = services._slots_key(attempt.pk, officer.user.pk)
+    slots = caches["local"].get(key)
+    answer_id, version_id, qtype, data, order = slots[tf]
+    slots[tf] = (answer_id, version_id + 1000, qtype, data, order)  # a version this answer does not have
+    caches["local"].set(key, slots)
+    saved = answer(attempt, tf, officer.user, choice="false")
+    assert saved.revision == 2 and attempt.answers.get(index=tf).response == {"value": False}
+    assert caches["local"].get(key)[tf][1] == version_id

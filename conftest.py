@@ -36,17 +36,14 @@ def _fast_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_panel_cache():
-    """Database ids repeat from test to test: start each test with an empty cache (no home-page
+def _fresh_caches():
+    """Database ids repeat from test to test: start each test with empty caches (no home-page
     panel, principal or attempt cached under an id that now names something else)."""
     from django.conf import settings
     from django.core.cache import caches
 
-    from core.fragments import panel_cache_reset
-
     for alias in settings.CACHES:
         caches[alias].clear()
-    panel_cache_reset()
 
 
 @dataclass

@@ -272,7 +272,7 @@ class SlotFixedForm(forms.Form):
 
 
 class SlotMarkForm(forms.Form):
-    mark = forms.DecimalField(label=_("Mark"), min_value=0, max_value=1000, max_digits=7, decimal_places=2)
+    mark = forms.DecimalField(label=_("Mark"), max_digits=7, decimal_places=2)  # the range is the service's rule
 
 
 class SlotRandomForm(forms.Form):

@@ -337,7 +337,7 @@ MAX_SLOT_MARK = Decimal(1000)
 def quiz_slot_mark_set(*, slot: QuizSlot, mark: Decimal) -> QuizSlot:
     """Set the mark a slot is worth in attempts started from now on (those started keep theirs)."""
     if mark < 0 or mark > MAX_SLOT_MARK:
-        raise QuizError(f"Điểm của một câu phải từ 0 đến {MAX_SLOT_MARK}.")
+        raise QuizError(f"Câu {slot.position}: điểm phải là số từ 0 đến {MAX_SLOT_MARK}.")
     QuizSlot.objects.filter(pk=slot.pk).update(mark=mark)
     slot.mark = mark
     return slot

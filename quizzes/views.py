@@ -335,23 +335,24 @@ def slot_update(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
     """Move a question up or down, or change its mark (for attempts started from now on)."""
     quiz = get_object_or_404(Quiz, pk=pk)
     slot = get_object_or_404(QuizSlot, pk=slot_pk, quiz=quiz)
+    back = redirect(f"{reverse('quizzes:quiz-detail', kwargs={'pk': pk})}#slots")
     move = request.POST.get("move")
     if move in ("up", "down"):
         services.quiz_slot_move(slot=slot, offset=-1 if move == "up" else 1)
         messages.success(request, _("Order saved."))
-        return redirect(f"{reverse('quizzes:quiz-detail', kwargs={'pk': pk})}#slots")
+        return back
     form = SlotMarkForm(request.POST)
     try:
         if not form.is_valid():
-            raise services.QuizError(_("Question %(n)s: the mark must be a number from 0 to 1000.")
-                                     % {"n": slot.position})
+            raise services.QuizError(_("Question %(n)s: the mark must be a number from 0 to %(max)s.")
+                                     % {"n": slot.position, "max": services.MAX_SLOT_MARK})
         services.quiz_slot_mark_set(slot=slot, mark=form.cleaned_data["mark"])
     except services.QuizError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Mark of question %(n)s saved; attempts already started keep theirs.")
                          % {"n": slot.position})
-    return redirect(f"{reverse('quizzes:quiz-detail', kwargs={'pk': pk})}#slots")
+    return back
 
 
 @require(can_manage_quizzes)

@@ -48,8 +48,13 @@ class ConnectionPool:
         with self._lock:
             return len(self._idle.get(name, ()))
 
+    def forget(self) -> None:
+        """Drop the idle connections without closing them: a forked child must not use, or close,
+        its parent's."""
+        self._idle = defaultdict(list)
+
     def clear(self) -> None:
-        """Close every idle connection (tests, and a forked child must not share its parent's)."""
+        """Close every idle connection."""
         with self._lock:
             idle, self._idle = self._idle, defaultdict(list)
         for connections in idle.values():
@@ -62,7 +67,7 @@ class ConnectionPool:
 
 POOL = ConnectionPool()
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=lambda: POOL._idle.clear())
+    os.register_at_fork(after_in_child=POOL.forget)
 
 
 class DatabaseWrapper(sqlite_base.DatabaseWrapper):

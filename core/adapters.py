@@ -8,14 +8,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def get_login_redirect_url(self, request) -> str:  # noqa: ANN001
-        """Managers and leaders land on their units' officers; everyone else on "Công việc của tôi"."""
-        from django.urls import reverse
+        """Each role lands on its own work (apps register landings in core.ui); everyone else on
+        "Công việc của tôi"."""
+        from core.ui import landing_url_for
 
-        from core.roles import Role, has_role
-
-        if has_role(request.user, Role.UNIT_MANAGER, Role.PROVINCIAL_LEADER):
-            return reverse("org:officer-list")
-        return super().get_login_redirect_url(request)
+        return landing_url_for(request.user)
 
     def get_password_change_redirect_url(self, request) -> str:  # noqa: ANN001
         """After a password change (above all the forced first one) the user goes on to their landing page."""

@@ -50,10 +50,21 @@ class HomePanel:
     cached: bool = True
 
 
+@dataclass(frozen=True)
+class Landing:
+    """Where a user lands after sign-in: the first registered landing (lowest `order`) whose
+    `allowed(user)` is true; "Công việc của tôi" when none is."""
+
+    url_name: str
+    allowed: Callable[[Any], bool]
+    order: int = 100
+
+
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
     panels: list[HomePanel] = field(default_factory=list)
+    landings: list[Landing] = field(default_factory=list)
 
 
 registry = Registry()
@@ -68,6 +79,19 @@ def register_nav(item: NavItem) -> None:
 def register_panel(panel: HomePanel) -> None:
     registry.panels = [existing for existing in registry.panels if existing.key != panel.key] + [panel]
     registry.panels.sort(key=lambda entry: entry.order)
+
+
+def register_landing(landing: Landing) -> None:
+    registry.landings = [existing for existing in registry.landings if existing.url_name != landing.url_name]
+    registry.landings.append(landing)
+    registry.landings.sort(key=lambda entry: entry.order)
+
+
+def landing_url_for(user) -> str:  # noqa: ANN001
+    for landing in registry.landings:
+        if landing.allowed(user):
+            return reverse(landing.url_name)
+    return reverse("core:home")
 
 
 def nav_for(user) -> list[NavItem]:  # noqa: ANN001

@@ -9,12 +9,15 @@ class OrgConfig(AppConfig):
     def ready(self) -> None:
         from core.fragments import register_panel_owner
         from core.roles import register_roles_loader
-        from core.ui import NavItem, register_nav
+        from core.roles import Role, has_role
+        from core.ui import Landing, NavItem, register_landing, register_nav
         from org import permissions, selectors, signals  # noqa: F401  (signals: cache invalidation)
 
         register_roles_loader(selectors.officer_for_user)  # the officer and the roles in one query
         register_panel_owner(lambda user: getattr(selectors.officer_for_user(user), "pk", None))
 
+        register_landing(Landing("org:officer-list",
+                                 lambda user: has_role(user, Role.UNIT_MANAGER, Role.PROVINCIAL_LEADER), order=50))
         register_nav(NavItem(_("Officers"), "org:officer-list", permissions.can_list_officers, order=10))
         register_nav(NavItem(_("Units"), "org:unit-list", permissions.can_manage_org, order=80))
         register_nav(NavItem(_("Staff import"), "org:import-start", permissions.can_manage_org, order=81))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import email_settings, env_bool, env_list, env_str, local_secret_key
@@ -21,6 +22,9 @@ THADS_ENV = env_str("THADS_ENV", "demo")  # demo | production
 PRODUCTION = THADS_ENV == "production"
 
 DEBUG = env_bool("DEBUG", False)
+if PRODUCTION and not env_str("SECRET_KEY"):
+    # Never a key file in production: every process and every release must share one set key.
+    raise ImproperlyConfigured("THADS_ENV=production needs SECRET_KEY set in the environment (docs/configuration.md).")
 SECRET_KEY = env_str("SECRET_KEY") or local_secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -156,7 +160,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.password_validation.ContextWordsValidator"},
 ]
+# The demo accounts' shared password: it signs in only in the demo (core.adapters refuses it elsewhere).
+THADS_DEMO_PASSWORD = "Thads@2026demo"
+ACCOUNT_FORMS = {"change_password": "core.forms.ChangePasswordForm"}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "account_login"

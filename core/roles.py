@@ -19,7 +19,7 @@ class Role(models.TextChoices):
 
 
 # Roles whose accounts must use two-factor sign-in when THADS_REQUIRE_MFA is on.
-MFA_ROLES = frozenset({Role.UNIT_MANAGER, Role.PROVINCIAL_LEADER, Role.ADMIN})
+MFA_ROLES = frozenset({Role.UNIT_MANAGER, Role.PROVINCIAL_LEADER, Role.ADMIN, Role.TRAINER, Role.CONTEST_ORGANISER})
 
 
 _roles_loaders: list = []

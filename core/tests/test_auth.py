@@ -19,7 +19,7 @@ from core.models import AppendOnlyError, AuditEvent, User
 from core.roles import Role
 
 PASSWORD = "Test-password-123"
-NEW_PASSWORD = "Thi-hanh-an-2026"
+NEW_PASSWORD = "Song-Hau-ven-bien-7"
 LOGIN = "/accounts/login/"
 
 
@@ -244,8 +244,8 @@ def test_with_mfa_off_a_manager_works_without_an_authenticator(world, client_for
     assert client.get(reverse("core:home")).status_code == 200
 
 
-@pytest.mark.parametrize("username", ["manager", "leader", "admin"])
-def test_with_mfa_on_managers_leaders_and_admins_must_enrol(world, settings, username):
+@pytest.mark.parametrize("username", ["manager", "leader", "admin", "trainer", "organiser"])
+def test_with_mfa_on_managers_leaders_admins_trainers_and_organisers_must_enrol(world, settings, username):
     settings.THADS_REQUIRE_MFA = True
     client = Client()
     assert sign_in(client, username).status_code == 302
@@ -260,7 +260,7 @@ def test_with_mfa_on_managers_leaders_and_admins_must_enrol(world, settings, use
     assert "Vai trò của bạn bắt buộc đăng nhập hai bước." in body
 
 
-@pytest.mark.parametrize("role", ["officer", "trainer"])
+@pytest.mark.parametrize("role", ["officer", "judge"])
 def test_with_mfa_on_other_roles_are_not_asked(world, client_for, settings, role):
     settings.THADS_REQUIRE_MFA = True
     assert client_for(role).get(reverse("core:home")).status_code == 200

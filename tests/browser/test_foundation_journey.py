@@ -11,7 +11,7 @@ import pytest
 from tests.browser.conftest import sign_in
 
 PASSWORD = "Test-password-123"
-NEW_PASSWORD = "Thi-hanh-an-2026"
+NEW_PASSWORD = "Song-Hau-ven-bien-7"
 PHONE = {"width": 360, "height": 740}
 OVERFLOW_TOLERANCE = 2  # px: sub-pixel rounding only
 

@@ -18,6 +18,7 @@ import threading
 from collections import defaultdict
 
 from django.db.backends.sqlite3 import base as sqlite_base
+from django.db.backends.sqlite3 import operations as sqlite_operations
 from django.utils.asyncio import async_unsafe
 
 Database = sqlite_base.Database
@@ -70,8 +71,20 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=POOL.forget)
 
 
+class DatabaseOperations(sqlite_operations.DatabaseOperations):
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):  # noqa: ANN001, ANN201
+        """Emptying every table (flush) lifts the audit log's append-only triggers for that moment only."""
+        from core import audit_triggers
+
+        statements = super().sql_flush(style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        if audit_triggers.TABLE in tables and statements:
+            return [*audit_triggers.SQLITE_DROP, *statements, *audit_triggers.SQLITE_CREATE]
+        return statements
+
+
 class DatabaseWrapper(sqlite_base.DatabaseWrapper):
     pool_size = 0
+    ops_class = DatabaseOperations
 
     def get_connection_params(self) -> dict:
         options = self.settings_dict["OPTIONS"]

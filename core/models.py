@@ -43,6 +43,13 @@ class AuditEvent(models.Model):
         ROLE_CHANGED = "role_changed", _("Roles changed")
         UNIT_CHANGED = "unit_changed", _("Unit changed")
         IMPORT = "import", _("Import")
+        GRADE_CHANGED = "grade_changed", _("Mark given by hand")
+        CERTIFICATE_REVOKED = "certificate_revoked", _("Certificate revoked")
+        STEP_CORRECTED = "step_corrected", _("Case step corrected")
+        CALENDAR_CHANGED = "calendar_changed", _("Working-day calendar changed")
+        DEADLINE_RULE_CHANGED = "deadline_rule_changed", _("Deadline rule changed")
+        UNIT_EDITED = "unit_edited", _("Unit renamed or moved")
+        OFFICER_DEACTIVATED = "officer_deactivated", _("Officer account deactivated")
         OTHER = "other", _("Other")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

@@ -45,3 +45,32 @@ def audit_record(
         detail=detail or {},
         ip=client_ip(request),
     )
+
+
+def audit_change(
+    *,
+    action: str,
+    target: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+    **extra: Any,
+) -> AuditEvent | None:
+    """Append one audit entry for a change, keeping what it was and what it became.
+
+    `before`/`after` hold only JSON-ready values (None for a creation or a deletion); fields that did not
+    change are left out of both. Nothing is written when nothing changed (returns None). Actor and
+    address come from the request being served unless given. Other keyword arguments go into the
+    detail as they are (e.g. `case="12/2025"`).
+    """
+    before, after = dict(before or {}), dict(after or {})
+    if before and after:
+        same = [key for key in before if key in after and before[key] == after[key]]
+        for key in same:
+            before.pop(key)
+            after.pop(key)
+        if not before and not after:
+            return None
+    return audit_record(action=action, actor=actor, target=target, request=request,
+                        detail={"before": before or None, "after": after or None, **extra})

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from core.middleware import upload_size_guard
 
 ROOT = Path(settings.BASE_DIR)
 INLINE = [
@@ -76,6 +75,8 @@ def test_an_upload_over_the_limit_is_refused_with_a_vietnamese_message(world, cl
 
 
 def test_the_size_is_checked_before_the_body_is_read(db):
+    from core.middleware import upload_size_guard
+
     class Unreadable:
         def read(self, *args):  # noqa: ANN002, ANN202
             raise AssertionError("the body was read")

@@ -8,7 +8,6 @@ from django.core.cache import cache
 from django.test import Client, RequestFactory
 
 from core.models import AuditEvent, User
-from core.net import client_address
 
 PASSWORD = "Test-password-123"
 LOGIN = "/accounts/login/"
@@ -42,12 +41,16 @@ def sign_in(login: str, password: str = PASSWORD, address: str = ROOM):  # noqa:
 ])
 def test_client_address_believes_x_forwarded_for_only_from_trusted_proxies(settings, peer, forwarded, expected):
     settings.TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/24"]
+    from core.net import client_address
+
     request = RequestFactory().get("/", REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == expected
 
 
 def test_without_trusted_proxies_the_peer_is_the_client(settings):
     settings.TRUSTED_PROXIES = []
+    from core.net import client_address
+
     request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4")
     assert client_address(request) == "127.0.0.1"
 

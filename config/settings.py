@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "quizzes",
     "contests",
     "analytics",
+    "support",
 ]
 
 MIDDLEWARE = [
@@ -231,3 +232,6 @@ LOGGING = {
 THADS_WORKING_YEAR_START_MONTH = int(env_str("THADS_WORKING_YEAR_START_MONTH", "10"))
 # Home-page panels are cached per person for this many seconds (core.fragments); 0 turns it off.
 THADS_PANEL_CACHE_SECONDS = int(env_str("THADS_PANEL_CACHE_SECONDS", "60"))
+# IT help requests are answered within this many working days, or go up to the provincial focal person.
+THADS_HELP_TARGET_WORKING_DAYS = int(env_str("THADS_HELP_TARGET_WORKING_DAYS", "2"))
+THADS_HELP_ATTACHMENT_MAX_MB = int(env_str("THADS_HELP_ATTACHMENT_MAX_MB", "5"))

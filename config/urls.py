@@ -22,6 +22,7 @@ urlpatterns = [
     path("quizzes/", include("quizzes.urls")),
     path("contests/", include("contests.urls")),
     path("analytics/", include("analytics.urls")),
+    path("support/", include("support.urls")),
 ]
 
 if settings.DEBUG:

@@ -233,24 +233,11 @@ def read_table(content: bytes, filename: str, columns: Sequence[Column]) -> Tabl
 
 def write_template_xlsx(columns: Sequence[Column], *, example_rows: Sequence[Sequence[Any]] = (),
                         extra_sheets: dict[str, Sequence[Sequence[Any]]] | None = None) -> bytes:
-    """An .xlsx template with the first header name of each column, optional examples and lookup sheets."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """An .xlsx template with the first header name of each column, optional examples and lookup
+    sheets, written through `core.exports` (bold frozen header, widths, no live formulas)."""
+    from core.exports import Sheet, xlsx_bytes
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Du lieu"
-    sheet.append([column.headers[0] for column in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in example_rows:
-        sheet.append(list(row))
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(14, len(column.headers[0]) + 4)
-    for title, rows in (extra_sheets or {}).items():
-        extra = workbook.create_sheet(title)
-        for row in rows:
-            extra.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    widths = [max(14, len(column.headers[0]) + 4) for column in columns]
+    sheets = [Sheet("Du lieu", [column.headers[0] for column in columns], example_rows, widths=widths)]
+    sheets += [Sheet(title, [], rows, header=False) for title, rows in (extra_sheets or {}).items()]
+    return xlsx_bytes(sheets)

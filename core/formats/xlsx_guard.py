@@ -13,6 +13,7 @@ Pure functions, no ORM, no Django.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import zipfile
@@ -31,15 +32,55 @@ NO_SHEET = "Tệp Excel không có trang tính nào."
 # An encrypted .xlsx is an OLE compound file holding a stream of this name (UTF-16).
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
-# Cells that hold something (a self-closing <c .../> is only formatting and is skipped by readers).
-CELL_WITH_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br=["\']([A-Z]{1,3})(\d{1,9})["\'][^>]*?(?<!/)>')
-CELL_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?:\s[^>]*?)?(?<!/)>")
-ROW_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+# Every cell of the common writers (Excel, LibreOffice, openpyxl) opens as `<c r="A1"`. A cell that
+# does not (no reference, another attribute first, single quotes) sends the chunk to the exact scan.
+ODD_CELL = re.compile(rb'<c(?:>|\s(?!r="))')
+CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,9})"')
 TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?:\s([^>]*?))?(/?)>")
 REF = re.compile(rb'\br=["\']([A-Z]{0,3})(\d{0,9})["\']')
 SHEET_ENTRY = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?sheet\s[^>]*?\b(?:[A-Za-z_][\w.-]*:)?id=["\']([^"\']+)["\']')
 RELATIONSHIP = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s([^>]*)>")
 ATTRIBUTE = re.compile(rb'\b(Id|Target|Type)=["\']([^"\']*)["\']')
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _greater_number(limit: int) -> str:
+    """A pattern for decimal numbers (leading zeros allowed) greater than `limit`."""
+    text = str(limit)
+    size = len(text)
+    options = [rf"[1-9]\d{{{size},}}"]
+    for index, char in enumerate(text):
+        if char != "9":
+            options.append(re.escape(text[:index]) + f"[{int(char) + 1}-9]" + rf"\d{{{size - index - 1}}}")
+    return "0*(?:" + "|".join(options) + ")"
+
+
+def column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = LETTERS[rest] + letters
+    return letters
+
+
+def _greater_column(limit: int) -> str:
+    """A pattern for column letters (1 to 3 of them) after column number `limit`."""
+    if limit <= 0:
+        return "[A-Z]{1,3}"
+    text = column_letters(limit)
+    size = len(text)
+    options = [f"[A-Z]{{{size + 1},3}}"] if size < 3 else []
+    for index, char in enumerate(text):
+        if char != "Z":
+            options.append(text[:index] + f"[{LETTERS[LETTERS.index(char) + 1]}-Z]" + f"[A-Z]{{{size - index - 1}}}")
+    return "(?:" + "|".join(options) + ")" if options else "(?!)"
+
+
+@functools.lru_cache(maxsize=64)
+def _beyond(rows: int, columns: int) -> re.Pattern[bytes]:
+    """A cell reference beyond `rows` × `columns`."""
+    return re.compile(rb'<c r="(?:' + _greater_column(columns).encode() + rb"\d|[A-Z]{1,3}"
+                      + _greater_number(rows).encode() + rb'")')
 
 
 @dataclass(frozen=True)
@@ -152,12 +193,54 @@ def _scan_slow(data: bytes, state: list[int]) -> None:
             state[3] = max(state[3], state[1])
 
 
+def _cells_in(part: bytes) -> int:
+    return part.count(b"<c>") + part.count(b"<c ") + part.count(b"<c/")
+
+
+def _scan_unreferenced(data: bytes, state: list[int]) -> None:
+    """A chunk without any reference (some generators write none): rows counted in bulk, cells
+    counted only in the distinct rows long enough to be wider than the widest seen (a cell takes at
+    least 3 bytes); every `<c>` counts, even an empty one (an upper bound of what a reader places)."""
+    parts = data.split(b"<row")
+    first = state[1] + _cells_in(parts[0])
+    rows = parts[1:]
+    state[0] += len(rows)
+    shortest = 3 * max(state[3], first)
+    wide = max((_cells_in(part) for part in set(rows) if len(part) > shortest), default=0)
+    state[1] = _cells_in(rows[-1]) if rows else first
+    state[2] = max(state[2], state[0])
+    state[3] = max(state[3], first, wide)
+
+
+def _scan_exact(data: bytes, state: list[int]) -> None:
+    """The extent of the cells in one chunk, cell by cell (the first chunk, and any chunk whose cells
+    are out of order or written unusually)."""
+    if b":c " in data or b":row" in data:
+        _scan_slow(data, state)
+        return
+    if ODD_CELL.search(data):
+        if b" r=" in data or b"\tr=" in data or b"\nr=" in data:
+            _scan_slow(data, state)
+        else:
+            _scan_unreferenced(data, state)
+        return
+    refs = CELL_REF.findall(data)
+    if refs:
+        state[2] = max(state[2], max(map(int, {number for _, number in refs})))
+        state[3] = max(state[3], max(map(column_number, {letters for letters, _ in refs})))
+        state[0], state[1] = int(refs[-1][1]), column_number(refs[-1][0])
+
+
 def _scan_sheet(archive: zipfile.ZipFile, part: str, limits: TableLimits, budget: int) -> tuple[int, int, int]:
     """(max row, max column, decompressed bytes) of the cells that hold something, in one streaming
-    pass; refuses as soon as a limit is passed."""
-    rows = columns = size = 0
-    row_elements = 0
-    state = [0, 0, 0, 0]
+    pass; refuses as soon as a limit is passed.
+
+    Cells come in order in real files, so a chunk is checked with one search for a cell beyond the
+    extent known so far (the rows up to the chunk's last cell): a hit, or an unusual cell, makes the
+    chunk be scanned cell by cell.
+    """
+    state = [0, 0, 0, 0]  # current row, current column, max row, max column
+    size = 0
     carry = b""
     with archive.open(part) as handle:
         while True:
@@ -168,38 +251,36 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, limits: TableLimits, budget
             data = carry + block
             if block:
                 cut = data.rfind(b"<")
-                data, carry = (data[:cut], data[cut:]) if cut > 0 else (b"", data)
+                data, carry = (data[:cut], data[cut:]) if cut >= 0 else (b"", b"")
                 if len(carry) > CHUNK:  # one tag longer than a chunk: not a spreadsheet
                     raise _Refused(XLSX_BROKEN)
             else:
                 carry = b""
-            row_elements += len(ROW_OPEN.findall(data))
-            refs = CELL_WITH_REF.findall(data)
-            if len(refs) != len(CELL_OPEN.findall(data)):
-                _scan_slow(data, state)
-                rows, columns = max(rows, state[2]), max(columns, state[3])
-            elif refs:
-                rows = max(rows, max(map(int, {number for _, number in refs})))
-                columns = max(columns, max(map(column_number, {letters for letters, _ in refs})))
-                state[0] = int(refs[-1][1])
-                state[1] = column_number(refs[-1][0])
-            if rows > limits.rows or row_elements > limits.rows:
-                raise _Refused(too_many_rows(max(rows, row_elements), limits))
-            if columns > limits.columns:
-                raise _Refused(too_many_columns(columns, limits))
-            if rows * columns > limits.cells:
-                raise _Refused(too_many_cells(rows, columns, limits))
+            last = data.rfind(b'<c r="')
+            match = CELL_REF.match(data, last) if last >= 0 else None
+            rows = max(state[2], int(match.group(2))) if match else state[2]
+            if state[3] == 0 or ODD_CELL.search(data) or b":c " in data or b":row" in data \
+                    or _beyond(rows, state[3]).search(data):
+                _scan_exact(data, state)
+            elif match:
+                state[0], state[1], state[2] = int(match.group(2)), column_number(match.group(1)), rows
+            if state[2] > limits.rows:
+                raise _Refused(too_many_rows(state[2], limits))
+            if state[3] > limits.columns:
+                raise _Refused(too_many_columns(state[3], limits))
+            if state[2] * state[3] > limits.cells:
+                raise _Refused(too_many_cells(state[2], state[3], limits))
             if not block:
                 break
-    return rows, columns, size
+    return state[2], state[3], size
 
 
 def xlsx_inspect(source: BinaryIO, *, limits: TableLimits) -> SheetFacts:
     """Check an .xlsx (a seekable binary file) against `limits` before any reader parses it.
 
     Reads the zip directory and the parts a reader parses (workbook, relationships, styles, shared
-    strings: their size only; the first worksheet: a streaming pass counting the cells that hold a
-    value). Returns the facts; raises `core.formats.tabular.TableFileError` with a Vietnamese message
+    strings: their size only; the first worksheet: a streaming pass over its cell references, a
+    formatting-only cell counted like the others, an upper bound of what a reader places). Returns the facts; raises `core.formats.tabular.TableFileError` with a Vietnamese message
     naming the limit for a file that is too large, and for password-protected, macro-enabled, old
     .xls or broken files. Memory stays bounded by a few chunks whatever the file claims.
     """

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from core import signals  # noqa: F401  (connects the audit receivers)
+        from core import signals  # connects the audit receivers
+
+        signals.connect_authenticator_receiver()
         from core.ui import HomePanel, register_panel
 
         # Placeholders, labelled as such; each feature app replaces its own by registering the same key.
@@ -21,3 +24,10 @@ class CoreConfig(AppConfig):
         for key, title, text, order in placeholders:
             register_panel(HomePanel(key=key, title=title, template="core/panel_soon.html",
                                      context=lambda request, text=text: {"text": text}, order=order))
+
+
+class ThadsAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the site's sign-in in front of it (core.admin_site)."""
+
+    default = False  # named in INSTALLED_APPS; CoreConfig stays core's own config
+    default_site = "core.admin_site.ThadsAdminSite"

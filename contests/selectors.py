@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from contests.models import Award, Contest, Registration, RegistrationKind, Round
@@ -150,7 +150,7 @@ def assignment_list_for_judge(*, user: User) -> QuerySet[JudgeAssignment]:
     return (JudgeAssignment.objects.filter(judge=user)
             .select_related("round__contest", "registration__officer__unit", "registration__team_unit")
             .annotate(score_count=Count("scores"))
-            .order_by(Q(submitted_at__isnull=False), "round__contest_id", "round__order", "id"))
+            .order_by(F("submitted_at").asc(nulls_first=True), "round__contest_id", "round__order", "id"))
 
 
 def assignment_list_for_round(*, round_: Round) -> QuerySet[JudgeAssignment]:

@@ -71,7 +71,8 @@ def contest_list_manageable(*, user: User) -> QuerySet[Contest]:
     ).order_by("-created_at", "-id")
 
 
-def _audience_filter(officer: Officer) -> Q:
+def audience_filter(officer: Officer) -> Q:
+    """Contests whose audience includes the officer (unit subtree and positions; none set = all)."""
     ancestors = [officer.unit.path[:end] for end in range(1, len(officer.unit.path) + 1)
                  if officer.unit.path[end - 1] == "/"]
     return ((Q(audience_unit__isnull=True) | Q(audience_unit__path__in=ancestors))
@@ -84,7 +85,7 @@ def contest_list_for_officer(*, officer: Officer) -> list[Contest]:
     entered = Registration.objects.filter(withdrawn_at__isnull=True).filter(
         Q(officer=officer) | Q(members=officer)).values("contest_id")
     contests = list(Contest.objects.filter(is_published=True)
-                    .filter(_audience_filter(officer) | Q(pk__in=entered))
+                    .filter(audience_filter(officer) | Q(pk__in=entered))
                     .select_related("audience_unit").distinct().order_by("-created_at", "-id"))
     registrations = {registration.contest_id: registration for registration in Registration.objects.filter(
         contest__in=contests, withdrawn_at__isnull=True).filter(Q(officer=officer) | Q(members=officer))

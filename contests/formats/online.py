@@ -123,14 +123,19 @@ class OnlineFormat(RoundFormatBase):
         entries = {registration.pk: registration for registration in registration_list(contest=self.round.contest)}
         ranks = shared_ranks([(row.points, row.tie_breaks) for row in rows])
         lines = []
+        freeze_at = self.freeze_at()
         for rank, row in zip(ranks, rows, strict=True):
             registration = entries[row.registration_id]
             seconds, finished = row.tie_breaks
+            finished_at = None if finished == NEVER else datetime.fromtimestamp(finished, tz=UTC)
             lines.append({
                 "rank": rank, "name": entry_name(registration), "unit": entry_unit(registration).name,
                 "points": row.points, "registration_id": row.registration_id,
                 "time": None if seconds == NEVER else timedelta(seconds=seconds),
-                "finished_at": None if finished == NEVER else datetime.fromtimestamp(finished, tz=UTC),
+                "finished_at": finished_at,
+                # Shown once visible: the entry's result came in during the freeze.
+                "in_freeze": bool(freeze_at and finished_at and finished_at >= freeze_at),
             })
-        return {"rows": lines, "frozen": self.is_frozen(now) and not live, "freeze_at": self.freeze_at(),
+        return {"rows": lines, "frozen": self.is_frozen(now) and not live, "freeze_at": freeze_at,
+                "closed": bool(self.round.closes_at and now >= self.round.closes_at),
                 "live_view": live and self.is_frozen(now)}

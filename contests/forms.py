@@ -64,13 +64,14 @@ class RoundForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["quiz"].queryset = Quiz.objects.order_by("title")
 
-    def options(self) -> dict:
+    def options(self) -> dict | None:
+        """The options this form sets; None (keep the round's) for a format whose options it does not show."""
         data = self.cleaned_data
         if data["format"] == RoundFormat.ONLINE:
             return {"freeze_minutes": data.get("freeze_minutes") or 0}
         if data["format"] == RoundFormat.JUDGED:
             return {"aggregate": data.get("aggregate") or "mean"}
-        return {}
+        return None
 
 
 class TeamForm(forms.Form):

@@ -95,7 +95,7 @@ def round_save(*, contest: Contest, round_: Round | None = None, title: str, for
 
     Online and live rounds need a quiz; an online round needs its window, and its quiz must not be
     published in the quiz list (else any officer could take it outside the contest). The format class
-    validates `options`. Raises ContestError naming the field; nothing is saved then.
+    validates `options` (None keeps the round's). Raises ContestError naming the field; nothing is saved then.
     """
     if format not in RoundFormat.values:
         raise ContestError("Hình thức vòng thi: không hợp lệ.")
@@ -120,9 +120,11 @@ def round_save(*, contest: Contest, round_: Round | None = None, title: str, for
     round_ = round_ or Round(contest=contest, order=(contest.rounds.aggregate(n=Max("order"))["n"] or 0) + 1)
     round_.title, round_.format, round_.weight, round_.quiz = title.strip(), format, weight, quiz
     round_.opens_at, round_.closes_at = opens_at, closes_at
+    if options is None:  # keep what the round has
+        options = dict(round_.options or {}) if round_.pk else {}
     format_class = registered_formats().get(format)
     try:
-        round_.options = format_class(round_).clean_options(options or {}) if format_class else dict(options or {})
+        round_.options = format_class(round_).clean_options(options) if format_class else dict(options)
     except ValidationError as exc:
         raise ContestError(" ".join(exc.messages)) from exc
     round_.save()

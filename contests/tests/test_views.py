@@ -191,3 +191,57 @@ def test_home_panel_lists_contests_to_join_and_the_round_to_take(world, client_f
     factories.online_round(contest)
     factories.enter(contest, world.officers["officer"])  # registering refreshes the officer's panel
     assert "Vòng loại trực tuyến" in client.get(reverse("core:home")).content.decode()
+
+
+def test_organiser_edits_the_contest_and_a_round_keeping_its_options(world, client_for):
+    contest = factories.contest(world)
+    round_ = factories.online_round(contest, freeze_minutes=15)
+    client = client_for("contest_organiser")
+    now = timezone.now()
+    response = client.post(reverse("contests:contest-edit", kwargs={"pk": contest.pk}), {
+        "title": "  Hội thi Tin học THADS 2027 (sửa)  ", "audience_unit": world.units["A"].pk, "allow_individual": "on",
+        "audience_positions": [world.positions["clerk"].pk], "team_min_size": 1, "team_max_size": 5,
+        "registration_opens_at": _local(now), "registration_closes_at": _local(now + timedelta(days=3)),
+        "awards_first": 1, "awards_second": 1, "awards_third": 1, "awards_merit": 0})
+    assert response.status_code == 302
+    contest.refresh_from_db()
+    assert contest.title == "Hội thi Tin học THADS 2027 (sửa)" and contest.audience_unit == world.units["A"]
+    assert list(contest.audience_positions.all()) == [world.positions["clerk"]]
+    client.post(reverse("contests:round-edit", kwargs={"pk": round_.pk}), {
+        "title": "Vòng loại", "format": "online", "weight": "1.5", "quiz": round_.quiz_id,
+        "opens_at": _local(round_.opens_at), "closes_at": _local(round_.closes_at), "freeze_minutes": "20"})
+    round_.refresh_from_db()
+    assert round_.weight == Decimal("1.5") and round_.options == {"freeze_minutes": 20}
+
+
+def test_organiser_allows_an_own_unit_judge_and_corrects_a_locked_sheet_on_the_judging_page(world, client_for):
+    from core.models import AuditEvent
+
+    contest = factories.contest(world)
+    round_ = factories.judged_round(contest)
+    registration = factories.enter(contest, world.officers["trainer"])  # in P, like the judge
+    sheet = services.judge_assign(round_=round_, registration=registration, judge=world.user("judge"))
+    assert sheet.own_unit
+    client = client_for("contest_organiser")
+    url = reverse("contests:round-judging", kwargs={"pk": round_.pk})
+    assert "cùng đơn vị với thí sinh" in client.get(url).content.decode()
+    client.post(url, {"action": "allow", "assignment": sheet.pk})
+    sheet.refresh_from_db()
+    assert sheet.own_unit_allowed
+    first, second = Criterion.objects.filter(task__round=round_).order_by("order")
+    services.score_sheet_save(assignment=sheet, judge=world.user("judge"),
+                              entries={first.pk: ("7", ""), second.pk: ("2", "")}, submit=True)
+    response = client.post(url, {"action": "amend", "assignment": sheet.pk, "amend-criterion": first.pk,
+                                 "amend-points": "20", "amend-reason": "Nhầm"}, follow=True)
+    assert "vượt quá điểm tối đa" in response.content.decode()
+    client.post(url, {"action": "amend", "assignment": sheet.pk, "amend-criterion": first.pk, "amend-points": "8",
+                      "amend-reason": "Cộng sót ý 2"})
+    assert JudgeScore.objects.get(criterion=first).points == Decimal(8)
+    assert AuditEvent.objects.filter(detail__event="score_amended", detail__reason="Cộng sót ý 2").exists()
+
+
+def test_officer_withdraws_while_registration_is_open(world, client_for):
+    contest = factories.contest(world)
+    factories.enter(contest, world.officers["officer"])
+    client_for("officer").post(reverse("contests:withdraw", kwargs={"pk": contest.pk}))
+    assert Registration.objects.get().withdrawn_at is not None

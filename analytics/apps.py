@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class AnalyticsConfig(AppConfig):
     name = "analytics"
     verbose_name = _("Analytics")
+
+    def ready(self) -> None:
+        from analytics import permissions, views
+        from core.ui import HomePanel, Landing, NavItem, register_landing, register_nav, register_panel
+
+        # Replaces core's placeholder of the same key.
+        register_panel(HomePanel(key="adoption", title=_("My software use"), template="analytics/panel.html",
+                                 context=views.panel_context, order=50))
+        # Before org's officer list (order 50): managers and leaders start where laggards are shown.
+        register_landing(Landing("analytics:dashboard", permissions.lands_on_adoption_dashboard, order=40))
+        register_nav(NavItem(_("Adoption dashboard"), "analytics:dashboard",
+                             permissions.can_view_adoption_dashboard, order=15))
+        register_nav(NavItem(_("Province overview"), "analytics:province",
+                             permissions.can_view_province_overview, order=16))
+        register_nav(NavItem(_("Monthly reports"), "analytics:report-list",
+                             permissions.can_view_adoption_dashboard, order=17))
+        register_nav(NavItem(_("My software use"), "analytics:scorecard", permissions.can_view_scorecard, order=60))

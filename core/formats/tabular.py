@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from core.text import fold
+from core.text import fold, nfc
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls)
@@ -87,7 +86,7 @@ def decode_csv(content: bytes) -> str:
             continue
         if encoding == "cp1258" and "\x00" in text:
             break
-        return unicodedata.normalize("NFC", text)
+        return nfc(text)
     raise TableFileError("Không đọc được bảng mã của tệp CSV. Hãy lưu lại tệp dưới dạng CSV UTF-8.")
 
 
@@ -98,7 +97,7 @@ def _cell_text(value: Any) -> str:
         value = int(value)
     if hasattr(value, "isoformat") and not isinstance(value, str):
         return value.isoformat()
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return nfc(str(value)).strip()
 
 
 def guess_delimiter(first_line: str) -> str:

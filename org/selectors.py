@@ -178,3 +178,16 @@ def certificate_issuer_for_unit(*, unit: Unit):  # noqa: ANN201 - core.certifica
             )
     top = unit if ancestor_ids[0] == unit.pk else Unit.objects.filter(pk=ancestor_ids[0]).first() or unit
     return IssuerSnapshot(key=top.code, agency=top.name)
+
+
+def account_review(*, user, limit: int = 5) -> dict:  # noqa: ANN001
+    """Accounts an administrator should look at, within the user's scope: active officers who never signed
+    in, and officers marked inactive whose account can still sign in (counts in one query; the first
+    `limit` never-signed-in officers in a second)."""
+    officers = officer_list_visible(user=user)
+    counts = officers.aggregate(
+        never=Count("id", filter=Q(is_active=True, user__last_login__isnull=True)),
+        inactive_open=Count("id", filter=Q(is_active=False, user__is_active=True)),
+    )
+    never = list(officers.filter(is_active=True, user__last_login__isnull=True).order_by("-pk")[:limit])
+    return {**counts, "never_signed_in": never}

@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from config.env import email_settings, env_bool, env_list, env_str, local_secret_key
+from config.env import email_settings, env_bool, env_list, env_str, local_secret_key, site_url_setting
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("THADS_VAR_DIR", str(BASE_DIR / "var")))
@@ -215,6 +215,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 vars().update(email_settings(env_str("EMAIL_URL")))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "thads-it@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people use (links in e-mails, QR codes and addresses printed on certificates).
+THADS_SITE_URL = site_url_setting(env_str("THADS_SITE_URL"), production=PRODUCTION)
 
 SESSION_COOKIE_AGE = 60 * 60 * 10
 # Sessions are read from the cache (written through to the database), so a signed-in request needs

@@ -25,6 +25,9 @@ urlpatterns = [
     path("support/", include("support.urls")),
 ]
 
+# Site pages with the menu (templates/403.html, 404.html, 500.html); 403 and 404 use Django's own views.
+handler500 = "core.views.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

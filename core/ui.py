@@ -48,6 +48,14 @@ class HomePanel:
     context: Callable[[HttpRequest], dict[str, Any] | None]
     order: int = 100
     cached: bool = True
+    # Role codes (core.roles.Role) whose holders see the panel; empty: everyone (the context may still
+    # hide it). A person with several roles sees the panels of each.
+    roles: frozenset[str] = frozenset()
+
+    def shown_to(self, user) -> bool:  # noqa: ANN001
+        from core.roles import user_roles
+
+        return not self.roles or bool(self.roles & user_roles(user))
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,20 @@ def register_landing(landing: Landing) -> None:
     registry.landings = [existing for existing in registry.landings if existing.url_name != landing.url_name]
     registry.landings.append(landing)
     registry.landings.sort(key=lambda entry: entry.order)
+
+
+def panels_for(user) -> list[HomePanel]:  # noqa: ANN001
+    """The registered panels this user's roles may see, in order."""
+    return [panel for panel in registry.panels if panel.shown_to(user)]
+
+
+def roles_without_panel(user) -> list[str]:  # noqa: ANN001
+    """The user's roles (other than officer) that no registered panel is meant for: the home page says
+    where their work is instead of leaving them with nothing."""
+    from core.roles import Role, user_roles
+
+    served = set().union(*(panel.roles for panel in registry.panels))
+    return [role for role in Role.values if role in user_roles(user) and role != Role.OFFICER and role not in served]
 
 
 def landing_url_for(user) -> str:  # noqa: ANN001

@@ -405,7 +405,8 @@ def test_two_step_requirement_follows_the_environment(tmp_path, environment, ove
     from django.conf import settings
 
     env = {key: value for key, value in os.environ.items() if not key.startswith(("THADS_", "DJANGO_"))}
-    env.update(environment, SECRET_KEY="x" * 50, THADS_VAR_DIR=str(tmp_path))
+    env.update(environment, SECRET_KEY="x" * 50, THADS_VAR_DIR=str(tmp_path),
+               THADS_SITE_URL="https://thads.example.vn")
     if override is not None:
         env["THADS_REQUIRE_MFA"] = override
     result = subprocess.run(

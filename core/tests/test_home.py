@@ -77,3 +77,22 @@ def test_menu_groups_an_apps_pages_into_one_section(client_for):
     assert '<summary class="current">' in html  # the section of the page being shown is marked
     officer_html = client_for("officer").get("/").content.decode()
     assert 'href="/org/officers/"' not in officer_html  # entries follow the role
+
+
+def test_each_role_sees_its_own_panels_and_no_placeholder(world, client_for):
+    admin = client_for("admin").get(reverse("core:home")).content.decode()
+    for panel in ("panel-admin-imports", "panel-admin-audit", "panel-admin-accounts"):
+        assert f'id="{panel}"' in admin
+    officer = client_for("officer").get(reverse("core:home")).content.decode()
+    assert "panel-admin" not in officer and "panel-roles-waiting" not in officer
+    assert "sẽ hiện ở đây" not in admin + officer
+
+
+def test_a_role_without_panels_is_told_where_its_work_is(world, client_for, monkeypatch):
+    from core.ui import registry
+
+    # As before the contests app registers its panels: none is meant for judges.
+    monkeypatch.setattr(registry, "panels", [panel for panel in registry.panels if Role.JUDGE not in panel.roles])
+    body = client_for("judge").get(reverse("core:home")).content.decode()
+    assert 'id="panel-roles-waiting"' in body and "Giám khảo" in body
+    assert 'id="panel-roles-waiting"' not in client_for("officer").get(reverse("core:home")).content.decode()

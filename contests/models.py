@@ -108,3 +108,6 @@ class Registration(models.Model):
         ]
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
+
+
+from contests.models_live import LiveAnswer, LiveParticipant, LivePhase, LiveSession  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Writes of the contests app, one module per area (e.g. `contests.services.live`)."""

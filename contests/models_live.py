@@ -18,7 +18,7 @@ class LivePhase(models.TextChoices):
     ANSWERING = "answering", _("Answering")
     REVEAL = "reveal", _("Answer revealed")
     LEADERBOARD = "leaderboard", _("Leaderboard")
-    FINISHED = "finished", _("Finished")
+    FINISHED = "finished", _("Ended")
 
 
 class LiveSession(models.Model):

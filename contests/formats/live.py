@@ -8,13 +8,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contests.formats.base import RoundFormatBase, ScoreRow, register
 
 DEFAULTS = {"read_seconds": 5, "answer_seconds": 20, "base_points": 1000, "streak_bonus": True}
 LIMITS = {"read_seconds": (0, 60), "answer_seconds": (5, 240), "base_points": (100, 10000)}
-LABELS = {"read_seconds": "read time (seconds)", "answer_seconds": "countdown (seconds)",
-          "base_points": "points per question"}
+LABELS = {"read_seconds": gettext_lazy("read time (seconds)"), "answer_seconds": gettext_lazy("countdown (seconds)"),
+          "base_points": gettext_lazy("points per question")}
 
 
 @register
@@ -34,7 +35,7 @@ class LiveFormat(RoundFormatBase):
                 value = None
             if value is None or not low <= value <= high:
                 raise ValidationError(_("%(field)s must be a whole number from %(low)s to %(high)s.")
-                                      % {"field": _(LABELS[name]), "low": low, "high": high}, code=name)
+                                      % {"field": LABELS[name], "low": low, "high": high}, code=name)
             cleaned[name] = value
         if "streak_bonus" in options:
             cleaned["streak_bonus"] = bool(options["streak_bonus"])

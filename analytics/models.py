@@ -17,7 +17,8 @@ class Software(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    # Positions expected to use it (none = every officer).
+    # Who is expected to use it: every officer, or the officers of the listed positions.
+    expected_of_everyone = models.BooleanField(_("expected of every officer"), default=False)
     expected_positions = models.ManyToManyField("org.Position", verbose_name=_("expected of positions"),
                                                 blank=True, related_name="+")
     is_active = models.BooleanField(_("in use"), default=True)

@@ -18,7 +18,7 @@ def seed(apps, schema_editor):  # noqa: ANN001, ANN201
     actions = {}
     for order, (code, name, description, software_actions, positions) in enumerate(catalogue.SOFTWARE, start=1):
         software, _ = Software.objects.get_or_create(code=code, defaults={
-            "name": name, "description": description, "order": order})
+            "name": name, "description": description, "order": order, "expected_of_everyone": not positions})
         for action_code, action_name in software_actions:
             action, _ = SoftwareAction.objects.get_or_create(software=software, code=action_code,
                                                              defaults={"name": action_name})

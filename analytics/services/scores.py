@@ -116,16 +116,17 @@ def score_components(*, month_counts: dict[str, int], window_counts: dict[str, i
     return Components(activity, breadth, timeliness, training, skills)
 
 
-def _expected_by_position() -> tuple[list[str], dict[int, list[str]]]:
-    """(codes expected of everyone, {position id: codes expected of it, everyone's included})."""
+def expected_codes_by_position() -> tuple[list[str], dict[int, list[str]]]:
+    """The active software expected of officers: (codes expected of everyone, {position id: codes
+    expected of that position, not repeating everyone's}). Two queries."""
     everyone: list[str] = []
     by_position: dict[int, list[str]] = defaultdict(list)
     for software in Software.objects.filter(is_active=True).prefetch_related("expected_positions"):
-        positions = [position.pk for position in software.expected_positions.all()]
-        if not positions:
+        if software.expected_of_everyone:
             everyone.append(software.code)
-        for position_id in positions:
-            by_position[position_id].append(software.code)
+            continue
+        for position in software.expected_positions.all():
+            by_position[position.pk].append(software.code)
     return everyone, by_position
 
 
@@ -160,7 +161,7 @@ def adoption_scores_compute(*, month: date, filled_through: date | None = None) 
             .values("officer_id", "metric").annotate(total=Sum("value")).order_by()
             .values_list("officer_id", "metric", "total")):
         window_counts[officer_id][metric] = value
-    everyone, by_position = _expected_by_position()
+    everyone, by_position = expected_codes_by_position()
     rows = []
     for officer_id, position_id in Officer.objects.active().values_list("pk", "position_id"):
         expected = sorted(set(everyone) | set(by_position.get(position_id, [])))

@@ -231,3 +231,7 @@ LOGGING = {
 THADS_WORKING_YEAR_START_MONTH = int(env_str("THADS_WORKING_YEAR_START_MONTH", "10"))
 # Home-page panels are cached per person for this many seconds (core.fragments); 0 turns it off.
 THADS_PANEL_CACHE_SECONDS = int(env_str("THADS_PANEL_CACHE_SECONDS", "60"))
+# xAPI statements: requests per minute per source-system token (analytics.api).
+THADS_XAPI_REQUESTS_PER_MINUTE = int(env_str("THADS_XAPI_REQUESTS_PER_MINUTE", "120"))
+# Usage-log uploads larger than this are refused with a message (analytics imports).
+THADS_USAGE_IMPORT_MAX_BYTES = int(env_str("THADS_USAGE_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -22,6 +22,7 @@ urlpatterns = [
     path("quizzes/", include("quizzes.urls")),
     path("contests/", include("contests.urls")),
     path("analytics/", include("analytics.urls")),
+    path("api/xapi/", include("analytics.api_urls")),
 ]
 
 if settings.DEBUG:

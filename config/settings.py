@@ -250,3 +250,7 @@ THADS_PANEL_CACHE_SECONDS = int(env_str("THADS_PANEL_CACHE_SECONDS", "60"))
 # IT help requests are answered within this many working days, or go up to the provincial focal person.
 THADS_HELP_TARGET_WORKING_DAYS = int(env_str("THADS_HELP_TARGET_WORKING_DAYS", "2"))
 THADS_HELP_ATTACHMENT_MAX_MB = int(env_str("THADS_HELP_ATTACHMENT_MAX_MB", "5"))
+# xAPI statements: requests per minute per source-system token (analytics.api).
+THADS_XAPI_REQUESTS_PER_MINUTE = int(env_str("THADS_XAPI_REQUESTS_PER_MINUTE", "120"))
+# Usage-log uploads larger than this are refused with a message (analytics imports).
+THADS_USAGE_IMPORT_MAX_BYTES = int(env_str("THADS_USAGE_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))

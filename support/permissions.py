@@ -12,10 +12,17 @@ def focal_units(user) -> list:  # noqa: ANN001
     if not getattr(user, "is_authenticated", False):
         return []
     if not hasattr(user, "_thads_focal_units"):
+        # Read on every page (menus): kept with the signed-in principal, dropped by support.services
+        # when a focal person changes and with every principal when units change.
+        from core.principal import principal_get, principal_set
         from support.selectors import focal_units_of
 
-        officer = officer_for_user(user)
-        user._thads_focal_units = focal_units_of(officer=officer) if officer is not None else []
+        units = principal_get("focal", user.pk)
+        if units is None:
+            officer = officer_for_user(user)
+            units = focal_units_of(officer=officer) if officer is not None else []
+            principal_set("focal", user.pk, units)
+        user._thads_focal_units = units
     return user._thads_focal_units
 
 

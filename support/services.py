@@ -54,6 +54,17 @@ def help_request_due(*, asked_at: datetime) -> datetime:
 
 # --- focal persons ---------------------------------------------------------------------------------
 
+def _forget_focal(*user_ids: int) -> None:
+    """Menus read who is a focal person from the principal cache (support.permissions.focal_units)."""
+    from django.core.cache import cache
+
+    from core.principal import principal_key
+
+    keys = [principal_key("focal", user_id) for user_id in user_ids]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 @transaction.atomic
 def focal_person_set(*, unit: Unit, officer: Officer, kind: str, phone: str = "", by: User) -> FocalPerson:
     """Name `officer` the main or deputy focal person of `unit` (replacing whoever held that place).
@@ -66,6 +77,7 @@ def focal_person_set(*, unit: Unit, officer: Officer, kind: str, phone: str = ""
     if FocalPerson.objects.filter(unit=unit, officer=officer).exclude(kind=kind).exists():
         raise SupportError(_("This officer is already the other focal person of this unit."))
     before = existing.officer.full_name if existing else ""
+    _forget_focal(officer.user_id, *([existing.officer.user_id] if existing else []))
     if existing:
         existing.officer, existing.phone = officer, phone
         existing.save(update_fields=["officer", "phone"])
@@ -80,6 +92,7 @@ def focal_person_set(*, unit: Unit, officer: Officer, kind: str, phone: str = ""
 @transaction.atomic
 def focal_person_remove(*, focal: FocalPerson, by: User) -> None:
     """Remove a focal person; the unit's requests stay with the unit. Audited."""
+    _forget_focal(focal.officer.user_id)
     audit_record(action=AuditEvent.Action.OTHER, actor=by, target=f"unit:{focal.unit_id}",
                  detail={"event": "support_focal_person", "kind": focal.kind, "before": focal.officer.full_name, "after": ""})
     focal.delete()

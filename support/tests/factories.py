@@ -18,7 +18,7 @@ def help_request(officer, *, subject: str = "Không ký số được văn bản
 
 
 def focal(unit, officer, kind: str = "main") -> FocalPerson:  # noqa: ANN001
-    return FocalPerson.objects.create(unit=unit, officer=officer, kind=kind)
+    return services.focal_person_set(unit=unit, officer=officer, kind=kind, by=officer.user)
 
 
 def article(*, title: str = "Ký số văn bản bằng USB token", body: str = "1. Cắm USB token\n2. Chọn **Ký số**",

@@ -57,6 +57,23 @@ def test_request_stays_with_the_unit_when_its_focal_person_changes(world):  # no
     assert selectors.help_request_get_visible(user=fresh, pk=request.pk) is None
 
 
+def test_menus_learn_of_a_new_focal_person_without_a_query_per_page(world, django_assert_num_queries):  # noqa: ANN001
+    from django.contrib.auth import get_user_model
+
+    from support.permissions import is_any_focal_person
+
+    def fresh(user):  # noqa: ANN001, ANN202 - each request has its own user object
+        return get_user_model().objects.get(pk=user.pk)
+
+    manager = world.user("unit_manager")
+    assert not is_any_focal_person(fresh(manager))
+    user = fresh(manager)
+    with django_assert_num_queries(0):
+        assert not is_any_focal_person(user)
+    focal(world.units["A"], world.officers["unit_manager"])
+    assert is_any_focal_person(fresh(manager))
+
+
 def test_focal_person_must_work_in_the_unit(world):  # noqa: ANN001
     with pytest.raises(services.SupportError):
         services.focal_person_set(unit=world.units["A"], officer=world.officers["other_b"], kind="main",

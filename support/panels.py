@@ -1,5 +1,5 @@
-"""The home-page panel: the officer's IT focal person and how to reach them, their open requests,
-and for a focal person the requests waiting in their units."""
+"""The home-page panel: the officer's IT focal person and how to reach them (one query), and for a
+focal person the requests of their units waiting for an answer (one more)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,8 @@ def support_panel(request: HttpRequest) -> dict | None:
     officer = officer_for_user(request.user)
     if officer is None:
         return None
-    mine = help_request_list_visible(user=request.user, status="open").filter(requester=officer)
     waiting = None
     if focal_units(request.user):
         waiting = (help_request_list_visible(user=request.user, status="open").exclude(requester=officer)
                    .exclude(status=RequestStatus.WAITING).count())
-    return {"focal": focal_person_list_for_unit(unit=officer.unit), "my_open": mine.count(), "waiting": waiting}
+    return {"focal": focal_person_list_for_unit(unit=officer.unit), "waiting": waiting}

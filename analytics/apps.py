@@ -30,5 +30,8 @@ class AnalyticsConfig(AppConfig):
                              order=61))
         register_nav(NavItem(_("Software catalogue"), "analytics:admin-software-list",
                              permissions.can_manage_adoption_settings, order=62))
+        from support.permissions import is_any_focal_person
+
+        register_nav(NavItem(_("Who needs help"), "analytics:focal-week", is_any_focal_person, order=72))
         register_nav(NavItem(_("How the score is computed"), "analytics:score-formula",
                              permissions.can_view_score_formula, order=69))

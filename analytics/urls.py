@@ -1,6 +1,6 @@
 from django.urls import path
 
-from analytics import views, views_admin
+from analytics import views, views_admin, views_focal
 
 app_name = "analytics"
 
@@ -33,4 +33,10 @@ urlpatterns += [
     path("admin/xapi/tokens/<int:pk>/revoke/", views_admin.xapi_token_revoke, name="admin-xapi-token-revoke"),
     path("admin/xapi/mappings/<int:pk>/delete/", views_admin.xapi_mapping_delete, name="admin-xapi-mapping-delete"),
     path("admin/score-settings/", views_admin.score_settings, name="admin-score-settings"),
+]
+
+# --- The IT focal person's week ----------------------------------------------------------------------
+urlpatterns += [
+    path("focal/", views_focal.focal_week, name="focal-week"),
+    path("focal/<int:officer_id>/action/", views_focal.focal_action, name="focal-action"),
 ]

@@ -139,6 +139,8 @@ class FocalAction(models.Model):
     kind = models.CharField(_("action"), max_length=20, choices=ActionKind.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # What the weekly list showed for the officer when the action was taken, to compare next week.
+    before = models.JSONField(default=dict, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -12,7 +12,7 @@ from core.roles import Role, has_role
 from core.text import fold
 from org.models import Officer, Unit
 from org.selectors import officer_for_user, scope_filter
-from support.models import Article, FocalPerson, HelpReply, HelpRequest, RequestStatus
+from support.models import Article, FocalAction, FocalPerson, HelpReply, HelpRequest, RequestStatus
 
 
 def _ancestor_paths(unit: Unit) -> list[str]:
@@ -83,6 +83,31 @@ def article_search(*, query: str = "", software_id: int | None = None, published
     if software_id:
         articles = articles.filter(software_id=software_id)
     return articles
+
+
+def help_request_open_counts(*, officer_ids: list[int]) -> dict[int, int]:
+    """Requests not done yet, per requester, for the given officers (one GROUP BY query)."""
+    rows = (HelpRequest.objects.filter(requester_id__in=officer_ids).exclude(status=RequestStatus.DONE)
+            .values("requester_id").annotate(n=Count("pk")).order_by())
+    return {row["requester_id"]: row["n"] for row in rows}
+
+
+def focal_action_latest(*, officer_ids: list[int]) -> dict[int, FocalAction]:
+    """The latest recorded action for each of the given officers (one query)."""
+    latest: dict[int, FocalAction] = {}
+    for action in FocalAction.objects.filter(officer_id__in=officer_ids).select_related("article").order_by(
+            "officer_id", "-created_at", "-pk"):
+        latest.setdefault(action.officer_id, action)
+    return latest
+
+
+def article_for_software(*, codes: list[str]) -> dict[str, Article]:
+    """The most helpful published article for each software code (one query)."""
+    found: dict[str, Article] = {}
+    for article in (Article.objects.filter(is_published=True, software__code__in=codes)
+                    .select_related("software").order_by("-helpful_yes", "title")):
+        found.setdefault(article.software.code, article)
+    return found
 
 
 @dataclass(frozen=True)

@@ -268,9 +268,14 @@ def article_vote(*, article: Article, user: User, helpful: bool) -> Article:
 
 
 @transaction.atomic
-def focal_action_record(*, officer: Officer, kind: str, by: User, note: str = "",
-                        article: Article | None = None) -> FocalAction:
-    """Record what a focal person did for an officer (shown on next week's list)."""
+def focal_action_record(*, officer: Officer, kind: str, by: User, note: str = "", article: Article | None = None,
+                        before: dict | None = None) -> FocalAction:
+    """Record what a focal person did for an officer, with what the weekly list showed for them then
+    (`before`), so next week's list shows whether it helped. Audited."""
     if kind not in ActionKind.values:
         raise SupportError(_("Unknown action."))
-    return FocalAction.objects.create(officer=officer, kind=kind, note=note.strip()[:300], article=article, by=by)
+    action = FocalAction.objects.create(officer=officer, kind=kind, note=note.strip()[:300], article=article,
+                                        before=before or {}, by=by)
+    audit_record(action=AuditEvent.Action.OTHER, actor=by, target=f"officer:{officer.pk}",
+                 detail={"event": "support_focal_action", "kind": kind, "before": before or {}})
+    return action

@@ -97,3 +97,26 @@ ACCESS |= {
     "analytics:admin-xapi-mapping-delete": Rule(allowed=ADMIN, kwargs=_mapping, method="post", data=lambda w: {}),
     "analytics:admin-score-settings": Rule(allowed=ADMIN),
 }
+
+
+# --- The IT focal person's week ----------------------------------------------------------------------
+def _focal_manager(world):  # noqa: ANN001, ANN202
+    """The unit manager of A is named the unit's IT focal person (no other role is one)."""
+    from support.models import FocalPerson
+    from support.tests.factories import focal
+
+    if not FocalPerson.objects.filter(unit=world.units["A"]).exists():
+        focal(world.units["A"], world.officers["unit_manager"])
+    return {}
+
+
+def _focal_officer(world):  # noqa: ANN001, ANN202
+    _focal_manager(world)
+    return {"officer_id": world.officers["other_a1"].pk}
+
+
+ACCESS |= {
+    "analytics:focal-week": Rule(roles("unit_manager"), kwargs=_focal_manager),
+    "analytics:focal-action": Rule(roles("unit_manager"), kwargs=_focal_officer, method="post",
+                                   data=lambda world: {"kind": "book_session"}),
+}

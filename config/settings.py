@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import email_settings, env_bool, env_list, env_str, local_secret_key
+from config.env import email_settings, env_bool, env_list, env_str, local_secret_key, site_url_setting
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("THADS_VAR_DIR", str(BASE_DIR / "var")))
@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "quizzes",
     "contests",
     "analytics",
+    "support",
 ]
 
 MIDDLEWARE = [
@@ -166,7 +167,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # The demo accounts' shared password: it signs in only in the demo (core.adapters refuses it elsewhere).
 THADS_DEMO_PASSWORD = "Thads@2026demo"
-ACCOUNT_FORMS = {"change_password": "core.forms.ChangePasswordForm"}
+ACCOUNT_FORMS = {"change_password": "core.account_forms.ChangePasswordForm"}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "account_login"
@@ -227,6 +228,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 vars().update(email_settings(env_str("EMAIL_URL")))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "thads-it@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people use (links in e-mails, QR codes and addresses printed on certificates).
+THADS_SITE_URL = site_url_setting(env_str("THADS_SITE_URL"), production=PRODUCTION)
 
 SESSION_COOKIE_AGE = 60 * 60 * 10
 # Sessions are read from the cache (written through to the database), so a signed-in request needs
@@ -257,3 +260,10 @@ LOGGING = {
 THADS_WORKING_YEAR_START_MONTH = int(env_str("THADS_WORKING_YEAR_START_MONTH", "10"))
 # Home-page panels are cached per person for this many seconds (core.fragments); 0 turns it off.
 THADS_PANEL_CACHE_SECONDS = int(env_str("THADS_PANEL_CACHE_SECONDS", "60"))
+# IT help requests are answered within this many working days, or go up to the provincial focal person.
+THADS_HELP_TARGET_WORKING_DAYS = int(env_str("THADS_HELP_TARGET_WORKING_DAYS", "2"))
+THADS_HELP_ATTACHMENT_MAX_MB = int(env_str("THADS_HELP_ATTACHMENT_MAX_MB", "5"))
+# xAPI statements: requests per minute per source-system token (analytics.api).
+THADS_XAPI_REQUESTS_PER_MINUTE = int(env_str("THADS_XAPI_REQUESTS_PER_MINUTE", "120"))
+# Usage-log uploads larger than this are refused with a message (analytics imports).
+THADS_USAGE_IMPORT_MAX_BYTES = int(env_str("THADS_USAGE_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))

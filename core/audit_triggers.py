@@ -1,7 +1,7 @@
 """The audit log is append-only in the database itself: triggers refuse UPDATE and DELETE.
 
 One change is let through: a user's deletion sets `actor_id` to NULL (on_delete=SET_NULL) and changes
-nothing else; `actor_label` keeps who it was. Created by migration core 0004 on SQLite and PostgreSQL.
+nothing else; `actor_label` keeps who it was. Created by migration core 0005 on SQLite and PostgreSQL.
 On SQLite, Django rebuilds a table to alter it, which drops its triggers: a migration that alters
 AuditEvent must run `create_sql` again (core/tests/test_audit_append_only.py checks they exist).
 `manage.py flush` (tests between transactional cases) empties the table through the project's SQLite

@@ -1,18 +1,29 @@
-"""Account forms that replace django-allauth's (settings.ACCOUNT_FORMS)."""
+"""Form bases every app's forms use, so input is cleaned the same way everywhere."""
 
 from __future__ import annotations
 
-from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
-from django.utils.translation import gettext as _
+from typing import Any
+
+from django import forms
+
+from core.text import nfc_deep
 
 
-class ChangePasswordForm(AllauthChangePasswordForm):
-    """The password change, which refuses keeping the current password (above all the first one,
-    which was handed out by an administrator)."""
+class NormalizedFormMixin:
+    """Turns every submitted text value into Unicode NFC before fields clean it.
 
-    def clean(self):  # noqa: ANN201
-        cleaned = super().clean()
-        new = cleaned.get("password1")
-        if new and self.user is not None and self.user.check_password(new):
-            self.add_error("password1", _("The new password must be different from the current one."))
-        return cleaned
+    Vietnamese typed with combining accents then compares, searches and is stored the same
+    as precomposed text. Put it first in the bases: ``class MyForm(NormalizedFormMixin, forms.Form)``,
+    or derive from :class:`Form` / :class:`ModelForm` below.
+    """
+
+    def _widget_data_value(self, widget: forms.Widget, html_name: str) -> Any:  # noqa: ANN401
+        return nfc_deep(super()._widget_data_value(widget, html_name))  # type: ignore[misc]
+
+
+class Form(NormalizedFormMixin, forms.Form):
+    """``forms.Form`` with NFC input."""
+
+
+class ModelForm(NormalizedFormMixin, forms.ModelForm):
+    """``forms.ModelForm`` with NFC input."""

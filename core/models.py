@@ -110,3 +110,7 @@ def _calendar_changed(sender, **kwargs):  # noqa: ANN001, ANN003
 # Signals rather than save()/delete() so that admin bulk deletes refresh the calendar too.
 models.signals.post_save.connect(_calendar_changed, sender=CalendarOverride, dispatch_uid="calendar-override-save")
 models.signals.post_delete.connect(_calendar_changed, sender=CalendarOverride, dispatch_uid="calendar-override-delete")
+
+
+# Certificate machinery (core.certificates) keeps its models in its own package.
+from core.certificates.models import CertificateRegister  # noqa: E402, F401

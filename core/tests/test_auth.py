@@ -71,11 +71,11 @@ def test_sign_in_by_email_works_too(world):
     assert client.get(reverse("core:home")).wsgi_request.user == world.user("officer")
 
 
-def test_manager_and_leader_land_on_officer_list(world):
+def test_manager_and_leader_land_on_adoption_dashboard(world):
     for username in ("manager", "leader"):
         response = sign_in(Client(), username)
         assert response.status_code == 302
-        assert response.url == reverse("org:officer-list")
+        assert response.url == reverse("analytics:dashboard")
 
 
 def test_wrong_password_is_refused_and_audited_with_ip(world):
@@ -299,7 +299,7 @@ def test_after_enrolling_sign_in_asks_for_the_code(world, settings):
     assert stored_secret == secret
     done = client.post(reverse("mfa_authenticate"), {"code": current_totp_code(stored_secret)})
     assert done.status_code == 302
-    assert done.url == reverse("org:officer-list")
+    assert done.url == reverse("analytics:dashboard")
     assert client.get(reverse("org:officer-list")).status_code == 200
 
 
@@ -405,7 +405,8 @@ def test_two_step_requirement_follows_the_environment(tmp_path, environment, ove
     from django.conf import settings
 
     env = {key: value for key, value in os.environ.items() if not key.startswith(("THADS_", "DJANGO_"))}
-    env.update(environment, SECRET_KEY="x" * 50, THADS_VAR_DIR=str(tmp_path))
+    env.update(environment, SECRET_KEY="x" * 50, THADS_VAR_DIR=str(tmp_path),
+               THADS_SITE_URL="https://thads.example.vn")
     if override is not None:
         env["THADS_REQUIRE_MFA"] = override
     result = subprocess.run(

@@ -48,7 +48,6 @@ class AuditEvent(models.Model):
         STEP_CORRECTED = "step_corrected", _("Case step corrected")
         CALENDAR_CHANGED = "calendar_changed", _("Working-day calendar changed")
         DEADLINE_RULE_CHANGED = "deadline_rule_changed", _("Deadline rule changed")
-        UNIT_EDITED = "unit_edited", _("Unit renamed or moved")
         OFFICER_DEACTIVATED = "officer_deactivated", _("Officer account deactivated")
         OTHER = "other", _("Other")
 

@@ -47,6 +47,15 @@ def audit_record(
     )
 
 
+def _json_ready(values: dict[str, Any]) -> dict[str, Any]:
+    """Dates, times, decimals and ids as the text JSON keeps them."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    return json.loads(json.dumps(dict(values), cls=DjangoJSONEncoder))
+
+
 def audit_change(
     *,
     action: str,
@@ -59,12 +68,12 @@ def audit_change(
 ) -> AuditEvent | None:
     """Append one audit entry for a change, keeping what it was and what it became.
 
-    `before`/`after` hold only JSON-ready values (None for a creation or a deletion); fields that did not
-    change are left out of both. Nothing is written when nothing changed (returns None). Actor and
+    `before`/`after` map field names to values (dates, decimals… are stored as text; None for a creation
+    or a deletion); fields that did not change are left out of both. Nothing is written when nothing changed (returns None). Actor and
     address come from the request being served unless given. Other keyword arguments go into the
     detail as they are (e.g. `case="12/2025"`).
     """
-    before, after = dict(before or {}), dict(after or {})
+    before, after = _json_ready(before or {}), _json_ready(after or {})
     if before and after:
         same = [key for key in before if key in after and before[key] == after[key]]
         for key in same:

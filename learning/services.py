@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 
 from core.certificates.services import certificate_number_next
 from core.fragments import panel_cache_bump, panel_cache_bump_all
+from core.models import AuditEvent
 from core.roles import Role
+from core.services import audit_change
 from org.models import Officer, Position, Unit
 from org.selectors import certificate_issuer_for_unit
 from learning import counting
@@ -524,6 +526,9 @@ def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
     certificate.revoked_at = timezone.now()
     certificate.revoked_reason = reason.strip()[:200]
     certificate.save(update_fields=["revoked_at", "revoked_reason"])
+    audit_change(action=AuditEvent.Action.CERTIFICATE_REVOKED, target=certificate.code, before={"revoked_at": None},
+                 after={"revoked_at": certificate.revoked_at, "reason": certificate.revoked_reason},
+                 holder=certificate.officer.email, number=certificate.number or "")
     notification_send(
         recipient=certificate.officer.user, kind=Notification.Kind.CERTIFICATE,
         reason_key=f"certificate-revoked:{certificate.pk}",

@@ -15,7 +15,7 @@ from core.formats.tabular import RowError, TableFileError, read_table
 from core.models import AuditEvent, User
 from core.roles import Role
 from core.principal import principal_forget_all
-from core.services import audit_record
+from core.services import audit_change, audit_record
 from core.text import fold
 from org.formats import staff as staff_format
 from org.models import PATH_SEGMENT, Officer, Position, StaffImport, Unit, UnitKind
@@ -46,11 +46,16 @@ def unit_update(*, unit: Unit, code: str, name: str, kind: UnitKind, parent: Uni
     Raises OrgError if the new parent is the unit itself or one of its descendants.
     """
     old_path, old_parent_id = unit.path, unit.parent_id
+    before = {"code": unit.code, "name": unit.name, "kind": unit.kind_id, "is_active": unit.is_active,
+              "parent": unit.parent.code if unit.parent_id else None}
     if parent is not None and parent.path.startswith(old_path):
         raise OrgError("Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")
     unit.code, unit.name, unit.kind, unit.is_active = code.strip(), name.strip(), kind, is_active
     unit.parent = parent
     unit.save(update_fields=["code", "name", "kind", "is_active", "parent"])
+    audit_change(action=AuditEvent.Action.UNIT_CHANGED, target=unit.code, before=before,
+                 after={"code": unit.code, "name": unit.name, "kind": unit.kind_id, "is_active": unit.is_active,
+                        "parent": parent.code if parent else None})
     if parent is not None and parent.pk == old_parent_id or parent is None and old_parent_id is None:
         return unit
     new_path = (parent.path if parent else "") + _segment(unit.pk)
@@ -61,8 +66,6 @@ def unit_update(*, unit: Unit, code: str, name: str, kind: UnitKind, parent: Uni
     )
     transaction.on_commit(principal_forget_all)  # cached officers carry their unit's old path
     unit.refresh_from_db()
-    audit_record(action=AuditEvent.Action.UNIT_CHANGED, target=unit.code,
-                 detail={"moved_from": old_parent_id, "moved_to": parent.pk if parent else None})
     return unit
 
 
@@ -111,7 +114,7 @@ def officer_create(*, full_name: str, email: str, unit: Unit, position: Position
 @transaction.atomic
 def officer_update(*, officer: Officer, **fields: object) -> Officer:
     """Change an officer's fields; a unit change is audited; the account follows name, e-mail and activity."""
-    old_unit = officer.unit
+    old_unit, was_active = officer.unit, officer.is_active
     for name, value in fields.items():
         setattr(officer, name, value)
     officer.email = officer.email.strip().lower()
@@ -124,6 +127,9 @@ def officer_update(*, officer: Officer, **fields: object) -> Officer:
     if old_unit.pk != officer.unit_id:
         audit_record(action=AuditEvent.Action.UNIT_CHANGED, target=officer.email,
                      detail={"from": old_unit.code, "to": officer.unit.code})
+    if was_active and not officer.is_active:
+        audit_change(action=AuditEvent.Action.OFFICER_DEACTIVATED, target=officer.email,
+                     before={"is_active": True}, after={"is_active": False}, name=officer.full_name)
     return officer
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from core.fragments import panel_cache_bump, panel_cache_bump_all, register_panel_expiry
 from core.models import AuditEvent, User
-from core.services import audit_record
+from core.services import audit_change, audit_record
 from org.models import Officer
 from quizzes.exceptions import AnswerRefused, QuizError
 from quizzes.question_types import PostedFields, question_type_for
@@ -726,11 +726,15 @@ def answer_grade_manual(*, answer: AttemptAnswer, mark: Decimal, user: User, com
         raise QuizError("Chỉ chấm được bài đã nộp.")
     if mark < 0 or mark > answer.max_mark:
         raise QuizError(f"Điểm phải từ 0 đến {answer.max_mark}.")
+    before = {"mark": answer.mark, "comment": answer.grader_comment, "graded_by": answer.graded_by_id}
     answer.mark = mark.quantize(FOUR, ROUND_HALF_UP)
     answer.fraction = float(mark / answer.max_mark) if answer.max_mark else 0.0
     answer.needs_grading = False
     answer.graded_by, answer.graded_at, answer.grader_comment = user, timezone.now(), comment
     answer.save(update_fields=["mark", "fraction", "needs_grading", "graded_by", "graded_at", "grader_comment"])
+    audit_change(action=AuditEvent.Action.GRADE_CHANGED, actor=user, target=f"{answer.attempt.quiz} · #{answer.attempt_id}",
+                 before=before, after={"mark": answer.mark, "comment": comment, "graded_by": user.pk},
+                 attempt=answer.attempt_id, answer=answer.pk)
     attempt = Attempt.objects.select_for_update().select_related("quiz", "officer").get(pk=answer.attempt_id)
     was_passed = attempt.passed
     _total(attempt, list(attempt.answers.all()))

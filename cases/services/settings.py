@@ -9,7 +9,11 @@ from django.db import transaction
 from django.forms import ModelForm
 
 from cases.services.steps import deadline_rules_reapply, timeliness_recompute
-from core.models import CalendarOverride
+from core.models import AuditEvent, CalendarOverride
+from core.services import audit_change
+
+AUDIT_ACTION = {"calendar": AuditEvent.Action.CALENDAR_CHANGED, "rules": AuditEvent.Action.DEADLINE_RULE_CHANGED,
+                "step-types": AuditEvent.Action.DEADLINE_RULE_CHANGED}
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ def case_setting_save(*, kind: str, form: ModelForm) -> SettingSaved:
     """
     before = _stored(form.instance)
     saved = form.save()
+    audit_change(action=AUDIT_ACTION[kind], target=f"{kind}: {saved}", before=before or None, after=_stored(saved))
     if kind == "calendar":
         days = [saved.date] + ([before["date"]] if before.get("date") and before["date"] != saved.date else [])
         return SettingSaved(saved, timeliness_recompute(date_from=min(days), date_to=max(days)))
@@ -51,5 +56,7 @@ def case_setting_save(*, kind: str, form: ModelForm) -> SettingSaved:
 def calendar_override_delete(*, override: CalendarOverride) -> int:
     """Delete a calendar override and recompute the steps around its day; returns how many changed."""
     day = override.date
+    audit_change(action=AuditEvent.Action.CALENDAR_CHANGED, target=f"calendar: {override}", before=_stored(override),
+                 after=None)
     override.delete()
     return timeliness_recompute(date_from=day, date_to=day)

@@ -17,6 +17,8 @@ from cases.models import (
 from cases.services.bulk import insert_rows, update_rows
 from core.calendar import WorkingCalendar, get_calendar
 from core.fragments import panel_cache_bump, panel_cache_bump_all
+from core.models import AuditEvent
+from core.services import audit_change
 from core.text import fold
 from org.models import Officer, Unit
 
@@ -285,6 +287,10 @@ def case_step_correct(*, step: CaseStep, legal_date: date, step_type: StepType, 
     if corrected_by is not None and corrected_by != step.recorded_by:
         new.note = (new.note + f" (sửa bởi {corrected_by.full_name})").strip()
         new.save(update_fields=["note"])
+    audit_change(action=AuditEvent.Action.STEP_CORRECTED, target=f"{step.case.number} · {step.step_type.code}",
+                 before={"step_type": step.step_type.code, "legal_date": step.legal_date, "note": step.note},
+                 after={"step_type": step_type.code, "legal_date": legal_date, "note": new.note},
+                 case=step.case_id, step=new.pk, supersedes=step.pk)
     case_deadlines_rebuild(case=step.case)
     return new
 

@@ -87,7 +87,8 @@ def test_the_demo_password_signs_in_only_in_the_demo(world, settings):
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("THADS_", "DJANGO_")) and key != "SECRET_KEY"}
-    env.update(THADS_ENV="production", THADS_VAR_DIR=str(tmp_path))
+    env.update(THADS_ENV="production", THADS_VAR_DIR=str(tmp_path), THADS_SITE_URL="https://thads-it.example.vn",
+               ALLOWED_HOSTS="thads-it.example.vn")
     result = subprocess.run([sys.executable, "-c", "import config.settings"], cwd=django_settings.BASE_DIR,
                             env=env, capture_output=True, text=True)
     assert result.returncode != 0

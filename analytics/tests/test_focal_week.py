@@ -58,9 +58,12 @@ def test_recorded_action_keeps_what_the_list_showed_and_appears_next_week(world,
     assert "Hẹn một buổi hướng dẫn 30 phút" in page
 
 
-def test_an_officer_outside_the_focal_units_cannot_be_recorded(world, client_for):  # noqa: ANN001
+def test_an_officer_outside_the_focal_units_or_an_unknown_action_is_not_recorded(world, client_for):  # noqa: ANN001
     focal(world.units["A"], world.officers["unit_manager"])
     client = client_for("unit_manager")
+    response = client.post(reverse("analytics:focal-action", args=[world.officers["officer"].pk]),
+                           {"kind": "bribe"}, follow=True)
+    assert "Hãy chọn việc đã làm trong danh sách." in response.content.decode()
     response = client.post(reverse("analytics:focal-action", args=[world.officers["other_b"].pk]),
                            {"kind": "book_session"})
     assert response.status_code == 404 and not FocalAction.objects.exists()

@@ -355,3 +355,17 @@ def quiz_next_time_change(now: datetime) -> datetime | None:
     times = Quiz.objects.published().filter(Q(open_at__gt=now) | Q(close_at__gt=now)).aggregate(
         opens=Min("open_at", filter=Q(open_at__gt=now)), closes=Min("close_at", filter=Q(close_at__gt=now)))
     return min((moment for moment in times.values() if moment is not None), default=None)
+
+
+# --- For the adoption count tables ---------------------------------------------------------------
+
+def attempt_results_by_officer_day(*, start, end) -> QuerySet:  # noqa: ANN001
+    """Graded attempts finished from `start` to `end` (local dates), grouped by officer and day: rows
+    `{"o_id", "d", "n", "passed_n"}`. A lazy GROUP BY query, usable as the SELECT of a set-based INSERT."""
+    from django.db.models import F
+    from django.db.models.functions import TruncDate
+
+    return (Attempt.objects.filter(state=Attempt.State.FINISHED, passed__isnull=False)
+            .annotate(d=TruncDate("finished_at")).filter(d__gte=start, d__lte=end)
+            .values("d", o_id=F("officer_id"))
+            .annotate(n=Count("id"), passed_n=Count("id", filter=Q(passed=True))).order_by())

@@ -33,7 +33,7 @@ def test_migrations_rewrite_stored_names_and_case_parties_in_nfc(world):  # noqa
     officer = world.officers["officer"]
     Officer.objects.filter(pk=officer.pk).update(full_name=nfd(NAME))
     import_module("cases.migrations.0005_text_nfc").Migration.operations[0].code(apps, None)
-    import_module("org.migrations.0002_text_nfc").Migration.operations[0].code(apps, None)
+    import_module("org.migrations.0003_text_nfc").Migration.operations[0].code(apps, None)
     party = CaseParty.objects.get(case=case)
     assert (party.full_name, party.address) == (NAME, "Hà Tiên")
     assert Officer.objects.get(pk=officer.pk).full_name == NAME

@@ -21,13 +21,14 @@ from quizzes.models import (
     Attempt,
     AttemptAnswer,
     Navigation,
+    Override,
     Question,
     QuestionType,
     QuestionVersion,
     Quiz,
 )
 from quizzes.question_types import PostedFields, question_type_for
-from quizzes.selectors import answer_grace, category_subtree_ids, attempt_is_overdue, quiz_rules_for
+from quizzes.selectors import Rules, answer_grace, attempt_is_overdue, category_subtree_ids, quiz_rules_for
 from quizzes.services.common import FOUR, _one_writer
 
 
@@ -71,29 +72,41 @@ def _order(*, version: QuestionVersion, shuffle: bool, rng: random.Random) -> li
     return question_type_for(version.qtype).order_draw(data=version.data or {}, shuffle=shuffle, rng=rng)
 
 
-def attempt_start(*, quiz: Quiz, officer: Officer, now: datetime | None = None) -> Attempt:
+def attempt_start(*, quiz: Quiz, officer: Officer, now: datetime | None = None,
+                  window: tuple[datetime | None, datetime | None] | None = None) -> Attempt:
     """Start an attempt, or return the one in progress (starting twice never opens two).
 
     Checks that the quiz is published and open for this officer (overrides applied) and that an
     attempt is left. Draws random questions, shuffles as set, and fixes the deadline on the server:
     start + time limit, never later than the close date. Raises QuizError with the reason.
+
+    `window` (opens, closes) is for a caller that runs the quiz on its own terms and has checked
+    who may take it (a contest round): the quiz then need not be published, and the window replaces
+    the quiz's open and close dates (an officer's override of the close date still applies).
     """
     with _one_writer(), transaction.atomic():
-        attempt = _attempt_start(quiz=quiz, officer=officer, now=now or timezone.now())
+        attempt = _attempt_start(quiz=quiz, officer=officer, now=now or timezone.now(), window=window)
         panel_cache_bump(officer_ids=[officer.pk], panel="quizzes")
         return attempt
 
 
-def _attempt_start(*, quiz: Quiz, officer: Officer, now: datetime) -> Attempt:
+def _attempt_start(*, quiz: Quiz, officer: Officer, now: datetime,
+                   window: tuple[datetime | None, datetime | None] | None = None) -> Attempt:
     current = Attempt.objects.filter(quiz=quiz, officer=officer, state=Attempt.State.IN_PROGRESS).first()
     if current is not None:
         current = attempt_refresh(attempt=current, now=now)
         if current.state == Attempt.State.IN_PROGRESS:
             return current
-    if not quiz.is_published:
+    if window is None and not quiz.is_published:
         raise QuizError(_("The quiz is not published yet."))
     rules = quiz_rules_for(quiz=quiz, officer=officer)
-    if quiz.open_at and now < quiz.open_at:
+    open_at = quiz.open_at
+    if window is not None:
+        open_at = window[0]
+        override_close = Override.objects.filter(quiz=quiz, officer=officer).values_list("close_at", flat=True).first()
+        rules = Rules(close_at=override_close or window[1], time_limit=rules.time_limit,
+                      attempts_allowed=rules.attempts_allowed)
+    if open_at and now < open_at:
         raise QuizError(_("The quiz has not opened yet."))
     if rules.close_at and now >= rules.close_at:
         raise QuizError(_("The quiz is closed."))

@@ -1,3 +1,5 @@
+
+
 from __future__ import annotations
 
 from django import forms
@@ -6,8 +8,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import Form
-
 from support.models import ActionKind, FocalKind, RequestStatus
+
 
 ATTACHMENT_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".docx", ".xlsx", ".odt", ".ods", ".txt"}
 

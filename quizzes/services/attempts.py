@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -84,19 +85,45 @@ def attempt_start(*, quiz: Quiz, officer: Officer, now: datetime | None = None,
     who may take it (a contest round): the quiz then need not be published, and the window replaces
     the quiz's open and close dates (an officer's override of the close date still applies).
     """
-    with _one_writer(), transaction.atomic():
-        attempt = _attempt_start(quiz=quiz, officer=officer, now=now or timezone.now(), window=window)
-        panel_cache_bump(officer_ids=[officer.pk], panel="quizzes")
-        return attempt
-
-
-def _attempt_start(*, quiz: Quiz, officer: Officer, now: datetime,
-                   window: tuple[datetime | None, datetime | None] | None = None) -> Attempt:
-    current = Attempt.objects.filter(quiz=quiz, officer=officer, state=Attempt.State.IN_PROGRESS).first()
+    now = now or timezone.now()
+    current = _attempt_open_get(quiz=quiz, officer=officer, now=now)
     if current is not None:
-        current = attempt_refresh(attempt=current, now=now)
-        if current.state == Attempt.State.IN_PROGRESS:
-            return current
+        return current
+    # Everything read and drawn before the write lock: in an exam hall's start burst only the short
+    # inserts below queue behind one another (SQLite has one writer), not the reads and the draw.
+    plan = _attempt_plan(quiz=quiz, officer=officer, now=now, window=window)
+    with _one_writer(), transaction.atomic():
+        attempt = _attempt_insert(quiz=quiz, officer=officer, now=now, plan=plan)
+    panel_cache_bump(officer_ids=[officer.pk], panel="quizzes")
+    if attempt is None:
+        # The same officer started in another tab at the same moment: that attempt is theirs, or its
+        # number was taken by an attempt that has ended since, and the rules are checked again.
+        return _attempt_open_get(quiz=quiz, officer=officer, now=now) or attempt_start(
+            quiz=quiz, officer=officer, now=now, window=window)
+    return attempt
+
+
+def _attempt_open_get(*, quiz: Quiz, officer: Officer, now: datetime) -> Attempt | None:
+    """The officer's attempt in progress, closed first if its time (plus grace) is over."""
+    current = Attempt.objects.filter(quiz=quiz, officer=officer, state=Attempt.State.IN_PROGRESS).first()
+    if current is None:
+        return None
+    current = attempt_refresh(attempt=current, now=now)
+    return current if current.state == Attempt.State.IN_PROGRESS else None
+
+
+@dataclass(frozen=True)
+class _AttemptPlan:
+    number: int
+    layout: list[dict[str, Any]]
+    versions: list[QuestionVersion]
+    deadline: datetime | None
+    max_score: Decimal
+
+
+def _attempt_plan(*, quiz: Quiz, officer: Officer, now: datetime,
+                  window: tuple[datetime | None, datetime | None] | None = None) -> _AttemptPlan:
+    """Check the rules and draw the attempt (reads only). Raises QuizError with the reason."""
     if window is None and not quiz.is_published:
         raise QuizError(_("The quiz is not published yet."))
     rules = quiz_rules_for(quiz=quiz, officer=officer)
@@ -120,18 +147,23 @@ def _attempt_start(*, quiz: Quiz, officer: Officer, now: datetime,
         deadline = rules.close_at
     versions = [entry.pop("_version") for entry in layout]
     max_score = sum((Decimal(entry["mark"]) for entry in layout), Decimal(0))
+    return _AttemptPlan(number=done + 1, layout=layout, versions=versions, deadline=deadline, max_score=max_score)
+
+
+def _attempt_insert(*, quiz: Quiz, officer: Officer, now: datetime, plan: _AttemptPlan) -> Attempt | None:
+    """Write the planned attempt and its answer rows; None when the database refuses a second open
+    attempt (or the same number) for this officer."""
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
-                quiz=quiz, officer=officer, number=done + 1, started_at=now, deadline=deadline, layout=layout,
-                max_score=max_score,
+                quiz=quiz, officer=officer, number=plan.number, started_at=now, deadline=plan.deadline,
+                layout=plan.layout, max_score=plan.max_score,
             )
     except IntegrityError:
-        # Another tab started at the same moment: use its attempt.
-        return Attempt.objects.get(quiz=quiz, officer=officer, state=Attempt.State.IN_PROGRESS)
+        return None
     AttemptAnswer.objects.bulk_create([
         AttemptAnswer(attempt=attempt, index=index, version=version, max_mark=Decimal(entry["mark"]))
-        for index, (entry, version) in enumerate(zip(layout, versions, strict=True))
+        for index, (entry, version) in enumerate(zip(plan.layout, plan.versions, strict=True))
     ])
     return attempt
 

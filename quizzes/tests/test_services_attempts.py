@@ -163,6 +163,51 @@ def test_starting_twice_at_once_opens_one_attempt(world):  # noqa: ANN001
     assert services.attempt_start(quiz=quiz, officer=officer).pk == first.pk
 
 
+def test_start_reads_and_draws_before_the_write_transaction(world):  # noqa: ANN001
+    """In a start burst only the inserts queue for the single writer: the rule checks and the draw
+    (quiz slots, questions) run outside the transaction that writes the attempt."""
+    from django.db import connection
+
+    quiz = factories.all_types_quiz()
+    seen: list[tuple[str, bool]] = []
+
+    def record(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+        seen.append((sql.split()[0], connection.in_atomic_block, sql))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        services.attempt_start(quiz=quiz, officer=world.officers["officer"])
+    # Tests run inside a transaction of their own: the start's writes are in a nested one.
+    base = seen[0][1]
+    draws = [in_atomic for verb, in_atomic, sql in seen if verb == "SELECT" and "quizzes_quizslot" in sql]
+    inserts = [in_atomic for verb, in_atomic, sql in seen if verb == "INSERT" and "quizzes_attempt" in sql]
+    assert draws and inserts
+    assert all(flag == base for flag in draws)
+    assert connection.in_atomic_block == base
+
+
+def test_number_taken_by_an_ended_attempt_checks_the_rules_again(world):  # noqa: ANN001
+    """Another tab started and finished attempt 1 while this start was drawing: with one attempt
+    allowed, this start is refused instead of opening a second one."""
+    from django.db import connection
+
+    quiz = factories.all_types_quiz(attempts=1)
+    officer = world.officers["officer"]
+    other: dict[str, Attempt | bool] = {}
+
+    def other_tab_finishes_first(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+        result = execute(sql, params, many, context)
+        if not other and sql.startswith("SELECT COUNT(") and 'FROM "quizzes_attempt" ' in sql:
+            other["busy"] = True  # after this start counted no attempt, before it inserts its own
+            other["attempt"] = Attempt.objects.create(quiz=quiz, officer=officer, number=1,
+                                                      started_at=timezone.now(), state=Attempt.State.FINISHED)
+        return result
+
+    with connection.execute_wrapper(other_tab_finishes_first), pytest.raises(services.QuizError):
+        services.attempt_start(quiz=quiz, officer=officer)
+    assert list(Attempt.objects.filter(quiz=quiz, officer=officer)) == [other["attempt"]]
+
+
 def test_overdue_attempts_are_closed_by_the_command_with_what_was_saved(world):  # noqa: ANN001
     quiz = factories.all_types_quiz(time_limit=5)
     officer = world.officers["officer"]

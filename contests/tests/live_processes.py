@@ -26,6 +26,7 @@ DAPHNE = str(Path(sys.executable).parent / "daphne")
 
 def port_is_free(port: int) -> bool:
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: TIME_WAIT is not "in use"
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

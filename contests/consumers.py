@@ -159,13 +159,18 @@ def _state(session_id: int, *, participant_id: int | None = None, host: bool = F
 
 @database_sync_to_async
 def _advance(session_id: int, content: dict[str, Any]) -> tuple[str, str] | None:
+    from django.utils.translation import gettext as _
+
     from contests.services.live import LiveError, live_advance
 
     try:
-        live_advance(session_id=session_id, expected_phase=str(content.get("phase", "")),
-                     expected_index=int(content.get("index", -2)))
-    except (LiveError, ValueError, TypeError) as exc:
-        return (getattr(exc, "code", "invalid"), getattr(exc, "message", str(exc)))
+        index = int(content.get("index"))
+    except (TypeError, ValueError):
+        return ("invalid", _("The round has already moved on; nothing was changed."))
+    try:
+        live_advance(session_id=session_id, expected_phase=str(content.get("phase", "")), expected_index=index)
+    except LiveError as exc:
+        return (exc.code, exc.message)
     return None
 
 

@@ -45,11 +45,22 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def open_all(specs: list[tuple[int, str, str]], limit: int = 40) -> list[Client]:
+RETRIES = {"count": 0}
+
+
+async def open_all(specs: list[tuple[int, str, str]], limit: int = 10) -> list[Client]:
+    """Open every socket, `limit` at a time; a refused or timed-out handshake is retried after a
+    short wait, as the page's script does (the retries are counted and printed)."""
     gate = asyncio.Semaphore(limit)
 
     async def one(port: int, path: str, cookie: str) -> Client:
         async with gate:
+            for attempt in range(8):
+                try:
+                    return await Client(port, path, cookie).open()
+                except Exception:  # noqa: BLE001 - e.g. daphne's handshake timeout under load
+                    RETRIES["count"] += 1
+                    await asyncio.sleep(0.5 * (attempt + 1))
             return await Client(port, path, cookie).open()
 
     return list(await asyncio.gather(*(one(*spec) for spec in specs)))
@@ -181,7 +192,8 @@ def main() -> None:
           f"   (median of per-question ratios: p50 {statistics.median(ratios50):.2f}x, "
           f"p99 {statistics.median(ratios99):.2f}x; goal ≤ 1.5x)")
     print(f"answers acknowledged {live['acks']}, refused {live['refused']}, stored {stored} "
-          f"({'0 lost' if stored == live['acks'] else 'MISMATCH'}); sockets dropped {live['dropped']}")
+          f"({'0 lost' if stored == live['acks'] else 'MISMATCH'}); sockets dropped {live['dropped']}; "
+          f"handshakes retried while connecting {RETRIES['count']}")
     shutil.rmtree(cluster.tmp, ignore_errors=True)
 
 

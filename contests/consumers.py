@@ -1,6 +1,5 @@
 """WebSocket consumers of live finals: thin, they check who connects and call the live services.
 
-- `/ws/health/`: answers {"type": "ping"} with {"type": "pong"} (for probes).
 - `/ws/contests/live/<session id>/host/`: the host's projector; only someone who may host the
   round. Sends {"action": "next", "phase": ..., "index": ...}.
 - `/ws/contests/live/<session id>/play/`: a contestant's device; only an officer who joined the
@@ -20,15 +19,6 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from contests import events
 
 REFUSED = 4403
-
-
-class HealthConsumer(AsyncJsonWebsocketConsumer):
-    async def connect(self) -> None:
-        await self.accept()
-
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:  # noqa: ANN401
-        if isinstance(content, dict) and content.get("type") == "ping":
-            await self.send_json({"type": "pong"})
 
 
 def _public(event: dict[str, Any]) -> dict[str, Any]:

@@ -18,13 +18,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contests import events, live_questions
+from contests import events, live_questions, selectors
 from contests.formats.base import format_for
-from contests.models import Registration, RoundFormat
+from contests.models import RoundFormat
 from contests.models_live import LiveAnswer, LiveParticipant, LivePhase, LiveSession
 
 TOP = 10
@@ -110,11 +110,6 @@ def live_session_open(*, round_, host, now: datetime | None = None) -> LiveSessi
     raise LiveError("pin", _("No free PIN was found; try again."))
 
 
-def _registration_for(*, contest_id: int, officer) -> Registration | None:  # noqa: ANN001
-    return (Registration.objects.filter(contest_id=contest_id, withdrawn_at__isnull=True)
-            .filter(Q(officer=officer) | Q(members=officer)).select_related("team_unit").first())
-
-
 @transaction.atomic
 def live_join(*, pin: str, officer, now: datetime | None = None) -> LiveParticipant:  # noqa: ANN001
     """Join the open session with this PIN as `officer`, or come back to it (same officer, same
@@ -126,14 +121,14 @@ def live_join(*, pin: str, officer, now: datetime | None = None) -> LiveParticip
     session = None
     if len(pin) == 6 and pin.isdigit():
         session = (LiveSession.objects.filter(pin=pin).exclude(phase=LivePhase.FINISHED)
-                   .select_related("round").first())
+                   .select_related("round__contest").first())
     if session is None:
         raise LiveError("pin", _("PIN %(pin)s does not match any open live round. Check the PIN on the projector.")
                         % {"pin": pin[:12] or "—"})
     existing = LiveParticipant.objects.filter(session=session, officer=officer).first()
     if existing is not None:
         return existing
-    registration = _registration_for(contest_id=session.round.contest_id, officer=officer)
+    registration = selectors.registration_for_officer(contest=session.round.contest, officer=officer)
     if registration is None:
         raise LiveError("not_registered", _("You are not registered for this contest, so you cannot join its live "
                                             "final. Ask the organisers."))

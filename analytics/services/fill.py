@@ -106,27 +106,27 @@ def _fill_officer_range(start: date, end: date) -> int:
 
 
 def _fill_unit_range(start: date, end: date) -> int:
-    """Rewrite every unit row of days `start`…`end` from the officer rows (each officer's current unit)
-    plus the `officers` headcount; returns the number of rows written."""
+    """Rewrite every unit row of days `start`…`end` in one statement: the sums of the officer rows
+    (each officer counted in their current unit) and the `officers` headcount of each day. Returns
+    the number of rows written."""
     table = UnitDayCount._meta.db_table
     source = OfficerDayCount._meta.db_table
     officers = Officer._meta.db_table
+    days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
+    day_param = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+    day_list = " UNION ALL ".join(f"SELECT {day_param} AS d" for _ in days)
+    heads, heads_params = _sql(officer_headcount_by_unit())
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE day >= %s AND day <= %s", [start, end])
         cursor.execute(
+            f"WITH days AS ({day_list}), heads AS ({heads}) "
             f"INSERT INTO {table} (unit_id, day, metric, value) "
             f"SELECT o.unit_id, c.day, c.metric, SUM(c.value) FROM {source} c "
             f"JOIN {officers} o ON o.id = c.officer_id WHERE c.day >= %s AND c.day <= %s "
-            f"GROUP BY o.unit_id, c.day, c.metric", [start, end])
-        written = max(cursor.rowcount, 0)
-    headcount = officer_headcount_by_unit()
-    rows, day = [], start
-    while day <= end:
-        rows.extend(UnitDayCount(unit_id=unit_id, day=day, metric="officers", value=n)
-                    for unit_id, n in headcount.items())
-        day += timedelta(days=1)
-    UnitDayCount.objects.bulk_create(rows, batch_size=2000)
-    return written + len(rows)
+            f"GROUP BY o.unit_id, c.day, c.metric "
+            f"UNION ALL SELECT heads.unit_id, days.d, 'officers', heads.n FROM heads CROSS JOIN days",
+            [*days, *heads_params, start, end])
+        return max(cursor.rowcount, 0)
 
 
 def _fill_range(start: date, end: date, report: FillReport) -> None:

@@ -8,6 +8,7 @@ shared 2-core machine under two minutes. PostgreSQL is loaded with COPY, SQLite 
 
     SCALE=0.02 .venv/bin/python bench/analytics_fill.py                  # SQLite in a temporary folder
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/thads_adata SCALE=0.02 .venv/bin/python bench/analytics_fill.py
+    (SKIP_SQLITE=1 measures PostgreSQL only; RUNS=5 alternated rounds by default)
 
 Measured, alternately, RUNS times after a warm-up (medians printed):
 - fill: `counts_fill(through=day)` with the tables filled up to the day before (the nightly job:
@@ -49,7 +50,7 @@ RUNS = int(os.environ.get("RUNS", "5"))
 def run_per_backend() -> None:
     if os.environ.get("ANALYTICS_BENCH_CHILD"):
         return
-    backends = [("SQLite", None)]
+    backends = [] if os.environ.get("SKIP_SQLITE") else [("SQLite", None)]
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         backends.append(("PostgreSQL", os.environ["DATABASE_URL"]))
     for label, url in backends:

@@ -29,6 +29,7 @@ WEAK = {"KG-UMT": 0.2, "KG-GT": 0.25, "KG-KH": 0.2, "KG-AM": 0.3}
 # How often an officer who uses the software at all does so on a working day.
 POPULARITY = {"QLTHA": 0.5, "QLVB": 0.85, "CKS": 0.6, "VBDT": 0.7, "EMAIL": 1.0, "HTTT": 0.3, "HOP": 0.2,
               "WEB": 0.35}
+MONTHS = 12
 IMPROVERS = 12
 TRAINING_MONTHS_AGO = 6
 MAPPING = {"email_header": "Email", "username_header": "Tài khoản", "action_header": "Thao tác",
@@ -54,6 +55,7 @@ def _events(rng: random.Random, *, start: date, end: date) -> list[NewEvent]:
             unit_strength[officer.unit_id] = _strength(rng, officer.unit.code)
     weak = [officer for officer in officers if officer.unit.code in WEAK]
     improvers = {officer.pk for officer in rng.sample(weak, min(IMPROVERS, len(weak)))}
+    _remember_improvers(improvers)
     training_day = add_months(month_start(end), -TRAINING_MONTHS_AGO)
     days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
     working = [day for day in days if calendar.is_working_day(day)]
@@ -80,6 +82,15 @@ def _events(rng: random.Random, *, start: date, end: date) -> list[NewEvent]:
     return events
 
 
+IMPROVER_IDS: set[int] = set()
+
+
+def _remember_improvers(ids: set[int]) -> None:
+    """Kept for the demo's own test (which officers were made to improve)."""
+    IMPROVER_IDS.clear()
+    IMPROVER_IDS.update(ids)
+
+
 def seed(*, rng: random.Random) -> None:
     if UsageEvent.objects.filter(external_id__startswith="demo-").exists():
         return
@@ -89,7 +100,7 @@ def seed(*, rng: random.Random) -> None:
         ImportMapping.objects.get_or_create(software=software, defaults=MAPPING)
     today = timezone.localdate()
     end = today - timedelta(days=1)
-    start = add_months(month_start(today), -12)
+    start = add_months(month_start(today), -MONTHS)
     with transaction.atomic():  # one transaction: SQLite writes the ~100,000 rows in one go
         usage_events_insert(events=_events(rng, start=start, end=end))
     counts_and_scores_fill(through=end, start=start)

@@ -1,9 +1,20 @@
 from django.urls import path
 
-from analytics import views_admin
+from analytics import views, views_admin, views_focal
 
 app_name = "analytics"
-urlpatterns: list = []
+
+# --- Pages people see: scorecard, dashboards, drill-downs, export, monthly reports ---
+urlpatterns: list = [
+    path("", views.dashboard, name="dashboard"),
+    path("export.xlsx", views.dashboard_export, name="dashboard-export"),
+    path("me/", views.scorecard, name="scorecard"),
+    path("me/activity/", views.my_detail, name="my-detail"),
+    path("officers/<int:pk>/", views.officer_detail, name="officer-detail"),
+    path("province/", views.province, name="province"),
+    path("reports/", views.report_list, name="report-list"),
+    path("reports/<int:unit>/<int:year>-<int:month>.<str:fmt>", views.report_download, name="report-download"),
+]
 
 # --- Data side: catalogue, usage-log imports, xAPI administration, score settings and formula ------
 urlpatterns += [
@@ -22,4 +33,10 @@ urlpatterns += [
     path("admin/xapi/tokens/<int:pk>/revoke/", views_admin.xapi_token_revoke, name="admin-xapi-token-revoke"),
     path("admin/xapi/mappings/<int:pk>/delete/", views_admin.xapi_mapping_delete, name="admin-xapi-mapping-delete"),
     path("admin/score-settings/", views_admin.score_settings, name="admin-score-settings"),
+]
+
+# --- The IT focal person's week ----------------------------------------------------------------------
+urlpatterns += [
+    path("focal/", views_focal.focal_week, name="focal-week"),
+    path("focal/<int:officer_id>/action/", views_focal.focal_action, name="focal-action"),
 ]

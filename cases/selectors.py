@@ -298,6 +298,28 @@ def import_batch_list(*, user) -> QuerySet[ImportBatch]:  # noqa: ANN001
     return batches if has_role(user, Role.ADMIN) else batches.filter(uploaded_by=user)
 
 
+# --- For other apps' dashboards -----------------------------------------------------------------
+
+def deadline_overdue_counts(*, officer_ids: list[int], today: date | None = None) -> dict[int, int]:
+    """Open deadlines already past their due date, counted per officer for the given officers.
+    One GROUP BY query on the (officer, is_open, due_date) index; officers with none are absent."""
+    today = today or timezone.localdate()
+    rows = (CaseDeadline.objects.filter(officer_id__in=officer_ids, is_open=True, due_date__lt=today)
+            .values("officer_id").annotate(count=Count("pk")).order_by())
+    return {row["officer_id"]: row["count"] for row in rows}
+
+
+def deadline_list_overdue(*, officer: Officer, today: date | None = None) -> QuerySet[CaseDeadline]:
+    """The officer's open deadlines already past their due date, oldest first (the steps not yet recorded)."""
+    today = today or timezone.localdate()
+    return (CaseDeadline.objects.filter(officer=officer, is_open=True, due_date__lt=today)
+            .select_related("case", "expected").order_by("due_date", "pk"))
+
+
+def step_list_recorded_by(*, officer: Officer, start: date, end: date) -> QuerySet[CaseStep]:
+    """Current steps the officer recorded between two dates (inclusive), newest first, with their lag."""
+    return (CaseStep.objects.filter(recorded_by=officer, is_current=True, recorded_date__range=(start, end))
+            .select_related("case", "step_type").order_by("-recorded_date", "-pk"))
 # --- For the adoption count tables ---------------------------------------------------------------
 
 def step_recordings_by_officer_day(*, start: date, end: date) -> QuerySet:

@@ -292,6 +292,16 @@ def normalise_code(code: str) -> str:
     return "".join(char for char in code.upper() if char.isalnum())[:20]
 
 
+# --- For other apps' dashboards -----------------------------------------------------------------
+
+def enrollment_overdue_counts(*, officer_ids: list[int], today: dt.date | None = None) -> dict[int, int]:
+    """Current, unfinished enrollments past their due date, counted per officer for the given officers
+    (one GROUP BY query); officers with none are absent."""
+    today = today or timezone.localdate()
+    rows = (Enrollment.objects.current().filter(officer_id__in=officer_ids, completed_at__isnull=True,
+                                                due_date__lt=today)
+            .values("officer_id").annotate(count=Count("pk")).order_by())
+    return {row["officer_id"]: row["count"] for row in rows}
 # --- For the adoption count tables ---------------------------------------------------------------
 
 def assigned_courses_by_officer_due_day(*, start: dt.date, end: dt.date) -> QuerySet:

@@ -24,6 +24,7 @@ from quizzes.models import (
     QuizSlot,
     ReviewWhen,
 )
+from quizzes.question_types import question_type_for
 
 # Thresholds of the statistics flags (Moodle's guidance for facility and discrimination).
 TOO_EASY = 0.9
@@ -231,7 +232,7 @@ def quiz_statistics(*, quiz: Quiz) -> QuizStats:
     for answer in answers:
         layout = layouts.setdefault(answer["attempt_id"], answer["attempt__layout"])
         slot_id = layout[answer["index"]]["slot"] if answer["index"] < len(layout) else 0
-        if answer["version__qtype"] == "description" or not answer["max_mark"]:
+        if not question_type_for(answer["version__qtype"]).gradable or not answer["max_mark"]:
             continue
         key = (slot_id, answer["version__question_id"])
         rows[key].append((answer["attempt_id"], float(answer["mark"] or 0), float(answer["max_mark"])))

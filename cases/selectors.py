@@ -331,5 +331,8 @@ def step_recordings_by_officer_day(*, start: date, end: date) -> QuerySet:
 def step_days_imported_since(*, since) -> set[date]:  # noqa: ANN001
     """Recording dates of the current steps written by imports applied after `since` (an aware
     datetime): the days whose counts a late import changed."""
-    return set(CaseStep.objects.filter(is_current=True, import_batch__applied_at__gt=since)
-               .values_list("recorded_date", flat=True).distinct())
+    batches = list(ImportBatch.objects.filter(applied_at__gt=since).values_list("pk", flat=True))
+    if not batches:
+        return set()
+    return set(CaseStep.objects.filter(is_current=True, import_batch_id__in=batches)
+               .values_list("recorded_date", flat=True).order_by().distinct())

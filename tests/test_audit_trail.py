@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from core.models import AuditEvent
@@ -27,8 +26,8 @@ def test_a_hand_mark_keeps_the_old_mark(world):
     attempt = services.attempt_submit(attempt=attempt)
     essay = attempt.answers.get(version__qtype="essay")
     trainer = world.user("trainer")
-    services.answer_grade_manual(answer=essay, mark=Decimal("0.5"), user=trainer, comment="Khá")
-    services.answer_grade_manual(answer=essay, mark=Decimal("1"), user=world.user("admin"), comment="Tốt")
+    services.answer_grade_manual(answer=essay, mark=Decimal("0.5"), by=trainer, comment="Khá")
+    services.answer_grade_manual(answer=essay, mark=Decimal("1"), by=world.user("admin"), comment="Tốt")
     first, second = AuditEvent.objects.filter(action=AuditEvent.Action.GRADE_CHANGED).order_by("id")
     assert first.actor == trainer
     assert first.detail["before"]["mark"] is None and first.detail["after"]["mark"] == "0.5000"
@@ -69,7 +68,7 @@ def test_a_step_correction_keeps_the_old_date(world):
     case = make_case(world, "A", number="AU/2026")
     step = record(case, "decision", date(2026, 3, 3), date(2026, 3, 9), world.officers["officer"])
     services.case_step_correct(step=step, legal_date=date(2026, 3, 6), step_type=step_type("decision"),
-                               note="sai ngày", corrected_by=world.officers["unit_manager"])
+                               note="sai ngày", by=world.officers["unit_manager"])
     event = latest(AuditEvent.Action.STEP_CORRECTED)
     assert event.target == "AU/2026 · decision"
     assert event.detail["before"]["legal_date"] == "2026-03-03"
@@ -79,25 +78,21 @@ def test_a_step_correction_keeps_the_old_date(world):
 
 def test_calendar_and_deadline_rule_changes_are_recorded(world):
     from cases import services
-    from cases.forms import CalendarOverrideForm, DeadlineRuleForm
     from cases.models import DeadlineRule
 
-    form = CalendarOverrideForm({"date": "2026-03-07", "kind": "working_day", "note": "làm bù"})
-    assert form.is_valid(), form.errors
-    saved = services.case_setting_save(kind="calendar", form=form).instance
+    saved = services.calendar_day_save(override=None, day=date(2026, 3, 7), kind="working_day", note="làm bù").instance
     created = latest(AuditEvent.Action.CALENDAR_CHANGED)
     assert created.detail["before"] is None and created.detail["after"]["date"] == "2026-03-07"
+    services.calendar_day_save(override=saved, day=date(2026, 3, 14), kind="working_day", note="làm bù")
+    moved = latest(AuditEvent.Action.CALENDAR_CHANGED)
+    assert moved.detail["before"] == {"date": "2026-03-07"} and moved.detail["after"] == {"date": "2026-03-14"}
     services.calendar_override_delete(override=saved)
     deleted = latest(AuditEvent.Action.CALENDAR_CHANGED)
     assert deleted.detail["before"]["kind"] == "working_day" and deleted.detail["after"] is None
 
     rule = DeadlineRule.objects.filter(is_active=True).first()
-    data = {key: value for key, value in model_to_dict(rule).items() if value is not None}
     old_period = rule.period
-    data["period"] = old_period + 2
-    form = DeadlineRuleForm(data, instance=rule)
-    assert form.is_valid(), form.errors
-    services.case_setting_save(kind="rules", form=form)
+    services.deadline_rule_save(rule=rule, period=old_period + 2)
     event = latest(AuditEvent.Action.DEADLINE_RULE_CHANGED)
     assert event.detail["before"] == {"period": old_period}
     assert event.detail["after"] == {"period": old_period + 2}

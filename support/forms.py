@@ -1,4 +1,5 @@
 """Input of the IT help desk: requests, replies, ratings, articles, focal persons and their actions."""
+
 from __future__ import annotations
 
 from django import forms

@@ -6,7 +6,7 @@ Setup, registration and judging reads are grouped first; the live final's reads 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
@@ -197,6 +197,10 @@ class ResultRow:
     last_submission: datetime | None = None
     rank: int = 0
     award: str = ""
+
+    @property
+    def time(self) -> timedelta | None:
+        return timedelta(seconds=self.time_seconds) if self.time_seconds is not None else None
 
 
 @dataclass

@@ -161,4 +161,5 @@ def test_with_the_setting_at_zero_the_home_page_queries_every_time(world, client
     client.get(reverse("core:home"))
     with CaptureQueriesContext(connection) as second:
         client.get(reverse("core:home"))
-    assert len(second) == 3  # one per panel; the user and officer come from the principal cache
+    assert len(second) == 4  # one per panel (cases, learning, quizzes, contests); the user and officer come
+    # from the principal cache

@@ -21,3 +21,12 @@ class ContestsConfig(AppConfig):
         # Organisers and judges land on their contest pages (before the officer list of managers).
         register_landing(Landing("contests:manage-list", lambda user: has_role(user, Role.CONTEST_ORGANISER), order=30))
         register_landing(Landing("contests:judge-list", permissions.can_judge, order=31))
+        self._ready_live()
+
+    def _ready_live(self) -> None:
+        """Menus of the live final."""
+        from contests import permissions
+        from core.ui import NavItem, register_nav
+
+        register_nav(NavItem(_("Join a live final"), "contests:live-join", permissions.can_join_live, order=61))
+        register_nav(NavItem(_("Live finals"), "contests:live-index", permissions.can_list_live_rounds, order=62))

@@ -146,3 +146,4 @@ class Award(models.Model):
 
 
 from contests.models_judging import Criterion, JudgeAssignment, JudgeScore, Task  # noqa: E402, F401
+from contests.models_live import LiveAnswer, LiveParticipant, LivePhase, LiveSession  # noqa: E402, F401

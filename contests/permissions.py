@@ -49,3 +49,25 @@ def can_judge(user) -> bool:  # noqa: ANN001
 
 def can_score_assignment(user, assignment) -> bool:  # noqa: ANN001
     return can_judge(user) and assignment.judge_id == user.pk
+
+
+# ---------------------------------------------------------------- live final
+
+
+def can_host_contest(user, contest) -> bool:  # noqa: ANN001
+    """Whoever manages a contest hosts its live final."""
+    return can_manage_contest(user, contest)
+
+
+def can_host_live_round(user, round_) -> bool:  # noqa: ANN001
+    """The host of a live final: whoever may host its contest."""
+    return can_host_contest(user, round_.contest)
+
+
+def can_join_live(user) -> bool:  # noqa: ANN001
+    """Any signed-in officer may try a PIN; joining itself checks the registration."""
+    return officer_for_user(user) is not None
+
+
+def can_list_live_rounds(user) -> bool:  # noqa: ANN001
+    return has_role(user, Role.CONTEST_ORGANISER, Role.ADMIN)

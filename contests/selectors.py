@@ -197,6 +197,7 @@ class ResultRow:
     last_submission: datetime | None = None
     rank: int = 0
     award: str = ""
+    award_code: str = ""
 
     @property
     def time(self) -> timedelta | None:
@@ -224,8 +225,17 @@ def award_list(*, contest: Contest) -> QuerySet[Award]:
     return contest.awards.select_related("registration").order_by("rank", "id")
 
 
+def award_for_registration(*, registration: Registration) -> Award | None:
+    """The entry's award once the contest's results are published, else None."""
+    if not registration.contest.results_published_at:
+        return None
+    return Award.objects.filter(registration=registration).first()
+
+
 def award_by_code(*, code: str) -> Award | None:
-    return Award.objects.select_related("contest").filter(code=code.strip().upper()).first()
+    from core.certificates import normalise_code
+
+    return Award.objects.select_related("contest").filter(code=normalise_code(code)).first()
 
 
 def results_compute(*, contest: Contest, live: bool = True) -> Results:
@@ -281,6 +291,7 @@ def results_compute(*, contest: Contest, live: bool = True) -> Results:
     for row in ordered:
         award = awards.get(row.registration.pk)
         row.award = award.get_level_display() if award else ""
+        row.award_code = award.code if award else ""
     by_unit: dict[int, list[ResultRow]] = {}
     for row in ordered:
         by_unit.setdefault(row.unit.pk, []).append(row)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("judging/<int:pk>/", views.sheet, name="sheet"),
     path("results/<int:pk>/", views.public_results, name="public-results"),
     path("awards/<str:code>/", views.award_verify, name="award-verify"),
+    path("awards/<str:code>/pdf/", views.award_pdf, name="award-pdf"),
 ]
 
 # ---------------------------------------------------------------- live final

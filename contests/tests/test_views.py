@@ -146,7 +146,7 @@ def test_public_results_only_once_published(world, client):
     award = contest.awards.get()
     verify = client.get(reverse("contests:award-verify", kwargs={"code": award.code})).content.decode()
     assert "Giấy chứng nhận này là thật" in verify
-    assert client.get(reverse("contests:award-verify", kwargs={"code": "HT-KHONGCO"})).status_code == 404
+    assert client.get(reverse("contests:award-verify", kwargs={"code": "KHONGCOMAGIAI"})).status_code == 404
 
 
 def test_list_pages_keep_their_query_budgets(world, client_for, django_assert_max_num_queries):
@@ -245,3 +245,23 @@ def test_officer_withdraws_while_registration_is_open(world, client_for):
     factories.enter(contest, world.officers["officer"])
     client_for("officer").post(reverse("contests:withdraw", kwargs={"pk": contest.pk}))
     assert Registration.objects.get().withdrawn_at is not None
+
+
+def test_award_certificate_pdf_for_the_holder_with_a_register_number(world, client_for):
+    contest = factories.contest(world)
+    now = timezone.now()
+    round_ = factories.online_round(contest, opens=now - timedelta(hours=2), closes=now - timedelta(minutes=1))
+    factories.enter(contest, world.officers["officer"])
+    factories.enter(contest, world.officers["other_b"])
+    factories.take(round_, world.officers["officer"], right=2, started=now - timedelta(hours=1), seconds=60)
+    services.results_publish(contest=contest)
+    award = contest.awards.get()
+    assert award.number == f"001/{timezone.localdate().year}/GT" and award.issuer_agency == world.units["P"].name
+    client = client_for("officer")
+    page = client.get(reverse("contests:contest-detail", kwargs={"pk": contest.pk})).content.decode()
+    url = reverse("contests:award-pdf", kwargs={"code": award.code})
+    assert url in page
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert client_for("contest_organiser").get(url).status_code == 200
+    assert client_for("judge").get(url).status_code == 404  # not their award, not their contest

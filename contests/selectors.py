@@ -221,6 +221,21 @@ class Results:
     awards: dict[int, Award] = field(default_factory=dict)
 
 
+def round_standings(*, round_: Round) -> list[dict]:
+    """Any round's entries ranked by its format's points (DMOJ shared ranks), for a format whose own
+    scoreboard has another shape (the live final's podium): rank, name, unit, points."""
+    from contests.formats import format_for
+    from contests.formats.base import shared_ranks
+
+    entries = {registration.pk: registration for registration in registration_list(contest=round_.contest)}
+    rows = sorted((row for row in format_for(round_).scores() if row.registration_id in entries),
+                  key=lambda row: (-row.points, row.tie_breaks))
+    return [{"rank": rank, "name": entry_name(entries[row.registration_id]),
+             "unit": entry_unit(entries[row.registration_id]).name, "points": row.points,
+             "registration_id": row.registration_id}
+            for rank, row in zip(shared_ranks([(row.points, row.tie_breaks) for row in rows]), rows, strict=True)]
+
+
 def award_list(*, contest: Contest) -> QuerySet[Award]:
     return contest.awards.select_related("registration").order_by("rank", "id")
 

@@ -337,6 +337,8 @@ def scoreboard(request: HttpRequest, pk: int) -> HttpResponse:
     if round_.format not in registered_formats():
         raise Http404
     board = format_for(round_).scoreboard(viewer=request.user)
+    if "rows" not in board:
+        board = {"rows": selectors.round_standings(round_=round_)}
     officer = officer_for_user(request.user)
     mine = selectors.registration_for_officer(contest=round_.contest, officer=officer) if officer else None
     return render(request, "contests/scoreboard.html", {"round": round_, "contest": round_.contest, "board": board,

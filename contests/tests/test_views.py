@@ -265,3 +265,16 @@ def test_award_certificate_pdf_for_the_holder_with_a_register_number(world, clie
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert client_for("contest_organiser").get(url).status_code == 200
     assert client_for("judge").get(url).status_code == 404  # not their award, not their contest
+
+
+def test_a_live_final_has_a_scoreboard_and_links_to_join_and_host(world, client_for):
+    from contests.tests import live_factories
+
+    round_ = live_factories.live_round(organiser=world.officers["contest_organiser"], audience_unit=world.units["P"])
+    live_factories.register(round_, world.officers["officer"])
+    page = client_for("officer").get(reverse("contests:contest-detail", kwargs={"pk": round_.contest_id})).content
+    assert reverse("contests:live-join").encode() in page
+    manage = client_for("contest_organiser").get(reverse("contests:contest-manage", kwargs={"pk": round_.contest_id}))
+    assert reverse("contests:live-host", kwargs={"round_id": round_.pk}).encode() in manage.content
+    response = client_for("officer").get(reverse("contests:scoreboard", kwargs={"pk": round_.pk}))
+    assert response.status_code == 200 and "Chưa có thí sinh nào" in response.content.decode()

@@ -443,3 +443,21 @@ def award_pdf(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(certificate_pdf(document), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="giai-thuong-{award.code}.pdf"'
     return response
+
+
+@require(perms.can_organise_contests)
+def results_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live overall and unit results as an .xlsx workbook (core.exports: safe cells, frozen header)."""
+    from core.exports import Sheet, xlsx_response
+
+    contest = _managed_contest(request, pk)
+    results = selectors.results_compute(contest=contest)
+    overall = Sheet(
+        title=_("Overall ranking")[:31],
+        headers=[_("Rank"), _("Entry"), _("Unit"), *[f"{round_.title} ×{round_.weight}" for round_ in results.rounds],
+                 _("Total"), _("Time used"), _("Award")],
+        rows=([row.rank, row.name, row.unit.name, *row.cells, row.total,
+               str(row.time) if row.time is not None else "", row.award] for row in results.rows))
+    units = Sheet(title=_("Units")[:31], headers=[_("Rank"), _("Unit"), _("Entries"), _("Mean total"), _("Best total")],
+                  rows=([line.rank, line.unit.name, line.entries, line.mean, line.best] for line in results.units))
+    return xlsx_response([overall, units], filename=f"ket-qua-hoi-thi-{contest.pk}.xlsx")

@@ -278,3 +278,21 @@ def test_a_live_final_has_a_scoreboard_and_links_to_join_and_host(world, client_
     assert reverse("contests:live-host", kwargs={"round_id": round_.pk}).encode() in manage.content
     response = client_for("officer").get(reverse("contests:scoreboard", kwargs={"pk": round_.pk}))
     assert response.status_code == 200 and "Chưa có thí sinh nào" in response.content.decode()
+
+
+def test_results_export_is_a_workbook_with_overall_and_unit_sheets(world, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    contest = factories.contest(world, title="=HYPERLINK(\"x\")")
+    now = timezone.now()
+    round_ = factories.online_round(contest, opens=now - timedelta(hours=2), closes=now - timedelta(minutes=1))
+    factories.enter(contest, world.officers["officer"])
+    factories.take(round_, world.officers["officer"], right=1, started=now - timedelta(hours=1), seconds=61)
+    response = client_for("contest_organiser").get(reverse("contests:results-export", kwargs={"pk": contest.pk}))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
+    overall, units = book.worksheets
+    assert [cell.value for cell in overall[2]][:4] == [1, world.officers["officer"].full_name, "Chi cục A", 50]
+    assert overall.freeze_panes == "A2" and units["B2"].value == "Chi cục A"

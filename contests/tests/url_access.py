@@ -87,6 +87,7 @@ ACCESS = {
     "contests:contest-publish": Rule(allowed=ORGANISERS, kwargs=_pk, method="post", data=lambda w: {"published": "1"}),
     "contests:round-create": Rule(allowed=ORGANISERS, kwargs=_pk),
     "contests:results-manage": Rule(allowed=ORGANISERS, kwargs=_pk),
+    "contests:results-export": Rule(allowed=ORGANISERS, kwargs=_pk),
     "contests:round-edit": Rule(allowed=ORGANISERS, kwargs=_online_round),
     "contests:round-judging": Rule(allowed=ORGANISERS, kwargs=_judged_round),
     "contests:judge-list": Rule(allowed=roles("judge")),

@@ -105,7 +105,7 @@ def round_save(*, contest: Contest, round_: Round | None = None, title: str, for
     if not (title or "").strip():
         raise ContestError("Tên vòng thi: không được để trống.")
     if weight is None or weight < 0:
-        raise ContestError("Hệ số: phải là số không âm.")
+        raise ContestError("Trọng số: phải là số không âm.")
     if format in (RoundFormat.ONLINE, RoundFormat.LIVE) and quiz is None:
         raise ContestError("Bài thi: vòng thi trực tuyến và chung kết trực tiếp cần một bài kiểm tra từ ngân hàng.")
     if format == RoundFormat.ONLINE:

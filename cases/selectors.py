@@ -12,7 +12,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import CaseDeadline, CaseParty, CaseStep, EnforcementCase, ImportBatch, StepType
+from cases.models import CaseDeadline, CaseParty, CaseStep, EnforcementCase, ImportBatch
 from core.calendar import get_calendar
 from core.roles import Role, has_role
 from core.text import fold
@@ -70,10 +70,6 @@ def case_step_history(*, case: EnforcementCase) -> list[CaseStep]:
 
 def case_deadline_list(*, case: EnforcementCase) -> list[CaseDeadline]:
     return list(case.deadlines.select_related("expected", "rule").order_by("is_open", "due_date"))
-
-
-def step_type_list() -> QuerySet[StepType]:
-    return StepType.objects.filter(is_active=True)
 
 
 # --- Due and overdue ----------------------------------------------------------------------------

@@ -28,6 +28,11 @@ class Scope:
     def is_empty(self) -> bool:
         return not self.everything and self.unit_path is None and self.officer_id is None
 
+    def covers_unit_path(self, unit_path: str) -> bool:
+        """Whether every officer of the unit at ``unit_path`` is in scope (the rule ``scope_filter``
+        applies in SQL, for rows already read)."""
+        return self.everything or bool(self.unit_path and unit_path.startswith(self.unit_path))
+
 
 def officer_for_user(user) -> Officer | None:  # noqa: ANN001
     """The officer record of a signed-in user (cached on the user object), or None."""

@@ -12,7 +12,6 @@ import csv
 import datetime as dt
 import io
 import itertools
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -20,7 +19,7 @@ from typing import Any, BinaryIO
 from core.formats import xlsx_guard
 from core.formats.limits import TableLimits, table_limits
 from core.formats.xlsx_guard import too_many_columns, too_many_rows
-from core.text import fold
+from core.text import fold, nfc
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls)
@@ -96,7 +95,7 @@ def decode_csv(content: bytes) -> str:
             continue
         if encoding == "cp1258" and "\x00" in text:
             break
-        return unicodedata.normalize("NFC", text)
+        return nfc(text)
     raise TableFileError(CSV_ENCODING)
 
 
@@ -134,7 +133,7 @@ def _cell_text(value: Any) -> str:
         value = int(value)
     if hasattr(value, "isoformat") and not isinstance(value, str):
         return value.isoformat()
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return nfc(str(value)).strip()
 
 
 def guess_delimiter(first_line: str) -> str:

@@ -105,7 +105,7 @@ def calamine_peak_rss(path: Path) -> float:
 
 def run_import(path: Path, user: User, name: str) -> None:
     with path.open("rb") as handle:  # as the upload view does: streamed from the uploaded temporary file
-        batch = services.step_import_preview(uploaded_by=user, file_name=name, file=handle, today=TODAY)
+        batch = services.step_import_preview(by=user, file_name=name, file=handle, today=TODAY)
     assert not batch.error_count, batch.errors[:3]
     services.step_import_apply(batch=batch, by=user, today=TODAY)
 

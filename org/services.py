@@ -216,7 +216,7 @@ def _plan(rows: list[dict]) -> dict[str, int]:
 STAFF_LIMITS = "staff"  # THADS_IMPORT_LIMITS key
 
 
-def staff_import_preview(*, uploaded_by: User, file_name: str, content: bytes,
+def staff_import_preview(*, by: User, file_name: str, content: bytes,
                          limits: TableLimits | None = None) -> StaffImport:
     """Read and check a staff list without changing any officer.
 
@@ -240,7 +240,7 @@ def staff_import_preview(*, uploaded_by: User, file_name: str, content: bytes,
         summary = {"more_errors": len(errors) - limits.errors}
         errors = errors[:limits.errors]
     return StaffImport.objects.create(
-        uploaded_by=uploaded_by, file_name=file_name[:255], file_sha256=sha,
+        uploaded_by=by, file_name=file_name[:255], file_sha256=sha,
         status=StaffImport.Status.INVALID if errors else StaffImport.Status.PREVIEW,
         rows=rows, errors=[error.as_dict() for error in errors], summary=summary,
     )

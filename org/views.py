@@ -154,7 +154,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and not refused:
         upload = form.cleaned_data["file"]
         staff_import = services.staff_import_preview(
-            uploaded_by=request.user, file_name=upload.name, content=upload.read())
+            by=request.user, file_name=upload.name, content=upload.read())
         return redirect("org:import-detail", pk=staff_import.pk)
     if refused:
         form.errors["file"] = form.error_class([refused])

@@ -34,8 +34,8 @@ def run_per_backend(script: str) -> None:
 def fresh_postgres(url: str) -> str:
     import psycopg
 
-    base, _, _ = url.rpartition("/")
-    name = "thads_bench_cases"
+    base, _, own = url.rpartition("/")
+    name = f"{own or 'thads'}_bench_cases"  # beside the database named in DATABASE_URL, never shared
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name}")
         conn.execute(f"CREATE DATABASE {name}")

@@ -16,11 +16,10 @@ def can_view_timeliness(user) -> bool:  # noqa: ANN001
 
 
 def can_import_steps(user) -> bool:  # noqa: ANN001
-    """Administrators, unit managers and enforcement clerks (within their scope, checked per row)."""
-    if has_role(user, Role.ADMIN, Role.UNIT_MANAGER):
-        return True
-    officer = officer_for_user(user)
-    return officer is not None and officer.position.code == "clerk"
+    """Administrators and unit managers (within their scope, checked per row). A file of the national
+    software's steps writes into every case of a unit, so a clerk, who records steps by hand, does
+    not import them."""
+    return has_role(user, Role.ADMIN, Role.UNIT_MANAGER)
 
 
 def can_manage_case_settings(user) -> bool:  # noqa: ANN001
@@ -30,4 +29,7 @@ def can_manage_case_settings(user) -> bool:  # noqa: ANN001
 
 def can_create_case(user) -> bool:  # noqa: ANN001
     """Unit managers and clerks open cases by hand, within their unit scope; administrators too."""
-    return can_import_steps(user)
+    if has_role(user, Role.ADMIN, Role.UNIT_MANAGER):
+        return True
+    officer = officer_for_user(user)
+    return officer is not None and officer.position.code == "clerk"

@@ -18,7 +18,9 @@ from cases.models import CaseDeadline, CaseStep, DeadlineRule, EnforcementCase, 
 from cases.permissions import (
     can_create_case, can_import_steps, can_manage_case_settings, can_use_cases, can_view_timeliness,
 )
+from cases.services.imports import STEP_IMPORT_LIMITS
 from core.permissions import require
+from core.uploads import upload_limit, upload_refusal
 from core.roles import Role, has_role
 from org.selectors import officer_for_user, officer_list_visible, unit_list_visible
 
@@ -144,13 +146,17 @@ def timeliness(request: HttpRequest) -> HttpResponse:
         "this_month": f"{today.year}-{today.month:02d}"})
 
 
+@upload_limit(STEP_IMPORT_LIMITS)
 @require(can_import_steps)
 def import_start(request: HttpRequest) -> HttpResponse:
     form = StepImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    refused = upload_refusal(request)
+    if request.method == "POST" and form.is_valid() and not refused:
         upload = form.cleaned_data["file"]
         batch = services.step_import_preview(by=request.user, file_name=upload.name, file=upload)
         return redirect("cases:import-detail", pk=batch.pk)
+    if refused:
+        form.errors["file"] = form.error_class([refused])
     history = selectors.import_batch_list(user=request.user)[:20]
     return render(request, "cases/import_start.html", {"form": form, "history": history,
                                                        "columns": steps_format.COLUMNS})

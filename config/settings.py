@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.database import databases
 from config.env import email_settings, env_bool, env_list, env_str, local_secret_key, site_url_setting
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -94,32 +94,20 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite in WAL mode unless DATABASE_URL names another (PostgreSQL via psycopg 3).
+# Database: SQLite in WAL mode unless DATABASE_URL names another (PostgreSQL via psycopg 3); every
+# way of naming SQLite gets the project's pooled back-end (config/database.py).
 DATABASE_URL = env_str("DATABASE_URL")
-if DATABASE_URL:
-    # Under ASGI every request may run on its own thread, so persistent per-thread connections
-    # would pile up: PostgreSQL connections come from psycopg's pool instead (one per process).
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": int(env_str("DB_POOL_MIN", "2")),
-            "max_size": int(env_str("DB_POOL_MAX", "20")),
-            "timeout": int(env_str("DB_POOL_TIMEOUT", "20")),
-        }
-else:
+if not DATABASE_URL:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            # Django's SQLite back-end with a per-process pool of open connections.
-            "ENGINE": "core.db_backends.sqlite3",
-            "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "db.sqlite3")),
-            "OPTIONS": {
-                "pool_size": int(env_str("SQLITE_POOL_SIZE", "8")),
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
-                "transaction_mode": "IMMEDIATE",
-            },
-        }
-    }
+DATABASES = databases(
+    DATABASE_URL, default_path=Path(env_str("SQLITE_PATH", str(VAR_DIR / "db.sqlite3"))),
+    pool_size=int(env_str("SQLITE_POOL_SIZE", "8")),
+    pg_pool={
+        "min_size": int(env_str("DB_POOL_MIN", "2")),
+        "max_size": int(env_str("DB_POOL_MAX", "20")),
+        "timeout": int(env_str("DB_POOL_TIMEOUT", "20")),
+    },
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer and cache: in-memory unless REDIS_URL is set.

@@ -11,6 +11,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Lower, Substr
 from django.utils import timezone
 
+from core.formats.limits import TableLimits, table_limits
 from core.formats.tabular import RowError, TableFileError, read_table
 from core.models import AuditEvent, User
 from core.roles import Role
@@ -218,21 +219,32 @@ def _plan(rows: list[dict]) -> dict[str, int]:
     return summary
 
 
-def staff_import_preview(*, by: User, file_name: str, content: bytes) -> StaffImport:
+STAFF_LIMITS = "staff"  # THADS_IMPORT_LIMITS key
+
+
+def staff_import_preview(*, by: User, file_name: str, content: bytes,
+                         limits: TableLimits | None = None) -> StaffImport:
     """Read and check a staff list without changing any officer.
 
-    Saves a StaffImport holding the normalised rows, every error (row, column, Vietnamese message)
-    and the planned counts; its status is PREVIEW when every row is valid, INVALID otherwise.
+    Saves a StaffImport holding the normalised rows, the first errors (row, column, Vietnamese
+    message; at most `limits.errors`, the number left out in `summary["more_errors"]`) and the
+    planned counts; its status is PREVIEW when every row is valid, INVALID otherwise. `limits`
+    (default: the "staff" import limits from settings) bound the file's size, rows, columns and
+    cell area: a file beyond them is refused as a whole, before its rows are read.
     """
+    limits = limits or table_limits(STAFF_LIMITS)
     sha = hashlib.sha256(content).hexdigest()
     try:
-        table = read_table(content, file_name, staff_format.COLUMNS)
+        table = read_table(content, file_name, staff_format.COLUMNS, limits=limits)
         rows, errors = _validate_rows(table.rows)
         if not rows and not errors:
             errors = [RowError(0, "", "Tệp không có dòng dữ liệu nào.")]
     except TableFileError as exc:
         rows, errors = [], [exc.as_row_error()]
     summary = _plan(rows) if rows and not errors else {}
+    if len(errors) > limits.errors:
+        summary = {"more_errors": len(errors) - limits.errors}
+        errors = errors[:limits.errors]
     return StaffImport.objects.create(
         uploaded_by=by, file_name=file_name[:255], file_sha256=sha,
         status=StaffImport.Status.INVALID if errors else StaffImport.Status.PREVIEW,

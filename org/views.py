@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.permissions import require
+from core.uploads import upload_limit, upload_refusal
 from core.roles import Role
 from org import selectors, services
 from org.formats import staff as staff_format
@@ -145,14 +146,18 @@ def position_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "org/simple_form.html", {"form": form, "title": title})
 
 
+@upload_limit(services.STAFF_LIMITS)
 @require(can_manage_org)
 def import_start(request: HttpRequest) -> HttpResponse:
     form = StaffImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    refused = upload_refusal(request)
+    if request.method == "POST" and form.is_valid() and not refused:
         upload = form.cleaned_data["file"]
         staff_import = services.staff_import_preview(
             by=request.user, file_name=upload.name, content=upload.read())
         return redirect("org:import-detail", pk=staff_import.pk)
+    if refused:
+        form.errors["file"] = form.error_class([refused])
     history = StaffImport.objects.select_related("uploaded_by")[:20]
     return render(request, "org/import_start.html", {"form": form, "history": history})
 
@@ -179,8 +184,11 @@ def import_template(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     staff_import = get_object_or_404(StaffImport, pk=pk)
     rows = staff_import.rows[:500]
+    more_errors = (staff_import.summary or {}).get("more_errors", 0)
     return render(request, "org/import_detail.html", {"imp": staff_import, "rows": rows,
-                                                      "more_rows": max(0, len(staff_import.rows) - len(rows))})
+                                                      "more_rows": max(0, len(staff_import.rows) - len(rows)),
+                                                      "error_count": len(staff_import.errors) + more_errors,
+                                                      "more_errors": more_errors})
 
 
 @require(can_manage_org)

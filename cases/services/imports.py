@@ -34,10 +34,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.formats import steps as steps_format
-from cases.models import CaseStep, EnforcementCase, ImportBatch, StepSource, StepType
+from cases.models import CLOSED_STATUSES, CaseStatus, CaseStep, EnforcementCase, ImportBatch, StepSource, StepType
 from cases.services.bulk import insert_rows
 from cases.services.steps import CaseFacts, RuleBook, advance_cases, case_deadlines_rebuild_many
 from core.calendar import WorkingCalendar, get_calendar
+from core.formats.limits import TableLimits, table_limits
 from core.formats.tabular import RowError, TableFileError, iter_table
 from core.models import AuditEvent, User
 from core.services import audit_record
@@ -46,7 +47,7 @@ from org.models import Officer
 from org.selectors import scope_for
 
 CHUNK_ROWS = 2000
-STORED_ERRORS = 1000
+STEP_IMPORT_LIMITS = "case_steps"  # THADS_IMPORT_LIMITS key: upload size, rows, columns, cells, errors kept
 SAMPLE_ROWS = 20
 SEEN_BITS = 1 << 24  # 2 MB bitmap of step-id hashes: a few false hits per million ids, all re-checked
 CHANGED = "Dữ liệu đã thay đổi kể từ khi kiểm tra; hãy tải tệp lên lại."
@@ -58,6 +59,7 @@ class StepImportError(Exception):
 
 @dataclass
 class _Outcome:
+    stored_errors: int = 200
     total: int = 0
     new: int = 0
     corrected: int = 0
@@ -68,17 +70,17 @@ class _Outcome:
 
     def add_errors(self, errors: list[RowError]) -> None:
         self.error_count += len(errors)
-        room = STORED_ERRORS - len(self.errors)
+        room = self.stored_errors - len(self.errors)
         if room > 0:
             self.errors.extend(error.as_dict() for error in errors[:room])
 
-    def count(self, action: str) -> None:
+    def count(self, action: str, by: int = 1) -> None:
         if action == "new":
-            self.new += 1
+            self.new += by
         elif action == "correct":
-            self.corrected += 1
+            self.corrected += by
         else:
-            self.unchanged += 1
+            self.unchanged += by
 
 
 class _SeenIds:
@@ -97,6 +99,10 @@ class _SeenIds:
             self.candidates.add(key)
         else:
             self.bits[byte] |= mask
+
+    def may_repeat(self, external_id: str) -> bool:
+        """Whether this id may occur on an earlier row (a candidate `confirm` decides on)."""
+        return hash(external_id) in self.candidates
 
     def confirm(self, records: Iterator[list]) -> list[RowError]:
         """Errors for every row whose id occurred on an earlier row (records: the staging file)."""
@@ -128,6 +134,7 @@ class _Checker:
             self.step_types[fold(name)] = pk
             self.step_types[fold(code.replace("_", " "))] = pk
         self.within = dict(StepType.objects.values_list("pk", "on_time_within"))
+        self.codes = dict(StepType.objects.values_list("pk", "code"))
         self.seen = _SeenIds()
         self._type_memo: dict[str, int | None] = {}
 
@@ -181,6 +188,12 @@ class _Checker:
                 continue
             row["case_id"], row["officer_id"], row["unit_id"] = case["pk"], officer_id, case["unit_id"]
             row["action"], row["old"] = _action(row, old)
+            if row["action"] != "unchanged" and _writes_into_closed(case["status"], self.codes.get(row["step_type_id"])):
+                errors.append(RowError(number, steps_format.HEADER_OF["case_number"], CLOSED_CASE.format(
+                    number=row["case_number"], status=str(CaseStatus(case["status"]).label).lower())))
+                if row["external_id"]:
+                    rejected.append([number, row["external_id"]])
+                continue
             valid.append(row)
         return valid, errors, rejected
 
@@ -194,6 +207,15 @@ class _Checker:
             search_number__in={number for _, number in wanted},
         ).values("pk", "unit_id", "unit__code", "unit__path", "search_number", "kind", "officer_id", "status")
         return {(item["unit__code"].lower(), item["search_number"]): item for item in found}
+
+
+CLOSED_CASE = "Hồ sơ «{number}» đã kết thúc ({status}); không thể nhập thêm bước vào hồ sơ này."
+
+
+def _writes_into_closed(status: str, step_code: str | None) -> bool:
+    """A step may not be added to, or corrected in, a closed case — as when recording by hand, where
+    only the archiving step is accepted."""
+    return status in CLOSED_STATUSES and step_code != "archive"
 
 
 def _action(row: dict, old: dict | None) -> tuple[str, dict | None]:
@@ -251,33 +273,43 @@ def _sha256(source: BinaryIO) -> str:
 
 
 def step_import_preview(*, by: User, file_name: str, content: bytes | None = None,
-                        file: BinaryIO | None = None, today: date | None = None) -> ImportBatch:
+                        file: BinaryIO | None = None, today: date | None = None,
+                        limits: TableLimits | None = None) -> ImportBatch:
     """Check a file of steps (`content` bytes, or a seekable binary `file` streamed from disk) without
     changing any case.
 
     Returns an ImportBatch with the counts (new, corrections, unchanged), the first errors (row,
     column, Vietnamese message) sorted by row, and the total error count; status PREVIEW when there
-    is no error, INVALID otherwise. Unknown cases and officers and repeated step ids are errors,
-    never dropped silently. A valid batch keeps the uploaded file and the staging file of its
+    is no error, INVALID otherwise. Unknown cases and officers, repeated step ids and new or changed
+    steps of closed cases are errors, never dropped silently; the counts cover error-free rows only.
+    `limits` (default: the "case_steps" import limits from settings) bound the file's size, rows,
+    columns and cell area — a file beyond them is refused before its rows are read — and the number
+    of errors kept (the rest are counted in `error_count`). A valid batch keeps the uploaded file and the staging file of its
     checked rows, which `step_import_apply` reads.
     """
     if (content is None) == (file is None):
         raise TypeError("pass exactly one of content and file")
     source: BinaryIO = io.BytesIO(content) if content is not None else file
     today = today or timezone.localdate()
-    outcome = _Outcome()
+    limits = limits or table_limits(STEP_IMPORT_LIMITS)
+    outcome = _Outcome(stored_errors=limits.errors)
     checker = _Checker(user=by, today=today)
+    # The action counted for each row whose id may repeat an earlier one: a confirmed repeat is an
+    # error, and its row must not stay counted as new, corrected or unchanged.
+    maybe_repeated: dict[int, str] = {}
     handle, staging_path = tempfile.mkstemp(prefix="steps-", suffix=".jsonl.gz")
     os.close(handle)
     try:
         with gzip.open(staging_path, "wt", encoding="utf-8", compresslevel=1) as staging:
             try:
-                for chunk in _chunks(iter_table(source, file_name, steps_format.COLUMNS), CHUNK_ROWS):
+                for chunk in _chunks(iter_table(source, file_name, steps_format.COLUMNS, limits=limits), CHUNK_ROWS):
                     outcome.total += len(chunk)
                     valid, errors, rejected = checker.check(chunk)
                     outcome.add_errors(errors)
                     for row in valid:
                         outcome.count(row["action"])
+                        if checker.seen.may_repeat(row["external_id"]):
+                            maybe_repeated[row["row"]] = row["action"]
                         if len(outcome.sample) < SAMPLE_ROWS:
                             outcome.sample.append(_sample_row(row))
                     _write_records(staging, [_staging_record(row) for row in valid] + rejected)
@@ -285,7 +317,11 @@ def step_import_preview(*, by: User, file_name: str, content: bytes | None = Non
                 outcome.add_errors([exc.as_row_error()])
         if checker.seen.candidates:
             with open(staging_path, "rb") as staged:
-                outcome.add_errors(checker.seen.confirm(_read_records(staged)))
+                repeats = checker.seen.confirm(_read_records(staged))
+            outcome.add_errors(repeats)
+            for error in repeats:
+                if error.row in maybe_repeated:
+                    outcome.count(maybe_repeated.pop(error.row), by=-1)
         if outcome.total == 0 and not outcome.error_count:
             outcome.add_errors([RowError(0, "", "Tệp không có dòng dữ liệu nào.")])
         outcome.errors.sort(key=lambda error: error["row"])
@@ -359,6 +395,8 @@ class _Applier:
                 if old["step_type_id"] == type_id and old["legal_date"] == legal_date:
                     self.outcome.unchanged += 1
                     continue
+            if _writes_into_closed(status, types[type_id].code):  # the case was closed after the preview
+                raise StepImportError(CHANGED)
             recorded_at = datetime.fromisoformat(recorded)
             aware = recorded_at.replace(tzinfo=tz) if recorded_at.tzinfo is None else recorded_at
             recorded_date = old["recorded_date"] if old else recorded_at.date()

@@ -48,7 +48,9 @@ def _step_type(world):  # noqa: ANN001, ANN202
 # Case details (parties included): officers of the case's unit and managers above it. In the test
 # world, the officer and the unit manager work in A; everyone else in P.
 IN_A = roles("officer", "unit_manager")
-IMPORTERS = roles("admin", "unit_manager", "trainer", "contest_organiser", "judge")  # admin, managers, clerks
+CASE_OPENERS = roles("admin", "unit_manager", "trainer", "contest_organiser", "judge")  # admin, managers, clerks
+# Importing the national software's steps: administrators and unit managers, not clerks.
+IMPORTERS = roles("admin", "unit_manager")
 
 ACCESS = {
     "cases:todo": Rule(allowed=EVERYONE),
@@ -68,7 +70,7 @@ ACCESS = {
     # Import batches are seen by their uploader and by administrators.
     "cases:import-detail": Rule(allowed=roles("admin"), kwargs=_batch),
     "cases:import-apply": Rule(allowed=roles("admin"), kwargs=_batch, method="post", data=lambda w: {}),
-    "cases:case-create": Rule(allowed=IMPORTERS),
+    "cases:case-create": Rule(allowed=CASE_OPENERS),
     "cases:settings-calendar": Rule(allowed=roles("admin")),
     "cases:settings-calendar-edit": Rule(allowed=roles("admin"), kwargs=_override),
     "cases:settings-calendar-delete": Rule(allowed=roles("admin"), kwargs=_override, method="post", data=lambda w: {}),

@@ -8,7 +8,7 @@ SCALE is the fraction of national scale (10,000 officers in 34 provinces and 355
 built in phase 1; phase 2 grows the officers of the same offices (and their rows) tenfold. In a
 temporary folder (or the empty PostgreSQL database named by DATABASE_URL) it:
 1. migrates, builds provinces → regional offices → officers (bulk inserts), the 8 software, the daily
-   count tables (`OfficerDayCount`, `UnitDayCount`) from 1 September to today, 12 months of
+   count tables (`OfficerDayCount`, `UnitDayCount`) from 1 October (the working year) to today, 12 months of
    `AdoptionScore`, and the raw `UsageEvent` rows behind the activity counts (2 per active day);
 2. measures in-process (Django test client, median of --rounds) the unit dashboard as the manager of one
    regional office and the province overview as the provincial leader, with their query counts;
@@ -338,7 +338,7 @@ def main() -> None:
     units = build_org(scale)
     software = seed_software()
     today = timezone.localdate()
-    start = dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+    start = dt.date(today.year if today.month >= 10 else today.year - 1, 10, 1)  # the working year so far
     officers = add_officers(units, units["per_office"], "a")
     rows = fill_rows(officers, software, start, today, seed=1)
     print(f"SCALE={scale}: {len(units['provinces'])} province(s), {len(units['offices'])} offices, "

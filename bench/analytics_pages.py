@@ -212,7 +212,8 @@ def sql(statement: str, params: list):  # noqa: ANN201
 
 
 def raw_dashboard_aggregate(path: str, start: dt.date, end: dt.date):  # noqa: ANN201
-    """The dashboard's figures straight from the count tables in three SQL statements."""
+    """The dashboard's figures straight from the count tables: per-officer sums, unit × metric sums,
+    scores of the month, and the working year's trend (scores by month, unit sums by day)."""
     from analytics.models import AdoptionScore, OfficerDayCount, UnitDayCount
 
     like = path + "%"
@@ -226,6 +227,16 @@ def raw_dashboard_aggregate(path: str, start: dt.date, end: dt.date):  # noqa: A
         (f"SELECT s.officer_id, s.total, s.stage FROM {AdoptionScore._meta.db_table} s "
          "JOIN org_officer o ON o.id = s.officer_id JOIN org_unit u ON u.id = o.unit_id "
          "WHERE u.path LIKE %s AND s.month = %s", [like, end.replace(day=1)]),
+    ]
+    year_start = dt.date(end.year if end.month >= 10 else end.year - 1, 10, 1)
+    statements += [
+        (f"SELECT s.month, AVG(s.total) FROM {AdoptionScore._meta.db_table} s "
+         "JOIN org_officer o ON o.id = s.officer_id JOIN org_unit u ON u.id = o.unit_id "
+         "WHERE u.path LIKE %s AND s.month BETWEEN %s AND %s GROUP BY s.month", [like, year_start, end]),
+        (f"SELECT c.day, c.metric, SUM(c.value) FROM {UnitDayCount._meta.db_table} c "
+         "JOIN org_unit u ON u.id = c.unit_id WHERE u.path LIKE %s AND c.day BETWEEN %s AND %s "
+         "AND c.metric IN ('steps_recorded', 'steps_on_time', 'officers') GROUP BY c.day, c.metric",
+         [like, year_start, end]),
     ]
     runs = [sql(statement, params) for statement, params in statements]
     return lambda: [run() for run in runs]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -172,6 +173,10 @@ def _officer_detail(request: HttpRequest, officer, back: str) -> HttpResponse:  
     today = timezone.localdate()
     start = _date(request.GET.get("start")) or today.replace(day=1)
     end = _date(request.GET.get("end")) or today
+    for name, label in (("start", _("From")), ("end", _("To"))):
+        if request.GET.get(name) and _date(request.GET.get(name)) is None:
+            messages.error(request, _("%(field)s: enter a date as YYYY-MM-DD; the default was used.")
+                           % {"field": label})
     if end < start:
         start, end = end, start
     software = request.GET.get("software", "")

@@ -229,3 +229,9 @@ def test_scorecard_and_province_figures_are_valid_plotly_figures(data, client_fo
         assert set(blocks) == expected, url
         for body in blocks.values():
             go.Figure(json.loads(body))
+
+
+def test_a_malformed_drill_down_date_is_named(data, client_for):
+    url = reverse("analytics:officer-detail", args=[data.officers["officer"].pk])
+    html = client_for("unit_manager").get(url, {"start": "31/02/2026"}).content.decode()
+    assert "Từ ngày: nhập ngày theo dạng YYYY-MM-DD; đã dùng ngày mặc định." in html

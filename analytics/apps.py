@@ -7,9 +7,13 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analytics")
 
     def ready(self) -> None:
-        from analytics import permissions, views
+        from django.db.models.signals import post_save
+
+        from analytics import permissions, signals, views
         from core.ui import HomePanel, Landing, NavItem, register_landing, register_nav, register_panel
 
+        post_save.connect(signals.position_created, sender="org.Position",
+                          dispatch_uid="analytics-position-created")
         # Replaces core's placeholder of the same key.
         register_panel(HomePanel(key="adoption", title=_("My software use"), template="analytics/panel.html",
                                  context=views.panel_context, order=50))
@@ -22,3 +26,12 @@ class AnalyticsConfig(AppConfig):
         register_nav(NavItem(_("Monthly reports"), "analytics:report-list",
                              permissions.can_view_adoption_dashboard, order=17))
         register_nav(NavItem(_("My software use"), "analytics:scorecard", permissions.can_view_scorecard, order=60))
+        register_nav(NavItem(_("Usage-log import"), "analytics:admin-import-start", permissions.can_import_usage,
+                             order=61))
+        register_nav(NavItem(_("Software catalogue"), "analytics:admin-software-list",
+                             permissions.can_manage_adoption_settings, order=62))
+        from support.permissions import is_any_focal_person
+
+        register_nav(NavItem(_("Who needs help"), "analytics:focal-week", is_any_focal_person, order=72))
+        register_nav(NavItem(_("How the score is computed"), "analytics:score-formula",
+                             permissions.can_view_score_formula, order=69))

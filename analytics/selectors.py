@@ -703,3 +703,92 @@ def usage_event_list(*, officer: Officer, start: dt.date, end: dt.date,
     if software_code:
         events = events.filter(software__code=software_code)
     return events.select_related("software", "action").order_by("-occurred_at", "-pk")
+
+
+# --- The IT focal person's week -------------------------------------------------------------------
+
+@dataclass
+class FocalWeekRow:
+    """One officer who likely needs help, with one suggested action and the last one taken."""
+
+    laggard: Laggard
+    open_requests: int
+    suggestion: str  # a support.models.ActionKind value
+    suggestion_text: str
+    article: object | None  # support.models.Article to send, for "send an article"
+    last_action: object | None  # support.models.FocalAction
+
+    def snapshot(self) -> dict:
+        """What the list shows now, stored with an action to compare next week."""
+        return {"steps": self.laggard.overdue_steps, "courses": self.laggard.overdue_courses,
+                "inactive": list(self.laggard.inactive_software), "requests": self.open_requests}
+
+
+@dataclass
+class FocalWeek:
+    units: list[Unit]
+    rows: list[FocalWeekRow]
+    officer_total: int
+
+
+def focal_week_officers(*, user) -> QuerySet[Officer]:  # noqa: ANN001
+    """Active officers of the units whose IT focal person `user` is (their subtrees)."""
+    from support.permissions import focal_units
+
+    units = focal_units(user)
+    if not units:
+        return Officer.objects.none()
+    within = Q()
+    for unit in units:
+        within |= Q(unit__path__startswith=unit.path)
+    return Officer.objects.active().filter(within).select_related("unit", "position")
+
+
+def focal_week_get(*, user, today: dt.date | None = None) -> FocalWeek:  # noqa: ANN001
+    """The focal person's weekly "who needs help" list: officers of their units with overdue case steps,
+    overdue courses, expected software unused for a week or open help requests, worst first, each with
+    one suggested action (book a session for overdue steps, send the software's most helpful article,
+    help with the course) and the last action recorded for them. A fixed number of queries."""
+    from support import selectors as support_selectors
+    from support.models import ActionKind
+    from support.permissions import focal_units
+
+    today = today or timezone.localdate()
+    officers = list(focal_week_officers(user=user))
+    ids = [officer.pk for officer in officers]
+    scores = dict(AdoptionScore.objects.filter(officer_id__in=ids, month=month_start(today))
+                  .values_list("officer_id", "total"))
+    laggards = {row.officer_id: row for row in
+                laggards_get(officers=officers, software=software_catalogue(), scores=scores, today=today)}
+    requests = support_selectors.help_request_open_counts(officer_ids=ids)
+    for officer in officers:  # an open request puts an officer on the list even with nothing overdue
+        if officer.pk in requests and officer.pk not in laggards:
+            laggards[officer.pk] = Laggard(officer.pk, officer.full_name, officer.unit.name, 0, 0, [],
+                                           scores.get(officer.pk))
+    ordered = sorted(laggards.values(), key=lambda row: row.weight)
+    articles = support_selectors.article_for_software(
+        codes=sorted({code for row in ordered for code in row.inactive_software}))
+    last = support_selectors.focal_action_latest(officer_ids=[row.officer_id for row in ordered])
+    rows = []
+    for laggard in ordered:
+        article = next((articles[code] for code in laggard.inactive_software if code in articles), None)
+        if laggard.overdue_steps:
+            kind = ActionKind.BOOK_SESSION
+            text = ngettext("%(n)s case step overdue: sit with them for 30 minutes to record it",
+                            "%(n)s case steps overdue: sit with them for 30 minutes to record them",
+                            laggard.overdue_steps) % {"n": laggard.overdue_steps}
+        elif laggard.inactive_software and article is not None:
+            kind, text = ActionKind.SEND_ARTICLE, _("No use of %(codes)s this week: send “%(title)s”") % {
+                "codes": ", ".join(laggard.inactive_software), "title": article.title}
+        elif laggard.overdue_courses:
+            kind = ActionKind.ASSIGN_COURSE
+            text = ngettext("%(n)s course overdue: help them finish it", "%(n)s courses overdue: help them finish them",
+                            laggard.overdue_courses) % {"n": laggard.overdue_courses}
+        elif laggard.inactive_software:
+            kind, text = ActionKind.BOOK_SESSION, _("No use of %(codes)s this week: show them how in 30 minutes") % {
+                "codes": ", ".join(laggard.inactive_software)}
+        else:
+            kind, text = ActionKind.OTHER, _("Answer their open help request")
+        rows.append(FocalWeekRow(laggard, requests.get(laggard.officer_id, 0), kind, text,
+                                 article if kind == ActionKind.SEND_ARTICLE else None, last.get(laggard.officer_id)))
+    return FocalWeek(units=focal_units(user), rows=rows, officer_total=len(officers))

@@ -37,6 +37,7 @@ class AuditEvent(models.Model):
     class Action(models.TextChoices):
         LOGIN = "login", _("Signed in")
         LOGIN_FAILED = "login_failed", _("Failed sign-in")
+        SIGNIN_ADDRESS_LIMITED = "signin_address_limited", _("Many failed sign-ins from one address")
         LOGOUT = "logout", _("Signed out")
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         ROLE_CHANGED = "role_changed", _("Roles changed")
@@ -102,3 +103,7 @@ def _calendar_changed(sender, **kwargs):  # noqa: ANN001, ANN003
 # Signals rather than save()/delete() so that admin bulk deletes refresh the calendar too.
 models.signals.post_save.connect(_calendar_changed, sender=CalendarOverride, dispatch_uid="calendar-override-save")
 models.signals.post_delete.connect(_calendar_changed, sender=CalendarOverride, dispatch_uid="calendar-override-delete")
+
+
+# Certificate machinery (core.certificates) keeps its models in its own package.
+from core.certificates.models import CertificateRegister  # noqa: E402, F401

@@ -48,6 +48,22 @@ class HomePanel:
     context: Callable[[HttpRequest], dict[str, Any] | None]
     order: int = 100
     cached: bool = True
+    # Role codes (core.roles.Role) whose holders see the panel; empty: everyone (the context may still
+    # hide it). A person with several roles sees the panels of each.
+    roles: frozenset[str] = frozenset()
+
+    def shown_to(self, user) -> bool:  # noqa: ANN001
+        from core.roles import user_roles
+
+        return not self.roles or bool(self.roles & user_roles(user))
+
+
+@dataclass(frozen=True)
+class HeaderLink(NavItem):
+    """A link in the top bar beside the user's name, on every page (e.g. "Cần hỗ trợ CNTT").
+    `with_page` adds `?from=<the page's address>` so the target knows where it was opened."""
+
+    with_page: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,7 @@ class Registry:
     nav: list[NavItem] = field(default_factory=list)
     panels: list[HomePanel] = field(default_factory=list)
     landings: list[Landing] = field(default_factory=list)
+    header_links: list[HeaderLink] = field(default_factory=list)
 
 
 registry = Registry()
@@ -81,10 +98,30 @@ def register_panel(panel: HomePanel) -> None:
     registry.panels.sort(key=lambda entry: entry.order)
 
 
+def register_header_link(link: HeaderLink) -> None:
+    registry.header_links = [existing for existing in registry.header_links if existing.url_name != link.url_name]
+    registry.header_links.append(link)
+    registry.header_links.sort(key=lambda entry: entry.order)
+
+
 def register_landing(landing: Landing) -> None:
     registry.landings = [existing for existing in registry.landings if existing.url_name != landing.url_name]
     registry.landings.append(landing)
     registry.landings.sort(key=lambda entry: entry.order)
+
+
+def panels_for(user) -> list[HomePanel]:  # noqa: ANN001
+    """The registered panels this user's roles may see, in order."""
+    return [panel for panel in registry.panels if panel.shown_to(user)]
+
+
+def roles_without_panel(user) -> list[str]:  # noqa: ANN001
+    """The user's roles (other than officer) that no registered panel is meant for: the home page says
+    where their work is instead of leaving them with nothing."""
+    from core.roles import Role, user_roles
+
+    served = set().union(*(panel.roles for panel in registry.panels))
+    return [role for role in Role.values if role in user_roles(user) and role != Role.OFFICER and role not in served]
 
 
 def landing_url_for(user) -> str:  # noqa: ANN001

@@ -12,7 +12,8 @@ from core.models import AuditEvent
 from core.permissions import can_view_audit_log
 from core.selectors import audit_event_list
 from core.fragments import Rendered, panel_owner, panels_get_or_render
-from core.ui import HomePanel, registry
+from core.roles import Role
+from core.ui import HomePanel, panels_for, roles_without_panel
 
 
 def _panel_renderer(request: HttpRequest, panel: HomePanel):  # noqa: ANN202
@@ -29,14 +30,16 @@ def _panel_renderer(request: HttpRequest, panel: HomePanel):  # noqa: ANN202
 def home(request: HttpRequest) -> HttpResponse:
     """"Công việc của tôi": every registered panel that has something for this user, each from the
     per-person panel cache (core.fragments) unless the panel opts out."""
-    cached = [panel for panel in registry.panels if panel.cached]
+    shown = panels_for(request.user)
+    cached = [panel for panel in shown if panel.cached]
     html = panels_get_or_render(panel_owner(request.user), [(panel.key, _panel_renderer(request, panel)) for panel in cached])
-    for panel in registry.panels:
+    for panel in shown:
         if not panel.cached:
             html[panel.key] = _panel_renderer(request, panel)()[0]
     panels = [{"panel": panel, "html": mark_safe(html[panel.key])}  # noqa: S308 (rendered by our templates)
-              for panel in registry.panels if html[panel.key] is not None]
-    return render(request, "core/home.html", {"panels": panels})
+              for panel in shown if html[panel.key] is not None]
+    waiting = [Role(role).label for role in roles_without_panel(request.user)]
+    return render(request, "core/home.html", {"panels": panels, "roles_waiting": waiting})
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:
@@ -65,3 +68,18 @@ def email_managed(request: HttpRequest) -> HttpResponse:
 
     messages.info(request, _("Your official e-mail is managed by your unit's administrator. Ask them to correct it."))
     return redirect("core:home")
+
+
+FALLBACK_500 = ("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Đã có lỗi · THADS IT</title>"
+                "</head><body><h1>Đã có lỗi</h1><p>Trang web chưa xử lý được yêu cầu của đồng chí do lỗi phía máy chủ. "
+                "Xin thử lại sau ít phút.</p><p><a href=\"/\">Về Công việc của tôi</a></p></body></html>")
+
+
+@login_not_required
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page as a site page with the menu; a bare Vietnamese page when even that cannot be drawn
+    (the database may be what failed)."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # noqa: BLE001 - an error page must never raise
+        return HttpResponse(FALLBACK_500, status=500)

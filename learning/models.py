@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -12,11 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-VERIFICATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed from paper
-
-
-def new_verification_code() -> str:
-    return "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(12))
+from core.certificates.codes import VERIFICATION_ALPHABET, new_verification_code  # noqa: F401 (migrations)
+from core.certificates.models import IssuedCertificate
 
 
 class CourseQuerySet(models.QuerySet):
@@ -283,8 +279,11 @@ class LessonProgress(models.Model):
         return self.completed_at is not None
 
 
-class Certificate(models.Model):
-    """Proof that an officer completed a course; names are copied so the certificate never changes."""
+class Certificate(IssuedCertificate):
+    """Proof that an officer completed a course. Names, the holder's unit, the number and the issuing
+    agency with its signer are copied at issue (core.certificates), so a reprint never changes."""
+
+    SERIES = "CN"  # the register series of course certificates ("007/2026/CN")
 
     enrollment = models.OneToOneField(Enrollment, on_delete=models.PROTECT, related_name="certificate")
     officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="certificates")

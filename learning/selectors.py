@@ -302,3 +302,16 @@ def enrollment_overdue_counts(*, officer_ids: list[int], today: dt.date | None =
                                                 due_date__lt=today)
             .values("officer_id").annotate(count=Count("pk")).order_by())
     return {row["officer_id"]: row["count"] for row in rows}
+# --- For the adoption count tables ---------------------------------------------------------------
+
+def assigned_courses_by_officer_due_day(*, start: dt.date, end: dt.date) -> QuerySet:
+    """Current assigned enrollments due from `start` to `end`, grouped by officer and due date: rows
+    `{"o_id", "d", "n", "on_time_n"}` (`on_time_n`: completed on or before the due date, local time).
+    A lazy GROUP BY query, usable as the SELECT of a set-based INSERT."""
+    from django.db.models.functions import TruncDate
+
+    return (Enrollment.objects.current().filter(source=Enrollment.Source.ASSIGNED,
+                                                due_date__gte=start, due_date__lte=end)
+            .annotate(done_on=TruncDate("completed_at"))
+            .values(o_id=F("officer_id"), d=F("due_date"))
+            .annotate(n=Count("id"), on_time_n=Count("id", filter=Q(done_on__lte=F("due_date")))).order_by())

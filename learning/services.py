@@ -18,9 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.certificates.services import certificate_number_next
 from core.fragments import panel_cache_bump, panel_cache_bump_all
 from core.roles import Role
 from org.models import Officer, Position, Unit
+from org.selectors import certificate_issuer_for_unit
 from learning import counting
 from learning.models import (
     Assignment,
@@ -472,7 +474,12 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 @transaction.atomic
 def certificate_issue(*, enrollment: Enrollment) -> Certificate:
-    """The certificate of a completed enrollment (created once; later calls return it)."""
+    """The certificate of a completed enrollment (created once; later calls return it).
+
+    Takes the next number of the issuing agency's register for the year (core.certificates), and stores
+    the holder's unit and the issuing agency with its signer as they are today (org.selectors.
+    certificate_issuer_for_unit). Notifies the holder.
+    """
     existing = Certificate.objects.filter(enrollment=enrollment).first()
     if existing:
         return existing
@@ -481,6 +488,8 @@ def certificate_issue(*, enrollment: Enrollment) -> Certificate:
     officer = enrollment.officer
     issued_on = timezone.localdate(enrollment.completed_at)
     months = enrollment.assignment.recertify_months if enrollment.assignment_id else None
+    issuer = certificate_issuer_for_unit(unit=officer.unit)
+    number = certificate_number_next(issuer_key=issuer.key, series=Certificate.SERIES, year=issued_on.year)
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -488,6 +497,7 @@ def certificate_issue(*, enrollment: Enrollment) -> Certificate:
                     enrollment=enrollment, officer=officer, course=enrollment.course, officer_name=officer.full_name,
                     course_title=enrollment.course.title, issued_on=issued_on,
                     valid_until=_add_months(issued_on, months) if months else None,
+                    number=number, holder_unit_name=officer.unit.name, **issuer.model_fields(),
                 )
             break
         except IntegrityError:  # a verification code clash: draw another
@@ -507,10 +517,22 @@ def certificate_issue(*, enrollment: Enrollment) -> Certificate:
 
 @transaction.atomic
 def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
-    """Revoke a certificate; the public verification page then shows it as revoked."""
+    """Revoke a certificate and notify its holder (in the site and by e-mail). The public verification page
+    then shows it as revoked and its PDF is stamped "ĐÃ THU HỒI". Revoking twice changes nothing."""
+    if certificate.revoked_at is not None:
+        return certificate
     certificate.revoked_at = timezone.now()
     certificate.revoked_reason = reason.strip()[:200]
     certificate.save(update_fields=["revoked_at", "revoked_reason"])
+    notification_send(
+        recipient=certificate.officer.user, kind=Notification.Kind.CERTIFICATE,
+        reason_key=f"certificate-revoked:{certificate.pk}",
+        title=_("Certificate revoked: %(course)s") % {"course": certificate.course_title},
+        body=_("Your certificate %(number)s (code %(code)s) was revoked. Reason: %(reason)s")
+        % {"number": certificate.number or certificate.code, "code": certificate.code,
+           "reason": certificate.revoked_reason},
+        url=reverse("learning:certificate-verify", kwargs={"code": certificate.code}),
+    )
     return certificate
 
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -13,15 +11,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.exports import xlsx_response
 from core.permissions import require
 from org.models import Unit
 from org.selectors import officer_for_user, unit_list_visible
 from learning import permissions as perms
 from learning import selectors, services
 from learning.files import serve_file
-from learning.formats.certificate import certificate_pdf as build_certificate_pdf
+from core.certificates import CertificateDocument, certificate_pdf as build_certificate_pdf, issuer_from_stored, site_url
 from learning.formats.markdown_text import render_markdown
-from learning.formats.report_xlsx import report_workbook
+from learning.formats.report_xlsx import report_sheets
 from learning.forms import (
     AssignmentForm,
     CertificateLookupForm,
@@ -218,16 +217,20 @@ def course_image(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Certificates -------------------------------------------------------------------------------
 
 def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """The certificate as printed: layout of a Vietnamese administrative document; stamped if revoked."""
     certificate = get_object_or_404(Certificate.objects.select_related("officer__unit"), code=code)
     if not perms.can_download_certificate(request.user, certificate):
         raise Http404
-    verify_url = request.build_absolute_uri(reverse("learning:certificate-verify", kwargs={"code": certificate.code}))
-    pdf = build_certificate_pdf(
-        officer_name=certificate.officer_name, course_title=certificate.course_title,
-        issued_on=certificate.issued_on, code=certificate.code, verify_url=verify_url,
-        unit_name=certificate.officer.unit.name, valid_until=certificate.valid_until,
+    verify_url = site_url(reverse("learning:certificate-verify", kwargs={"code": certificate.code}))
+    document = CertificateDocument(
+        title="Giấy chứng nhận", holder_name=certificate.officer_name,
+        holder_unit=certificate.holder_unit_name or certificate.officer.unit.name,
+        lines=("Đã hoàn thành khóa học", certificate.course_title),
+        number=certificate.number or certificate.code, issued_on=certificate.issued_on, code=certificate.code,
+        verify_url=verify_url, issuer=issuer_from_stored(certificate), valid_until=certificate.valid_until,
+        revoked_on=timezone.localdate(certificate.revoked_at) if certificate.revoked_at else None,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(build_certificate_pdf(document), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="chung-nhan-{certificate.code}.pdf"'
     return response
 
@@ -559,10 +562,6 @@ def report_export(request: HttpRequest) -> HttpResponse:
         details = details.filter(officer__unit__path__startswith=unit.path)
     if details is not None:
         details = selectors.with_time_spent(details)
-    buffer = io.BytesIO()
-    report_workbook(rows, details.iterator(chunk_size=2000) if details is not None else None,
-                    today=timezone.localdate()).save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-khoa-hoc-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    sheets = report_sheets(rows, details.iterator(chunk_size=2000) if details is not None else None,
+                           today=timezone.localdate())
+    return xlsx_response(sheets, filename=f"bao-cao-khoa-hoc-{timezone.localdate():%Y%m%d}.xlsx")

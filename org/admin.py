@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from org.models import Officer, Position, StaffImport, Unit, UnitKind
+from org.models import Officer, Position, StaffImport, Unit, UnitKind, UnitSignatory
 
 
 @admin.register(UnitKind)
@@ -35,3 +35,12 @@ class OfficerAdmin(admin.ModelAdmin):
 class StaffImportAdmin(admin.ModelAdmin):
     list_display = ("file_name", "uploaded_by", "uploaded_at", "status")
     readonly_fields = [field.name for field in StaffImport._meta.fields]
+
+
+@admin.register(UnitSignatory)
+class UnitSignatoryAdmin(admin.ModelAdmin):
+    """Signer, signature and seal printed on the certificates a unit issues."""
+
+    list_display = ("unit", "agency_name", "signer_title", "signer_name", "place")
+    search_fields = ("unit__name", "signer_name")
+    autocomplete_fields = ("unit",)

@@ -10,7 +10,7 @@ class OrgConfig(AppConfig):
         from core.fragments import register_panel_owner
         from core.roles import register_roles_loader
         from core.roles import Role, has_role
-        from core.ui import Landing, NavItem, register_landing, register_nav
+        from core.ui import HomePanel, Landing, NavItem, register_landing, register_nav, register_panel
         from org import permissions, selectors, signals  # noqa: F401  (signals: cache invalidation)
 
         register_roles_loader(selectors.officer_for_user)  # the officer and the roles in one query
@@ -18,6 +18,9 @@ class OrgConfig(AppConfig):
 
         register_landing(Landing("org:officer-list",
                                  lambda user: has_role(user, Role.UNIT_MANAGER, Role.PROVINCIAL_LEADER), order=50))
+        register_panel(HomePanel(key="admin-accounts", title=_("Accounts to review"), template="org/panel_accounts.html",
+                                 context=lambda request: selectors.account_review(user=request.user), order=61,
+                                 roles=frozenset({Role.ADMIN})))
         register_nav(NavItem(_("Officers"), "org:officer-list", permissions.can_list_officers, order=10))
         register_nav(NavItem(_("Units"), "org:unit-list", permissions.can_manage_org, order=80))
         register_nav(NavItem(_("Staff import"), "org:import-start", permissions.can_manage_org, order=81))

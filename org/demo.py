@@ -105,6 +105,7 @@ def seed(*, rng: random.Random) -> None:
     root = services.unit_create(code="KG", name="Cục Thi hành án dân sự tỉnh Kiên Giang",
                                 kind=kinds["provincial_department"])
     units = {"KG": root}
+    _demo_signatory(root)
     for code, name in DIVISIONS:
         units[code] = services.unit_create(code=code, name=name, kind=kinds["division"], parent=root)
     for code, name in BRANCHES:
@@ -135,3 +136,34 @@ def seed(*, rng: random.Random) -> None:
                 is_it_focal=index == len(posts) - 1 and unit_code != "KG",
                 roles={Role.OFFICER, Role.UNIT_MANAGER} if position_code == "head" and unit_code != "KG" else None,
             )
+
+
+def _sample_seal_png() -> bytes:
+    """A red ring marked "MẪU" (sample): shows where a unit's seal prints, without imitating a real one."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from core.certificates import FONT_PATH
+
+    image = Image.new("RGBA", (300, 300), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    red = (200, 20, 20, 210)
+    draw.ellipse((10, 10, 290, 290), outline=red, width=12)
+    draw.ellipse((45, 45, 255, 255), outline=red, width=4)
+    draw.text((150, 150), "MẪU", fill=red, anchor="mm", font=ImageFont.truetype(str(FONT_PATH), 64))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _demo_signatory(root: Unit) -> None:
+    from django.core.files.base import ContentFile
+
+    from org.models import UnitSignatory
+
+    signer = next(full_name for username, full_name, *_rest in DEMO_ACCOUNTS if username == "lanhdao")
+    signatory = UnitSignatory(unit=root, parent_agency="Tổng cục Thi hành án dân sự", place="Kiên Giang",
+                              signer_title="Cục trưởng", signer_name=signer)
+    signatory.seal.save("con-dau-mau.png", ContentFile(_sample_seal_png()), save=False)
+    signatory.save()

@@ -147,3 +147,33 @@ class StaffImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+def _signatory_upload(instance, filename: str) -> str:  # noqa: ANN001
+    return f"org/signatories/{instance.unit_id}/{filename}"
+
+
+class UnitSignatory(models.Model):
+    """How a unit signs the certificates it issues (set by an administrator): the agency name as printed,
+    the body above it, the place in the date line, the signer, and optional signature and seal images.
+
+    A certificate is issued by the holder's unit or, failing a signatory there, the nearest unit above
+    that has one (org.selectors.certificate_issuer_for_unit).
+    """
+
+    unit = models.OneToOneField(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="signatory")
+    agency_name = models.CharField(_("issuing agency (as printed)"), max_length=200, blank=True,
+                                   help_text=_("Empty: the unit's name."))
+    parent_agency = models.CharField(_("superior agency"), max_length=200, blank=True)
+    place = models.CharField(_("place of issue"), max_length=100, help_text=_("As in “Kiên Giang, ngày … tháng … năm …”."))
+    signer_title = models.CharField(_("signer's title"), max_length=120)
+    signer_name = models.CharField(_("signer's name"), max_length=150)
+    signature = models.ImageField(_("signature image"), upload_to=_signatory_upload, blank=True)
+    seal = models.ImageField(_("seal image"), upload_to=_signatory_upload, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate signatory")
+        verbose_name_plural = _("certificate signatories")
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.signer_title} {self.signer_name}"

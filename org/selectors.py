@@ -154,3 +154,44 @@ def unit_kind_list() -> QuerySet[UnitKind]:
 
 def position_list() -> QuerySet[Position]:
     return Position.objects.annotate(officer_count=Count("officers"))
+
+
+def certificate_issuer_for_unit(*, unit: Unit):  # noqa: ANN201 - core.certificates.IssuerSnapshot
+    """Who issues a certificate to a holder of `unit`: the unit itself or the nearest unit above it with a
+    signatory set by an administrator (org.UnitSignatory); with none on the way up, the top unit of the
+    tree, printed by name, without signer. One query (the ancestors are on the materialised path).
+    """
+    from core.certificates import IssuerSnapshot
+    from org.models import UnitSignatory
+
+    ancestor_ids = [int(segment) for segment in unit.path.split("/") if segment] or [unit.pk]
+    signatories = {item.unit_id: item for item in
+                   UnitSignatory.objects.select_related("unit").filter(unit_id__in=ancestor_ids)}
+    for unit_id in reversed(ancestor_ids):
+        signatory = signatories.get(unit_id)
+        if signatory is not None:
+            return IssuerSnapshot(
+                key=signatory.unit.code, agency=signatory.agency_name or signatory.unit.name,
+                parent_agency=signatory.parent_agency, place=signatory.place, signer_title=signatory.signer_title,
+                signer_name=signatory.signer_name, signature_file=signatory.signature.name or "",
+                seal_file=signatory.seal.name or "",
+            )
+    top = unit if ancestor_ids[0] == unit.pk else Unit.objects.filter(pk=ancestor_ids[0]).first() or unit
+    return IssuerSnapshot(key=top.code, agency=top.name)
+
+
+def account_review(*, user, limit: int = 5) -> dict:  # noqa: ANN001
+    """Accounts an administrator should look at, within the user's scope: active officers who never signed
+    in, and officers marked inactive whose account can still sign in (counts in one query; the first
+    `limit` never-signed-in officers in a second)."""
+    officers = officer_list_visible(user=user)
+    counts = officers.aggregate(
+        never=Count("id", filter=Q(is_active=True, user__last_login__isnull=True)),
+        inactive_open=Count("id", filter=Q(is_active=False, user__is_active=True)),
+    )
+    never = list(officers.filter(is_active=True, user__last_login__isnull=True).order_by("-pk")[:limit])
+    return {**counts, "never_signed_in": never}
+def officer_headcount_by_unit() -> dict[int, int]:
+    """Active officers per unit (the unit itself, not its subtree): {unit id: count}."""
+    return dict(Officer.objects.active().values("unit_id").annotate(n=Count("id")).order_by()
+                .values_list("unit_id", "n"))

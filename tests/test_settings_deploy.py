@@ -19,6 +19,7 @@ def production_env(tmp_path: Path, secret_key: str) -> dict[str, str]:
         "THADS_ENV": "production",
         "SECRET_KEY": secret_key,
         "ALLOWED_HOSTS": "thads.example.vn",
+        "THADS_SITE_URL": "https://thads.example.vn",
         "DEBUG": "",
         "THADS_VAR_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -44,3 +45,20 @@ def test_a_short_secret_key_is_reported(tmp_path):  # noqa: ANN001
     result = check_deploy(production_env(tmp_path, "short"))
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+def test_production_without_site_address_refuses_to_start(tmp_path):  # noqa: ANN001
+    """Links in e-mails and QR codes need the public address: production does not guess it."""
+    env = production_env(tmp_path, secrets.token_urlsafe(64))
+    env.pop("THADS_SITE_URL")
+    result = check_deploy(env)
+    assert result.returncode != 0
+    assert "THADS_SITE_URL" in result.stderr
+
+
+def test_an_unknown_email_scheme_refuses_to_start(tmp_path):  # noqa: ANN001
+    env = production_env(tmp_path, secrets.token_urlsafe(64))
+    env["EMAIL_URL"] = "smpt://mail.example.vn"
+    result = check_deploy(env)
+    assert result.returncode != 0
+    assert "EMAIL_URL" in result.stderr

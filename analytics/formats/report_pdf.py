@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fpdf import FPDF
 
 from analytics.formats.tables import Sheet
-from learning.formats.certificate import FONT_PATH  # the one Vietnamese-capable font the site ships
+from core.certificates import FONT_PATH  # the Vietnamese-capable font the site ships
 
 PAGE_WIDTH = 190  # A4 portrait inside 10 mm margins
 

@@ -1,11 +1,15 @@
-"""Count-table rows and scores for dashboard tests, written directly (as the nightly fill would)."""
+"""Builders for analytics tests: usage events (as imports write them), and count-table rows and scores
+written directly (as the nightly fill would)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from analytics.models import AdoptionScore, OfficerDayCount, Software, UnitDayCount
+from django.utils import timezone
+
+from analytics.models import AdoptionScore, EventSource, OfficerDayCount, Software, SoftwareAction, UnitDayCount
+from analytics.services.events import NewEvent, usage_events_insert
 
 
 def make_software(code: str, name: str = "", positions=(), order: int = 0) -> Software:  # noqa: ANN001
@@ -35,3 +39,19 @@ def make_score(officer, month: dt.date, total: float, stage: str = "regular", **
         officer=officer, month=month.replace(day=1),
         defaults={**values, "total": Decimal(str(total)), "stage": stage})
     return score
+
+
+def moment(day: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def add_events(officer, code: str, day: dt.date, count: int = 1, *, prefix: str = "t") -> int:  # noqa: ANN001
+    """`count` events of software `code` (its first action) by `officer` on `day`."""
+    software = Software.objects.get(code=code)
+    action = SoftwareAction.objects.filter(software=software).order_by("pk").first()
+    inserted, _days = usage_events_insert(events=[
+        NewEvent(officer_id=officer.pk, software_id=software.pk, action_id=action.pk,
+                 occurred_at=moment(day, 8 + index % 9), source=EventSource.IMPORT, source_system=code,
+                 external_id=f"{prefix}-{officer.pk}-{code}-{day}-{index}")
+        for index in range(count)])
+    return inserted

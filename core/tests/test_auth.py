@@ -92,16 +92,20 @@ def test_wrong_password_is_refused_and_audited_with_ip(world):
 
 
 def test_repeated_failures_lock_the_account_for_a_while(world, settings):
-    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+    settings.THADS_SIGNIN_ACCOUNT_LIMIT = "5/5m"
     client = Client()
     for _attempt in range(5):
         response = sign_in(client, "officer", "wrong-password")
         assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.content.decode()
-    # The sixth try is refused before the password is even checked, right or wrong.
+    # The sixth try is refused before the password is even checked, right or wrong, and says how long to wait.
     response = sign_in(client, "officer", PASSWORD)
     assert response.status_code == 200
-    assert "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau." in response.content.decode()
+    assert "Bạn đã đăng nhập sai quá nhiều lần với tài khoản này. Vui lòng đợi 5 phút rồi thử lại." in (
+        response.content.decode())
     assert not response.wsgi_request.user.is_authenticated
+    # The e-mail names the same account: no fresh count by switching.
+    by_email = sign_in(Client(), "OFFICER@moj.gov.vn", PASSWORD, REMOTE_ADDR="198.51.100.9")
+    assert "Vui lòng đợi 5 phút" in by_email.content.decode()
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN).exists()
     # Another account from the same place is not locked by these failures.
     assert sign_in(Client(), "trainer").status_code == 302
@@ -401,7 +405,8 @@ def test_two_step_requirement_follows_the_environment(tmp_path, environment, ove
     from django.conf import settings
 
     env = {key: value for key, value in os.environ.items() if not key.startswith(("THADS_", "DJANGO_"))}
-    env.update(environment, SECRET_KEY="x" * 50, THADS_VAR_DIR=str(tmp_path))
+    env.update(environment, SECRET_KEY="x" * 50, THADS_VAR_DIR=str(tmp_path),
+               THADS_SITE_URL="https://thads.example.vn")
     if override is not None:
         env["THADS_REQUIRE_MFA"] = override
     result = subprocess.run(

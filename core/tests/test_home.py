@@ -10,9 +10,9 @@ from core.roles import Role, user_roles
 from org.selectors import officer_for_user
 
 # The session, the user and the officer with their roles come from caches (core.principal) after a
-# first visit; then one query per panel (cases, learning, quizzes, adoption), none once the panels are
-# cached (core.fragments).
-HOME_QUERIES = 4
+# first visit; then one query per panel (cases, learning, quizzes, contests, adoption, support), none
+# once the panels are cached (core.fragments).
+HOME_QUERIES = 6
 HOME_QUERIES_CACHED = 0
 
 
@@ -23,7 +23,8 @@ def test_home_for_an_officer_keeps_its_query_count(world, client_for, django_ass
         response = client.get(reverse("core:home"))
     assert response.status_code == 200
     body = response.content.decode()
-    for panel in ("panel-cases", "panel-learning", "panel-quizzes"):
+    for panel in ("panel-cases", "panel-learning", "panel-quizzes", "panel-contests", "panel-adoption",
+                  "panel-support"):
         assert f'id="{panel}"' in body
 
 
@@ -35,7 +36,8 @@ def test_home_without_the_panel_cache_keeps_its_query_count(world, client_for, d
     with django_assert_num_queries(HOME_QUERIES):
         response = client.get(reverse("core:home"))
     body = response.content.decode()
-    for panel in ("panel-cases", "panel-learning", "panel-quizzes", "panel-adoption"):
+    for panel in ("panel-cases", "panel-learning", "panel-quizzes", "panel-contests", "panel-adoption",
+                  "panel-support"):
         assert f'id="{panel}"' in body
 
 
@@ -77,3 +79,22 @@ def test_menu_groups_an_apps_pages_into_one_section(client_for):
     assert '<summary class="current">' in html  # the section of the page being shown is marked
     officer_html = client_for("officer").get("/").content.decode()
     assert 'href="/org/officers/"' not in officer_html  # entries follow the role
+
+
+def test_each_role_sees_its_own_panels_and_no_placeholder(world, client_for):
+    admin = client_for("admin").get(reverse("core:home")).content.decode()
+    for panel in ("panel-admin-imports", "panel-admin-audit", "panel-admin-accounts"):
+        assert f'id="{panel}"' in admin
+    officer = client_for("officer").get(reverse("core:home")).content.decode()
+    assert "panel-admin" not in officer and "panel-roles-waiting" not in officer
+    assert "sẽ hiện ở đây" not in admin + officer
+
+
+def test_a_role_without_panels_is_told_where_its_work_is(world, client_for, monkeypatch):
+    from core.ui import registry
+
+    # As before the contests app registers its panels: none is meant for judges.
+    monkeypatch.setattr(registry, "panels", [panel for panel in registry.panels if Role.JUDGE not in panel.roles])
+    body = client_for("judge").get(reverse("core:home")).content.decode()
+    assert 'id="panel-roles-waiting"' in body and "Giám khảo" in body
+    assert 'id="panel-roles-waiting"' not in client_for("officer").get(reverse("core:home")).content.decode()

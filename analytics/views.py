@@ -162,7 +162,8 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     """What the dashboard shows, as an Excel workbook (officers, laggards, unit × software, trend)."""
     _form, values, period = _dashboard_inputs(request)
     board = selectors.dashboard_get(user=request.user, period=period, unit_id=values["unit"])
-    content = workbook_bytes(monthly.dashboard_sheets(board))
+    content = workbook_bytes(monthly.dashboard_sheets(board), about_title=_("Summary"),
+                             about=monthly.dashboard_about(board))
     name = f"ung-dung-cntt-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -10,3 +10,11 @@ def _fresh_calendar_and_media(settings, tmp_path):  # noqa: ANN001
     calendar.invalidate()
     yield
     calendar.invalidate()
+
+
+@pytest.fixture
+def own_catalogue(db):  # noqa: ANN001
+    """The test names the software it tracks (make_software); the seeded catalogue is set aside."""
+    from analytics.tests.factories import catalogue_clear
+
+    catalogue_clear()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+
+import pytest
 from decimal import Decimal
 
 from django.utils import timezone
@@ -10,6 +12,8 @@ from django.utils import timezone
 from analytics import selectors
 from core.calendar import get_calendar
 from analytics.tests.factories import make_score, make_software, put_officer_counts, put_unit_counts
+
+pytestmark = pytest.mark.usefixtures("own_catalogue")
 
 
 def _months_back(today: dt.date, count: int) -> dt.date:

@@ -20,6 +20,8 @@ from cases.models import CaseDeadline
 from cases.tests.factories import ensure_reference_data, make_case
 from org import services as org_services
 
+pytestmark = pytest.mark.usefixtures("own_catalogue")
+
 
 @pytest.fixture
 def data(world):  # noqa: ANN001, ANN201

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-
-import pytest
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from analytics import selectors

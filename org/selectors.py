@@ -28,6 +28,11 @@ class Scope:
     def is_empty(self) -> bool:
         return not self.everything and self.unit_path is None and self.officer_id is None
 
+    def covers_unit_path(self, unit_path: str) -> bool:
+        """Whether every officer of the unit at ``unit_path`` is in scope (the rule ``scope_filter``
+        applies in SQL, for rows already read)."""
+        return self.everything or bool(self.unit_path and unit_path.startswith(self.unit_path))
+
 
 def officer_for_user(user) -> Officer | None:  # noqa: ANN001
     """The officer record of a signed-in user (cached on the user object), or None."""
@@ -191,7 +196,9 @@ def account_review(*, user, limit: int = 5) -> dict:  # noqa: ANN001
     )
     never = list(officers.filter(is_active=True, user__last_login__isnull=True).order_by("-pk")[:limit])
     return {**counts, "never_signed_in": never}
-def officer_headcount_by_unit() -> dict[int, int]:
-    """Active officers per unit (the unit itself, not its subtree): {unit id: count}."""
-    return dict(Officer.objects.active().values("unit_id").annotate(n=Count("id")).order_by()
-                .values_list("unit_id", "n"))
+
+
+def officer_headcount_by_unit() -> QuerySet:
+    """Active officers per unit (the unit itself, not its subtree): rows `{"unit_id", "n"}`. A lazy
+    GROUP BY query, usable as the SELECT of a set-based INSERT."""
+    return Officer.objects.active().values("unit_id").annotate(n=Count("id")).order_by()

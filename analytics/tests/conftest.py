@@ -13,6 +13,15 @@ def _fresh_calendar_and_media(settings, tmp_path):  # noqa: ANN001
 
 
 @pytest.fixture
+def empty_catalogue(db):  # noqa: ANN001
+    """No software but the ones a test makes (migration 0003 seeds the 8 software of the catalogue):
+    for tests written against a catalogue they build themselves."""
+    from analytics.models import Software
+
+    Software.objects.all().delete()
+
+
+@pytest.fixture
 def own_catalogue(db):  # noqa: ANN001
     """The test names the software it tracks (make_software); the seeded catalogue is set aside."""
     from analytics.tests.factories import catalogue_clear

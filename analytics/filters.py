@@ -55,6 +55,8 @@ class DashboardFilterForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, units=(), **kwargs):  # noqa: ANN001, ANN002, ANN003
+        kwargs.setdefault("initial", {"period": "cumulative",
+                                      "month": timezone.localdate().strftime("%Y-%m")})
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [("", _("All my units"))] + [
             (unit.pk, ("· " * unit.depth) + unit.name) for unit in units]
@@ -70,6 +72,10 @@ class DashboardFilterForm(forms.Form):
 class ProvinceFilterForm(forms.Form):
     month = MonthField(label=_("Month"), required=False)
     sort = forms.ChoiceField(label=_("Rank by"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        kwargs.setdefault("initial", {"month": timezone.localdate().strftime("%Y-%m")})
+        super().__init__(*args, **kwargs)
 
     def values(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}

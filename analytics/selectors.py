@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Avg, CharField, Count, DecimalField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Cast, Concat, TruncMonth
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 
@@ -484,8 +484,8 @@ def training_funnel(*, user, unit: Unit | None) -> dict:  # noqa: ANN001
 
 def monthly_trend(*, user, unit: Unit | None, period: Period) -> list[dict]:  # noqa: ANN001
     """Month by month across the THADS working year holding the period's end: average score of the
-    officers (AdoptionScore), on-time share of steps and software activity in the month and cumulated
-    from the start of the working year (UnitDayCount). Two GROUP BY month queries."""
+    officers (AdoptionScore), on-time share of steps in the month and cumulated from the start of the
+    working year (UnitDayCount). Two GROUP BY queries (by month; by day, folded into months)."""
     year = cases_selectors.working_year_of(period.end)
     year_period = cases_selectors.period_working_year(year=year)
     scores = AdoptionScore.objects.filter(month__range=(year_period.start, year_period.end))
@@ -501,11 +501,11 @@ def monthly_trend(*, user, unit: Unit | None, period: Period) -> list[dict]:  # 
             counts = counts.filter(unit__path__startswith=scope.unit_path or "\x00")
     score_by_month = {row["month"]: row["average"] for row in
                       scores.values("month").annotate(average=Avg("total")).order_by()}
-    by_month: dict[dt.date, dict[str, int]] = defaultdict(dict)
-    for row in (counts.annotate(month=TruncMonth("day")).values("month", "metric")
-                .annotate(total=Sum("value")).order_by()):
-        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
-        by_month[month][row["metric"]] = row["total"]
+    by_month: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    # Grouped by day and folded into months here: a month truncation runs as a Python function per row
+    # on SQLite, and a year has at most 366 days × 3 metrics of sums.
+    for row in counts.values("day", "metric").annotate(total=Sum("value")).order_by():
+        by_month[row["day"].replace(day=1)][row["metric"]] += row["total"]
     result, cumulative_steps, cumulative_on_time = [], 0, 0
     for year_number, month_number in cases_selectors.period_months(year_period):
         month = dt.date(year_number, month_number, 1)

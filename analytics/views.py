@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -151,7 +152,8 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     """What the dashboard shows, as an Excel workbook (officers, laggards, unit × software, trend)."""
     _form, values, period = _dashboard_inputs(request)
     board = selectors.dashboard_get(user=request.user, period=period, unit_id=values["unit"])
-    content = workbook_bytes(monthly.dashboard_sheets(board))
+    content = workbook_bytes(monthly.dashboard_sheets(board), about_title=_("Summary"),
+                             about=monthly.dashboard_about(board))
     name = f"ung-dung-cntt-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -162,6 +164,10 @@ def _officer_detail(request: HttpRequest, officer, back: str) -> HttpResponse:  
     today = timezone.localdate()
     start = _date(request.GET.get("start")) or today.replace(day=1)
     end = _date(request.GET.get("end")) or today
+    for name, label in (("start", _("From")), ("end", _("To"))):
+        if request.GET.get(name) and _date(request.GET.get(name)) is None:
+            messages.error(request, _("%(field)s: enter a date as YYYY-MM-DD; the default was used.")
+                           % {"field": label})
     if end < start:
         start, end = end, start
     software = request.GET.get("software", "")

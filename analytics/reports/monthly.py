@@ -29,13 +29,11 @@ def _percent_text(value: float | None) -> str:
 
 def dashboard_sheets(board: selectors.Dashboard) -> list[Sheet]:
     """The dashboard's tables as worksheets: officers, laggards, unit × software, trend, distributions."""
-    note = _("%(unit)s · %(period)s") % {"unit": board.unit.name if board.unit else _("All units"),
-                                           "period": board.period.label}
     officers = Sheet(_("Officers"), [
         _("Officer"), _("Unit"), _("Score %(month)s") % {"month": board.score_month.strftime("%m/%Y")}, _("Stage"),
         _("Active days (all software)"), *[item.code for item in board.software], _("Steps recorded"),
         _("On time (%)"), _("Courses assigned"), _("Courses done on time"),
-    ], note=note)
+    ])
     for row in board.officers:
         officers.rows.append([
             row.name, row.unit_name, float(row.score) if row.score is not None else None, row.stage_label,
@@ -44,25 +42,30 @@ def dashboard_sheets(board: selectors.Dashboard) -> list[Sheet]:
         ])
     laggards = Sheet(_("Lagging this week"), [
         _("Officer"), _("Unit"), _("Overdue case steps"), _("Overdue courses"), _("Expected software unused"),
-    ], note=note)
+    ])
     for laggard in board.laggards:
         laggards.rows.append([laggard.name, laggard.unit_name, laggard.overdue_steps, laggard.overdue_courses,
                               ", ".join(laggard.inactive_software)])
     heatmap = Sheet(_("Unit × software"), [_("Unit"), *[item.code for item in board.software]],
-                    note=note + " · " + _("active officer-days ÷ officer working days (%)"))
+                    note=_("active officer-days ÷ officer working days (%)"))
     for row in board.heatmap:
         heatmap.rows.append([row["unit"].name, *[cell["percent"] for cell in row["cells"]]])
     trend = Sheet(_("Month by month"), [_("Month"), _("Average score"), _("Steps recorded"),
-                                        _("On time in the month (%)"), _("On time, cumulative (%)")], note=note)
+                                        _("On time in the month (%)"), _("On time, cumulative (%)")])
     for row in board.trend:
         trend.rows.append([row["label"], row["score"], row["steps"], row["on_time_percent"],
                            row["cumulative_on_time_percent"]])
-    stages = Sheet(_("Stages"), [_("Stage"), _("Officers")], note=note)
+    stages = Sheet(_("Stages"), [_("Stage"), _("Officers")])
     stages.rows = [[str(stage["label"]), stage["count"]] for stage in board.stages]
-    timeliness = Sheet(_("Timeliness"), [_("On-time share of case steps"), _("Officers")], note=note)
+    timeliness = Sheet(_("Timeliness"), [_("On-time share of case steps"), _("Officers")])
     timeliness.rows = [[_("no step") if bucket["key"] == "none" else f"{bucket['low']}–{bucket['high']} %",
                         bucket["count"]] for bucket in board.timeliness]
     return [officers, laggards, heatmap, trend, stages, timeliness]
+
+
+def dashboard_about(board: selectors.Dashboard) -> list[tuple[str, str]]:
+    """What an export covers: the unit and the period."""
+    return [(_("Unit"), board.unit.name if board.unit else _("All units")), (_("Period"), board.period.label)]
 
 
 def report_units(*, user) -> QuerySet[Unit]:  # noqa: ANN001
@@ -107,8 +110,7 @@ def report_build(*, unit: Unit, month: dt.date, fmt: str) -> bytes:
     ]
     title = report_title(month)
     if fmt == "xlsx":
-        cover = Sheet(_("Summary"), [title, ""], rows=[[label, value] for label, value in summary])
-        return workbook_bytes([cover, *sheets])
+        return workbook_bytes(sheets, about_title=_("Summary"), about=[(title, ""), *summary])
     software_share = []
     for index, item in enumerate(board.software):
         active = sum(row["cells"][index]["active"] for row in board.heatmap)

@@ -19,3 +19,11 @@ def empty_catalogue(db):  # noqa: ANN001
     from analytics.models import Software
 
     Software.objects.all().delete()
+
+
+@pytest.fixture
+def own_catalogue(db):  # noqa: ANN001
+    """The test names the software it tracks (make_software); the seeded catalogue is set aside."""
+    from analytics.tests.factories import catalogue_clear
+
+    catalogue_clear()

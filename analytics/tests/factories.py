@@ -13,10 +13,16 @@ from analytics.services.events import NewEvent, usage_events_insert
 
 
 def make_software(code: str, name: str = "", positions=(), order: int = 0) -> Software:  # noqa: ANN001
-    software, _created = Software.objects.get_or_create(code=code, defaults={"name": name or code, "order": order})
-    if positions:
-        software.expected_positions.set(positions)
+    """An active catalogue entry expected of `positions` (none: of everyone), whether seeded or new."""
+    software, _created = Software.objects.update_or_create(
+        code=code, defaults={"name": name or code, "order": order, "is_active": True})
+    software.expected_positions.set(positions)
     return software
+
+
+def catalogue_clear() -> None:
+    """Set the seeded catalogue aside, so that a test's catalogue is the software it makes."""
+    Software.objects.update(is_active=False)
 
 
 def put_officer_counts(officer, day: dt.date, **metrics: int) -> None:  # noqa: ANN001

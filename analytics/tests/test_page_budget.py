@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from tests.test_page_budget import BUDGET, compressed_weight
 
+pytestmark = pytest.mark.usefixtures("own_catalogue")
+
 CHART_FIRST = 500 * 1024
 CHART_REPEAT = 60 * 1024
 

@@ -19,6 +19,10 @@ class CourseQuerySet(models.QuerySet):
     def published(self) -> CourseQuerySet:
         return self.filter(status=Course.Status.PUBLISHED)
 
+    def taught_by(self, user) -> CourseQuerySet:  # noqa: ANN001
+        """Courses the user wrote or co-teaches."""
+        return self.filter(Q(created_by=user) | Q(co_trainers=user)).distinct()
+
 
 class Course(models.Model):
     class Category(models.TextChoices):
@@ -54,6 +58,10 @@ class Course(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Trainers who co-teach the course: beside its author they see its learners, results, certificates and
+    # reports whatever the learners' units (org.selectors.scope_filter's course-based scope).
+    co_trainers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("co-trainers"), blank=True,
+                                         related_name="co_taught_courses")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

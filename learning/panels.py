@@ -44,3 +44,24 @@ def home_panel_context(request: HttpRequest) -> dict | None:
         row["days_left"] = (row["due_date"] - today).days if row["due_date"] else None
     return {"open": open_rows[:PANEL_ROWS], "more": max(len(open_rows) - PANEL_ROWS, 0),
             "completed_count": len(rows) - len(open_rows), "unread": unread}
+
+
+TRAINER_ROWS = 8
+
+
+def trainer_panel_context(request: HttpRequest) -> dict:
+    """The trainer's courses (written or co-taught), each with its learners in progress and overdue, in one
+    query; the courses with the most learners behind come first. "Awaiting grading" is the quizzes panel's."""
+    from learning.models import Course
+
+    today = timezone.localdate()
+    current = Q(enrollments__is_current=True, enrollments__completed_at__isnull=True)
+    courses = list(
+        Course.objects.filter(Q(created_by=request.user) | Q(co_trainers=request.user)).order_by()
+        .values("pk", "code", "title", "status").distinct()
+        .annotate(in_progress=Count("enrollments", filter=current & Q(enrollments__due_date__gte=today)
+                                    | current & Q(enrollments__due_date__isnull=True), distinct=True),
+                  overdue=Count("enrollments", filter=current & Q(enrollments__due_date__lt=today), distinct=True))
+        .order_by("-overdue", "-in_progress", "code")[: TRAINER_ROWS + 1]
+    )
+    return {"courses": courses[:TRAINER_ROWS], "more": len(courses) > TRAINER_ROWS}

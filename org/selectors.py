@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from core.principal import principal_get, principal_set
-from core.roles import Role, RoleNames, remember_roles, user_roles
+from core.roles import Role, RoleNames, has_role, remember_roles, user_roles
 from core.text import fold
 from org.models import Officer, Position, Unit, UnitKind
 
@@ -106,12 +106,30 @@ def officer_list_visible(*, user) -> QuerySet[Officer]:  # noqa: ANN001
     return officers.none()
 
 
-def scope_filter(*, user, unit_field: str = "unit", officer_field: str | None = None) -> Q:  # noqa: ANN001
+def scope_filter(*, user, unit_field: str = "unit", officer_field: str | None = None,  # noqa: ANN001
+                 taught: Q | None = None) -> Q:
     """A Q object that limits any model with a unit (and optionally officer) foreign key to the scope.
 
     Feature apps use it so that their lists and exports obey the same rule:
     `Enrollment.objects.filter(scope_filter(user=u, unit_field="officer__unit", officer_field="officer"))`.
+
+    `taught` is the course-based scope beside the unit-based one: a Q selecting the rows of what the
+    user teaches (courses and quizzes they own or co-teach, built by the app that owns them, e.g.
+    `learning.selectors.course_taught_filter`). For a trainer those rows are visible whatever the
+    learners' units; for anyone else `taught` is ignored.
     """
+    unit_scope = _unit_scope_filter(user=user, unit_field=unit_field, officer_field=officer_field)
+    if taught is not None and teaches_courses(user):
+        return unit_scope | taught
+    return unit_scope
+
+
+def teaches_courses(user) -> bool:  # noqa: ANN001
+    """Trainers get the course-based scope (scope_filter's `taught`) beside their unit's."""
+    return has_role(user, Role.TRAINER)
+
+
+def _unit_scope_filter(*, user, unit_field: str, officer_field: str | None) -> Q:  # noqa: ANN001
     scope = scope_for(user)
     if scope.everything:
         return Q()

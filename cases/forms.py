@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import StepType
+from core.forms import Form, ModelForm
 from org.models import Unit
 
 
@@ -15,7 +16,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class StepRecordForm(forms.Form):
+class StepRecordForm(Form):
     step_type = forms.ModelChoiceField(label=_("Step"), queryset=StepType.objects.filter(is_active=True),
                                        empty_label=None)
     legal_date = forms.DateField(label=_("Date of the act"), widget=DateInput(),
@@ -29,13 +30,13 @@ class StepRecordForm(forms.Form):
         return value
 
 
-class CaseSearchForm(forms.Form):
+class CaseSearchForm(Form):
     q = forms.CharField(label=_("Case number or party name"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": _("e.g. 123/QĐ or nguyen van a"),
                                                       "autocomplete": "off"}))
 
 
-class TimelinessFilterForm(forms.Form):
+class TimelinessFilterForm(Form):
     PERIOD_CHOICES = [("month", _("Calendar month")),
                       ("cumulative", _("Cumulative: start of the working year to the end of the month")),
                       ("year", _("THADS working year"))]
@@ -67,13 +68,13 @@ class TimelinessFilterForm(forms.Form):
         return year, month
 
 
-class StepImportForm(forms.Form):
+class StepImportForm(Form):
     file = forms.FileField(label=_("Excel (.xlsx) or CSV file of steps"))
 
 
 # --- Settings pages (administrators) -------------------------------------------------------------
 
-class CalendarOverrideForm(forms.ModelForm):
+class CalendarOverrideForm(ModelForm):
     class Meta:
         from core.models import CalendarOverride
 
@@ -82,7 +83,7 @@ class CalendarOverrideForm(forms.ModelForm):
         widgets = {"date": DateInput()}
 
 
-class DeadlineRuleForm(forms.ModelForm):
+class DeadlineRuleForm(ModelForm):
     class Meta:
         from cases.models import DeadlineRule
 
@@ -98,7 +99,7 @@ class DeadlineRuleForm(forms.ModelForm):
         return data
 
 
-class StepTypeForm(forms.ModelForm):
+class StepTypeForm(ModelForm):
     class Meta:
         model = StepType
         fields = ["name", "order", "on_time_within", "sets_status", "is_active"]
@@ -106,7 +107,7 @@ class StepTypeForm(forms.ModelForm):
 
 # --- Case creation --------------------------------------------------------------------------------
 
-class CaseCreateForm(forms.Form):
+class CaseCreateForm(Form):
     from cases.models import CaseKind
 
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=None)
@@ -142,7 +143,7 @@ class CaseCreateForm(forms.Form):
         return data
 
 
-class PartyForm(forms.Form):
+class PartyForm(Form):
     from cases.models import CaseParty
 
     role = forms.ChoiceField(label=_("Role"), choices=CaseParty.Role.choices, initial=CaseParty.Role.DEBTOR)

@@ -296,3 +296,44 @@ def import_batch_list(*, user) -> QuerySet[ImportBatch]:  # noqa: ANN001
     """Import history: every batch for an administrator, one's own batches for anyone else."""
     batches = ImportBatch.objects.select_related("uploaded_by")
     return batches if has_role(user, Role.ADMIN) else batches.filter(uploaded_by=user)
+
+
+# --- For other apps' dashboards -----------------------------------------------------------------
+
+def deadline_overdue_counts(*, officer_ids: list[int], today: date | None = None) -> dict[int, int]:
+    """Open deadlines already past their due date, counted per officer for the given officers.
+    One GROUP BY query on the (officer, is_open, due_date) index; officers with none are absent."""
+    today = today or timezone.localdate()
+    rows = (CaseDeadline.objects.filter(officer_id__in=officer_ids, is_open=True, due_date__lt=today)
+            .values("officer_id").annotate(count=Count("pk")).order_by())
+    return {row["officer_id"]: row["count"] for row in rows}
+
+
+def deadline_list_overdue(*, officer: Officer, today: date | None = None) -> QuerySet[CaseDeadline]:
+    """The officer's open deadlines already past their due date, oldest first (the steps not yet recorded)."""
+    today = today or timezone.localdate()
+    return (CaseDeadline.objects.filter(officer=officer, is_open=True, due_date__lt=today)
+            .select_related("case", "expected").order_by("due_date", "pk"))
+
+
+def step_list_recorded_by(*, officer: Officer, start: date, end: date) -> QuerySet[CaseStep]:
+    """Current steps the officer recorded between two dates (inclusive), newest first, with their lag."""
+    return (CaseStep.objects.filter(recorded_by=officer, is_current=True, recorded_date__range=(start, end))
+            .select_related("case", "step_type").order_by("-recorded_date", "-pk"))
+# --- For the adoption count tables ---------------------------------------------------------------
+
+def step_recordings_by_officer_day(*, start: date, end: date) -> QuerySet:
+    """Current steps recorded from `start` to `end` (recording date), grouped by the officer who
+    recorded them and the day: rows `{"o_id", "d", "n", "on_time_n"}`. A lazy GROUP BY query, so a
+    caller may use it as the SELECT of a set-based INSERT."""
+    return (CaseStep.objects.filter(is_current=True, recorded_by__isnull=False,
+                                    recorded_date__gte=start, recorded_date__lte=end)
+            .values(o_id=F("recorded_by_id"), d=F("recorded_date"))
+            .annotate(n=Count("id"), on_time_n=Count("id", filter=Q(on_time=True))).order_by())
+
+
+def step_days_imported_since(*, since) -> set[date]:  # noqa: ANN001
+    """Recording dates of the current steps written by imports applied after `since` (an aware
+    datetime): the days whose counts a late import changed."""
+    return set(CaseStep.objects.filter(is_current=True, import_batch__applied_at__gt=since)
+               .values_list("recorded_date", flat=True).distinct())

@@ -27,7 +27,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "core.apps.ThadsAdminConfig",  # the admin behind the site's sign-in (core.admin_site)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "quizzes",
     "contests",
     "analytics",
+    "support",
 ]
 
 MIDDLEWARE = [
@@ -170,7 +171,20 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_RATE_LIMITS = {"login_failed": env_str("THADS_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key")}
+# Failed sign-ins are counted per account and per address after the password is checked
+# (core.signin_limits); allauth's own "login_failed" limit is left for two-step codes, per account
+# only. allauth's per-address "login" limit is off: it serialises every sign-in from one address
+# behind one cache lock (answering 429 after a second's wait), and a whole exam room signs in from
+# one address behind the agency's proxy.
+THADS_SIGNIN_ACCOUNT_LIMIT = env_str("THADS_SIGNIN_ACCOUNT_LIMIT", "5/5m")
+THADS_SIGNIN_ADDRESS_LIMIT = env_str("THADS_SIGNIN_ADDRESS_LIMIT", "100/5m")
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "5/5m/key",
+    "login": "",
+}
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g. "127.0.0.1,10.0.0.0/24");
+# empty = the direct peer is the client (core.net.client_address).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[THADS IT] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "THADS IT"
@@ -233,3 +247,10 @@ LOGGING = {
 THADS_WORKING_YEAR_START_MONTH = int(env_str("THADS_WORKING_YEAR_START_MONTH", "10"))
 # Home-page panels are cached per person for this many seconds (core.fragments); 0 turns it off.
 THADS_PANEL_CACHE_SECONDS = int(env_str("THADS_PANEL_CACHE_SECONDS", "60"))
+# IT help requests are answered within this many working days, or go up to the provincial focal person.
+THADS_HELP_TARGET_WORKING_DAYS = int(env_str("THADS_HELP_TARGET_WORKING_DAYS", "2"))
+THADS_HELP_ATTACHMENT_MAX_MB = int(env_str("THADS_HELP_ATTACHMENT_MAX_MB", "5"))
+# xAPI statements: requests per minute per source-system token (analytics.api).
+THADS_XAPI_REQUESTS_PER_MINUTE = int(env_str("THADS_XAPI_REQUESTS_PER_MINUTE", "120"))
+# Usage-log uploads larger than this are refused with a message (analytics imports).
+THADS_USAGE_IMPORT_MAX_BYTES = int(env_str("THADS_USAGE_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))

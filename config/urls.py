@@ -22,6 +22,8 @@ urlpatterns = [
     path("quizzes/", include("quizzes.urls")),
     path("contests/", include("contests.urls")),
     path("analytics/", include("analytics.urls")),
+    path("support/", include("support.urls")),
+    path("api/xapi/", include("analytics.api_urls")),
 ]
 
 # Site pages with the menu (templates/403.html, 404.html, 500.html); 403 and 404 use Django's own views.

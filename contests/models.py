@@ -29,6 +29,11 @@ class Contest(models.Model):
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
     results_published_at = models.DateTimeField(_("results published"), null=True, blank=True)
+    # How many entries get each award, by overall rank (Nhất, Nhì, Ba, Khuyến khích).
+    awards_first = models.PositiveSmallIntegerField(_("first prizes"), default=1)
+    awards_second = models.PositiveSmallIntegerField(_("second prizes"), default=2)
+    awards_third = models.PositiveSmallIntegerField(_("third prizes"), default=3)
+    awards_merit = models.PositiveSmallIntegerField(_("consolation prizes"), default=4)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -108,3 +113,37 @@ class Registration(models.Model):
         ]
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
+
+
+class AwardLevel(models.TextChoices):
+    FIRST = "first", _("First prize")
+    SECOND = "second", _("Second prize")
+    THIRD = "third", _("Third prize")
+    MERIT = "merit", _("Consolation prize")
+
+
+class Award(models.Model):
+    """A prize given to an entry at its overall rank; `code` is the public verification code."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="awards")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="awards")
+    level = models.CharField(_("award"), max_length=10, choices=AwardLevel.choices)
+    rank = models.PositiveIntegerField(_("rank"))
+    points = models.DecimalField(_("points"), max_digits=9, decimal_places=3)
+    holder_name = models.CharField(_("awarded to"), max_length=255)
+    unit_name = models.CharField(_("unit"), max_length=255, blank=True)
+    code = models.CharField(_("verification code"), max_length=20, unique=True)
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["contest", "rank", "id"]
+        constraints = [models.UniqueConstraint(fields=["contest", "registration"], name="contest_award_unique")]
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+
+    def __str__(self) -> str:
+        return f"{self.holder_name} — {self.get_level_display()}"
+
+
+from contests.models_judging import Criterion, JudgeAssignment, JudgeScore, Task  # noqa: E402, F401
+from contests.models_live import LiveAnswer, LiveParticipant, LivePhase, LiveSession  # noqa: E402, F401

@@ -1,4 +1,12 @@
+from __future__ import annotations
+
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -6,6 +14,55 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:  # noqa: ANN001
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The real client address behind the trusted proxies (core.net), for allauth's own limits."""
+        from core.net import client_address
+
+        return client_address(request) or super().get_client_ip(request)
+
+    def authenticate(self, request: HttpRequest, **credentials: Any):  # noqa: ANN201
+        """Check the password first, then count a failure against the account and the address.
+
+        Replaces allauth's limit, which charged the address before the password was checked (core.
+        signin_limits). Used by the sign-in form and by re-authentication. A locked account is refused
+        with how long to wait, before its password is checked; a correct password is never refused
+        because of the address's count.
+        """
+        from allauth.account.auth_backends import AuthenticationBackend
+
+        from core import signin_limits
+        from core.net import client_address
+
+        account = signin_limits.account_key(str(credentials.get("username") or credentials.get("email") or ""))
+        wait = signin_limits.signin_account_wait(account=account)
+        if wait:
+            raise forms.ValidationError(_account_locked_message(wait), code="too_many_login_attempts")
+        AuthenticationBackend.unstash_authenticated_user()
+        user = authenticate(request, **credentials)
+        user = user or AuthenticationBackend.unstash_authenticated_user()
+        if user:
+            return user
+        self.authentication_failed(request, **credentials)
+        # The try that reaches the account limit still hears "wrong password"; the next one the wait.
+        account_wait, address_wait = signin_limits.signin_failure_record(account=account,
+                                                                         address=client_address(request))
+        if address_wait and not account_wait:
+            raise forms.ValidationError(
+                _("Too many failed sign-ins from your network. Check your user name and password carefully; "
+                  "a correct password still works. The count clears in %(minutes)s minutes.")
+                % {"minutes": signin_limits.minutes_text(address_wait)},
+                code="too_many_login_attempts",
+            )
+        return None
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        """After a password reset by e-mail, the account starts again with no failures."""
+        from core import signin_limits
+
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        login = str(credentials.get("email") or credentials.get("username") or "")
+        signin_limits.signin_failures_forget(account=signin_limits.account_key(login))
 
     def get_login_redirect_url(self, request) -> str:  # noqa: ANN001
         """Each role lands on its own work (apps register landings in core.ui); everyone else on
@@ -44,3 +101,10 @@ def _signed_in_recently() -> bool:
         record.get("method") == "password" and time.time() - record.get("at", 0) < app_settings.REAUTHENTICATION_TIMEOUT
         for record in records
     )
+
+
+def _account_locked_message(seconds: int) -> str:
+    from core.signin_limits import minutes_text
+
+    return _("Too many failed sign-ins for this account. Please wait %(minutes)s minutes and try again.") % {
+        "minutes": minutes_text(seconds)}

@@ -37,6 +37,7 @@ class AuditEvent(models.Model):
     class Action(models.TextChoices):
         LOGIN = "login", _("Signed in")
         LOGIN_FAILED = "login_failed", _("Failed sign-in")
+        SIGNIN_ADDRESS_LIMITED = "signin_address_limited", _("Many failed sign-ins from one address")
         LOGOUT = "logout", _("Signed out")
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         ROLE_CHANGED = "role_changed", _("Roles changed")

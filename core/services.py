@@ -10,9 +10,10 @@ from core.models import AuditEvent, User
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """The real client address (behind the trusted proxies), or None outside a request."""
+    from core.net import client_address
+
+    return client_address(request)
 
 
 def audit_record(

@@ -68,3 +68,23 @@ def _on_groups_changed(sender, instance, action, pk_set, **kwargs):  # noqa: ANN
         target=instance.get_username(),
         detail={"change": action.removeprefix("post_"), "roles": names},
     )
+
+
+def _on_authenticator_saved(sender, instance, created, **kwargs):  # noqa: ANN001, ANN003
+    """Enrolling an authenticator (a correct code typed now) counts as this session's two-step sign-in."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+
+    from core.middleware import current_request
+
+    request = current_request.get()
+    if not created or instance.type != Authenticator.Type.TOTP or request is None:
+        return
+    if getattr(request, "user", None) is not None and request.user.pk == instance.user_id:
+        record_authentication(request, request.user, "mfa", id=instance.pk, type=instance.type, enrolled=True)
+
+
+def connect_authenticator_receiver() -> None:
+    from allauth.mfa.models import Authenticator
+
+    post_save.connect(_on_authenticator_saved, sender=Authenticator, dispatch_uid="thads-authenticator-enrolled")

@@ -32,6 +32,7 @@ class Rule:
     data: Callable[[Any], dict[str, Any]] | None = None
     query: str = ""
     skip_matrix: str = ""  # a reason: only for URLs that cannot be requested (e.g. static media by hash)
+    path: str = ""  # a literal address, for patterns without a name (e.g. the admin's catch-all)
 
 
 def roles(*names: str) -> frozenset[str]:

@@ -59,6 +59,14 @@ class HomePanel:
 
 
 @dataclass(frozen=True)
+class HeaderLink(NavItem):
+    """A link in the top bar beside the user's name, on every page (e.g. "Cần hỗ trợ CNTT").
+    `with_page` adds `?from=<the page's address>` so the target knows where it was opened."""
+
+    with_page: bool = False
+
+
+@dataclass(frozen=True)
 class Landing:
     """Where a user lands after sign-in: the first registered landing (lowest `order`) whose
     `allowed(user)` is true; "Công việc của tôi" when none is."""
@@ -73,6 +81,7 @@ class Registry:
     nav: list[NavItem] = field(default_factory=list)
     panels: list[HomePanel] = field(default_factory=list)
     landings: list[Landing] = field(default_factory=list)
+    header_links: list[HeaderLink] = field(default_factory=list)
 
 
 registry = Registry()
@@ -87,6 +96,12 @@ def register_nav(item: NavItem) -> None:
 def register_panel(panel: HomePanel) -> None:
     registry.panels = [existing for existing in registry.panels if existing.key != panel.key] + [panel]
     registry.panels.sort(key=lambda entry: entry.order)
+
+
+def register_header_link(link: HeaderLink) -> None:
+    registry.header_links = [existing for existing in registry.header_links if existing.url_name != link.url_name]
+    registry.header_links.append(link)
+    registry.header_links.sort(key=lambda entry: entry.order)
 
 
 def register_landing(landing: Landing) -> None:

@@ -6,8 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from org.models import Position, Unit
+from core.forms import Form, ModelForm
 from learning.models import Assignment, Course, Lesson, Module
+from org.models import Position, Unit
 
 MB = 1024 * 1024
 VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg"}
@@ -32,7 +33,7 @@ def _check_upload(upload, allowed: set[str] | dict, max_bytes: int) -> None:  # 
         )
 
 
-class CourseForm(forms.ModelForm):
+class CourseForm(ModelForm):
     class Meta:
         model = Course
         fields = ["code", "title", "summary", "category", "level", "estimated_minutes", "skill_tags", "prerequisites"]
@@ -53,7 +54,7 @@ class CourseForm(forms.ModelForm):
         return ",".join(dict.fromkeys(tags))
 
 
-class ModuleForm(forms.ModelForm):
+class ModuleForm(ModelForm):
     class Meta:
         model = Module
         fields = ["title", "position"]
@@ -64,7 +65,7 @@ class ModuleForm(forms.ModelForm):
         self.fields["position"].required = False
 
 
-class LessonForm(forms.ModelForm):
+class LessonForm(ModelForm):
     url = forms.URLField(label=_("link"), required=False, assume_scheme="https")
 
     class Meta:
@@ -107,7 +108,7 @@ class LessonForm(forms.ModelForm):
         return data
 
 
-class ImageForm(forms.Form):
+class ImageForm(Form):
     image = forms.FileField(label=_("Image"), help_text=_("PNG, JPEG, GIF or WebP, at most 2 MB."))
 
     def clean_image(self):  # noqa: ANN201
@@ -116,7 +117,7 @@ class ImageForm(forms.Form):
         return image
 
 
-class AssignmentForm(forms.ModelForm):
+class AssignmentForm(ModelForm):
     class Meta:
         model = Assignment
         fields = ["course", "unit", "positions", "due_date", "recertify_months"]
@@ -137,7 +138,7 @@ class AssignmentForm(forms.ModelForm):
         return due
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(Form):
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none(), required=False,
                                     empty_label=_("All courses"))
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False,
@@ -149,16 +150,16 @@ class ReportFilterForm(forms.Form):
         self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
 
 
-class CertificateLookupForm(forms.Form):
+class CertificateLookupForm(Form):
     code = forms.CharField(label=_("Verification code"), max_length=30,
                            help_text=_("The 12 characters printed on the certificate, e.g. ABCD2345EFGH."))
 
 
-class CertificateSearchForm(forms.Form):
+class CertificateSearchForm(Form):
     q = forms.CharField(label=_("Code, name or course"), max_length=100, required=False)
 
 
-class CertificateRevokeForm(forms.Form):
+class CertificateRevokeForm(Form):
     reason = forms.CharField(label=_("Reason for revocation"), max_length=200,
                              widget=forms.TextInput(attrs={"size": 60}),
                              help_text=_("Kept with the certificate; the public verification page says it is revoked."))

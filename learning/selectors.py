@@ -308,3 +308,28 @@ def course_taught_filter(*, user, course_field: str = "course") -> Q:  # noqa: A
     from learning.models import Course
 
     return Q(**{f"{course_field}__in": Course.objects.taught_by(user).values("pk")})
+
+
+# --- For other apps' dashboards -----------------------------------------------------------------
+
+def enrollment_overdue_counts(*, officer_ids: list[int], today: dt.date | None = None) -> dict[int, int]:
+    """Current, unfinished enrollments past their due date, counted per officer for the given officers
+    (one GROUP BY query); officers with none are absent."""
+    today = today or timezone.localdate()
+    rows = (Enrollment.objects.current().filter(officer_id__in=officer_ids, completed_at__isnull=True,
+                                                due_date__lt=today)
+            .values("officer_id").annotate(count=Count("pk")).order_by())
+    return {row["officer_id"]: row["count"] for row in rows}
+# --- For the adoption count tables ---------------------------------------------------------------
+
+def assigned_courses_by_officer_due_day(*, start: dt.date, end: dt.date) -> QuerySet:
+    """Current assigned enrollments due from `start` to `end`, grouped by officer and due date: rows
+    `{"o_id", "d", "n", "on_time_n"}` (`on_time_n`: completed on or before the due date, local time).
+    A lazy GROUP BY query, usable as the SELECT of a set-based INSERT."""
+    from django.db.models.functions import TruncDate
+
+    return (Enrollment.objects.current().filter(source=Enrollment.Source.ASSIGNED,
+                                                due_date__gte=start, due_date__lte=end)
+            .annotate(done_on=TruncDate("completed_at"))
+            .values(o_id=F("officer_id"), d=F("due_date"))
+            .annotate(n=Count("id"), on_time_n=Count("id", filter=Q(done_on__lte=F("due_date")))).order_by())

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.exports import xlsx_response
 from core.permissions import require
 from org.models import Unit
 from org.selectors import officer_for_user, teaches_courses, unit_list_visible
@@ -21,7 +20,7 @@ from learning import selectors, services
 from learning.files import serve_file
 from core.certificates import CertificateDocument, certificate_pdf as build_certificate_pdf, issuer_from_stored, site_url
 from learning.formats.markdown_text import render_markdown
-from learning.formats.report_xlsx import report_workbook
+from learning.formats.report_xlsx import report_sheets
 from learning.forms import (
     AssignmentForm,
     CertificateLookupForm,
@@ -564,10 +563,6 @@ def report_export(request: HttpRequest) -> HttpResponse:
         details = details.filter(officer__unit__path__startswith=unit.path)
     if details is not None:
         details = selectors.with_time_spent(details)
-    buffer = io.BytesIO()
-    report_workbook(rows, details.iterator(chunk_size=2000) if details is not None else None,
-                    today=timezone.localdate()).save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-khoa-hoc-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    sheets = report_sheets(rows, details.iterator(chunk_size=2000) if details is not None else None,
+                           today=timezone.localdate())
+    return xlsx_response(sheets, filename=f"bao-cao-khoa-hoc-{timezone.localdate():%Y%m%d}.xlsx")

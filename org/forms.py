@@ -3,13 +3,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import Form, ModelForm
 from core.roles import Role
 from org.models import ITLevel, Officer, Position, Unit, UnitKind
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-class OfficerFilterForm(forms.Form):
+class OfficerFilterForm(Form):
     q = forms.CharField(label=_("Name or e-mail"), required=False,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. nguyen van a")}))
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False,
@@ -28,7 +29,7 @@ class OfficerFilterForm(forms.Form):
             self.fields["unit"].label_from_instance = lambda unit: "\u2003" * unit.depth + unit.name
 
 
-class UnitForm(forms.Form):
+class UnitForm(Form):
     code = forms.CharField(label=_("Code"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ModelChoiceField(label=_("Level"), queryset=UnitKind.objects.all())
@@ -53,19 +54,19 @@ class UnitForm(forms.Form):
         return code
 
 
-class UnitKindForm(forms.ModelForm):
+class UnitKindForm(ModelForm):
     class Meta:
         model = UnitKind
         fields = ["code", "name", "order"]
 
 
-class PositionForm(forms.ModelForm):
+class PositionForm(ModelForm):
     class Meta:
         model = Position
         fields = ["code", "name", "order"]
 
 
-class OfficerForm(forms.Form):
+class OfficerForm(Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("Official e-mail"))
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all())
@@ -91,7 +92,7 @@ class OfficerForm(forms.Form):
         return email
 
 
-class StaffImportForm(forms.Form):
+class StaffImportForm(Form):
     file = forms.FileField(label=_("Staff list file (.xlsx or .csv)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
 

@@ -209,3 +209,7 @@ def account_review(*, user, limit: int = 5) -> dict:  # noqa: ANN001
     )
     never = list(officers.filter(is_active=True, user__last_login__isnull=True).order_by("-pk")[:limit])
     return {**counts, "never_signed_in": never}
+def officer_headcount_by_unit() -> dict[int, int]:
+    """Active officers per unit (the unit itself, not its subtree): {unit id: count}."""
+    return dict(Officer.objects.active().values("unit_id").annotate(n=Count("id")).order_by()
+                .values_list("unit_id", "n"))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from quizzes.formats import ParsedAnswer, ParsedPair, ParsedQuestion
+from quizzes.formats import ParsedQuestion
+from quizzes.question_types import question_type_for
 
 # Moodle's multichoice/shortanswer answer weights, offered in the edit form.
 FRACTION_CHOICES = [
@@ -14,13 +14,6 @@ FRACTION_CHOICES = [
     "-0.05", "-0.1", "-0.1111111", "-0.125", "-0.1428571", "-0.1666667", "-0.2", "-0.25", "-0.3",
     "-0.3333333", "-0.4", "-0.5", "-0.6", "-0.6666667", "-0.7", "-0.75", "-0.8", "-0.8333333", "-0.9", "-1",
 ]
-
-
-def _dec(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    text = format(value.normalize(), "f")
-    return text
 
 
 def with_ids(items: list[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
@@ -38,31 +31,12 @@ def with_ids(items: list[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
 
 def data_from_parsed(parsed: ParsedQuestion) -> dict[str, Any]:
     """The ``data`` JSON of a question version built from a parsed question."""
-    qtype = parsed.type
-    if qtype == "multichoice":
-        data: dict[str, Any] = {"single": parsed.single, "shuffle": True, "answers": [
-            {"text": a.text, "format": a.text_format, "fraction": _dec(a.fraction), "feedback": a.feedback,
-             "feedback_format": a.feedback_format} for a in parsed.answers]}
-    elif qtype == "truefalse":
-        data = {"correct": bool(parsed.correct), "feedback_true": parsed.feedback_true,
-                "feedback_false": parsed.feedback_false}
-    elif qtype == "shortanswer":
-        data = {"case_sensitive": False, "accent_insensitive": False, "answers": [
-            {"text": a.text, "fraction": _dec(a.fraction), "feedback": a.feedback} for a in parsed.answers]}
-    elif qtype == "numerical":
-        data = {"answers": [
-            {"text": a.text, "fraction": _dec(a.fraction), "feedback": a.feedback,
-             "tolerance": _dec(a.tolerance), "min": _dec(a.min), "max": _dec(a.max)} for a in parsed.answers]}
-    elif qtype == "matching":
-        data = {"shuffle": True, "pairs": [{"left": p.left, "left_format": p.left_format, "right": p.right}
-                                           for p in parsed.pairs]}
-    else:
-        data = {}
+    data = question_type_for(parsed.type).data_from_parsed(parsed)
     if parsed.stem_after is not None:
         data["stem_after"] = parsed.stem_after
     if parsed.general_feedback_format != parsed.text_format:
         data["general_feedback_format"] = parsed.general_feedback_format
-    return normalise_data(qtype, data)
+    return normalise_data(parsed.type, data)
 
 
 def normalise_data(qtype: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -80,10 +54,6 @@ def title_for(parsed: ParsedQuestion) -> str:
     return (words[:80] + "…") if len(words) > 80 else (words or parsed.type)
 
 
-def _decimal(value: Any) -> Decimal | None:  # noqa: ANN401
-    return None if value in (None, "") else Decimal(str(value))
-
-
 def parsed_from_version(version: Any, *, category: str | None = None, tags: list[str] | None = None,  # noqa: ANN401
                         idnumber: str = "") -> ParsedQuestion:
     """The ParsedQuestion of a stored version (for export)."""
@@ -95,28 +65,5 @@ def parsed_from_version(version: Any, *, category: str | None = None, tags: list
         general_feedback=version.general_feedback,
         general_feedback_format=data.get("general_feedback_format", fmt),
     )
-    if version.qtype == "multichoice":
-        question.single = bool(data.get("single", True))
-        question.answers = [ParsedAnswer(text=a["text"], fraction=Decimal(str(a.get("fraction") or 0)),
-                                         feedback=a.get("feedback", ""), text_format=a.get("format", fmt),
-                                         feedback_format=a.get("feedback_format", fmt))
-                            for a in data.get("answers", [])]
-    elif version.qtype == "truefalse":
-        question.correct = bool(data.get("correct"))
-        question.feedback_true = data.get("feedback_true", "")
-        question.feedback_false = data.get("feedback_false", "")
-        question.feedback_true_format = question.feedback_false_format = fmt
-    elif version.qtype == "shortanswer":
-        question.answers = [ParsedAnswer(text=a["text"], fraction=Decimal(str(a.get("fraction") or 0)),
-                                         feedback=a.get("feedback", ""), text_format=fmt, feedback_format=fmt)
-                            for a in data.get("answers", [])]
-    elif version.qtype == "numerical":
-        question.answers = [ParsedAnswer(text=a["text"], fraction=Decimal(str(a.get("fraction") or 0)),
-                                         feedback=a.get("feedback", ""), text_format=fmt, feedback_format=fmt,
-                                         tolerance=_decimal(a.get("tolerance")), min=_decimal(a.get("min")),
-                                         max=_decimal(a.get("max")))
-                            for a in data.get("answers", [])]
-    elif version.qtype == "matching":
-        question.pairs = [ParsedPair(left=p.get("left", ""), right=p["right"], left_format=p.get("left_format", fmt))
-                          for p in data.get("pairs", [])]
+    question_type_for(version.qtype).parsed_fill(question, data=data, text_format=fmt)
     return question

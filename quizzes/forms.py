@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import Form, ModelForm
 from org.models import Officer, Unit
 from quizzes.bank import FRACTION_CHOICES
 from quizzes.models import QuestionCategory, QuestionType, QuestionVersion, Quiz, ReviewWhen, TextFormat
@@ -33,7 +34,7 @@ def _with_tree(field: forms.ModelChoiceField, categories: list[QuestionCategory]
     field.choices = choices + [(c.pk, "\u2003" * getattr(c, "depth", 0) + c.name) for c in categories]
 
 
-class CategoryForm(forms.Form):
+class CategoryForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     parent = _category_field(required=False, empty_label=_("(top level)"))
     parent.label = _("Parent category")
@@ -43,7 +44,7 @@ class CategoryForm(forms.Form):
         _with_tree(self.fields["parent"], categories)
 
 
-class QuestionFilterForm(forms.Form):
+class QuestionFilterForm(Form):
     q = forms.CharField(label=_("Words"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
     category = _category_field(required=False, empty_label=_("All categories"))
     qtype = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types")), *QuestionType.choices])
@@ -54,7 +55,7 @@ class QuestionFilterForm(forms.Form):
         _with_tree(self.fields["category"], categories)
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(Form):
     """One form for every type; answer rows and pairs are numbered fields, blank rows are ignored."""
 
     category = _category_field()
@@ -205,7 +206,7 @@ def _number(text: str) -> Decimal | None:
     return parse_number(text)
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(label=_("GIFT or Aiken file (.txt, .gift)"))
     file_format = forms.ChoiceField(label=_("Format"), choices=[("gift", "GIFT"), ("aiken", "Aiken")])
     category = _category_field()
@@ -230,7 +231,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M")
 
 
-class QuizForm(forms.ModelForm):
+class QuizForm(ModelForm):
     class Meta:
         model = Quiz
         fields = ["title", "description", "audience", "open_at", "close_at", "time_limit_minutes",
@@ -266,16 +267,16 @@ class QuizForm(forms.ModelForm):
         return cleaned
 
 
-class SlotFixedForm(forms.Form):
+class SlotFixedForm(Form):
     question = forms.IntegerField(label=_("Question number (#)"), min_value=1)
     mark = forms.DecimalField(label=_("Mark"), min_value=0, max_digits=7, decimal_places=2, required=False)
 
 
-class SlotMarkForm(forms.Form):
+class SlotMarkForm(Form):
     mark = forms.DecimalField(label=_("Mark"), max_digits=7, decimal_places=2)  # the range is the service's rule
 
 
-class SlotRandomForm(forms.Form):
+class SlotRandomForm(Form):
     category = _category_field()
     count = forms.IntegerField(label=_("How many random questions"), min_value=1, max_value=100, initial=5)
     include_subcategories = forms.BooleanField(label=_("Include sub-categories"), required=False)
@@ -286,7 +287,7 @@ class SlotRandomForm(forms.Form):
         _with_tree(self.fields["category"], categories)
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(Form):
     officer = forms.ModelChoiceField(label=_("Officer"), queryset=Officer.objects.none())
     extra_minutes = forms.IntegerField(label=_("Extra minutes"), min_value=0, initial=0)
     extra_attempts = forms.IntegerField(label=_("Extra attempts"), min_value=0, initial=0)
@@ -299,7 +300,7 @@ class OverrideForm(forms.Form):
         self.fields["officer"].label_from_instance = lambda o: f"{o.full_name} ({o.unit.name})"
 
 
-class GradeForm(forms.Form):
+class GradeForm(Form):
     mark = forms.DecimalField(label=_("Mark"), min_value=0, max_digits=9, decimal_places=4)
     comment = forms.CharField(label=_("Comment for the officer"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))

@@ -10,7 +10,7 @@ import nh3
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
-from quizzes import grading
+from quizzes.question_types import question_type_for
 
 
 def render_text(text: str, text_format: str = "moodle") -> SafeString:
@@ -35,24 +35,8 @@ def for_attempt(*, index: int, version: Any, order: list[str], response: dict[st
         "text": render_text(version.text, fmt),
         "stem_after": render_text(data["stem_after"], fmt) if data.get("stem_after") else "",
     }
-    if version.qtype == "multichoice":
-        answers = {answer["id"]: answer for answer in data.get("answers", [])}
-        ids = [i for i in order if i in answers] or list(answers)
-        picked = {response.get("choice")} if data.get("single", True) else set(response.get("choices") or [])
-        shown["single"] = bool(data.get("single", True))
-        shown["choices"] = [{"id": i, "html": render_text(answers[i]["text"], answers[i].get("format", fmt)),
-                             "checked": i in picked} for i in ids]
-    elif version.qtype == "truefalse":
-        shown["value"] = response.get("value")
-    elif version.qtype == "matching":
-        pairs = (response.get("pairs") or {})
-        rights = order or sorted({pair["right"] for pair in data.get("pairs", [])})
-        shown["rights"] = rights
-        shown["rows"] = [{"id": pair["id"], "html": render_text(pair["left"], pair.get("left_format", fmt)),
-                          "selected": pairs.get(pair["id"]) or ""}
-                         for pair in data.get("pairs", []) if pair.get("left")]
-    elif version.qtype in ("shortanswer", "numerical", "essay"):
-        shown["text_value"] = response.get("text", "")
+    question_type_for(version.qtype).show_for_attempt(shown, data=data, order=order, response=response,
+                                                     render=render_text, text_format=fmt)
     return shown
 
 
@@ -61,10 +45,11 @@ def for_review(*, index: int, version: Any, order: list[str], answer: Any, show_
     """The question in a review: the officer's answer, and what the quiz's review options allow."""
     shown = for_attempt(index=index, version=version, order=order, response=answer.response)
     data = version.data or {}
-    result = grading.grade(version.qtype, data, answer.response)
+    kind = question_type_for(version.qtype)
+    result = kind.grade(data, answer.response)
     shown["review"] = True
-    shown["state"] = ("needs_grading" if answer.needs_grading else result.state) if version.qtype != "description" else ""
-    if show_marks and version.qtype != "description":
+    shown["state"] = ("needs_grading" if answer.needs_grading else result.state) if kind.gradable else ""
+    if show_marks and kind.gradable:
         shown["mark"] = answer.mark
         shown["max_mark"] = answer.max_mark
     if show_feedback:
@@ -75,11 +60,5 @@ def for_review(*, index: int, version: Any, order: list[str], answer: Any, show_
         if answer.grader_comment:
             shown["grader_comment"] = answer.grader_comment
     if show_correct:
-        if version.qtype == "multichoice":
-            fractions = {a["id"]: float(a.get("fraction") or 0) for a in data.get("answers", [])}
-            for choice in shown["choices"]:
-                choice["right"] = fractions.get(choice["id"], 0) > 0
-        if version.qtype == "truefalse":
-            shown["right_value"] = bool(data.get("correct"))
-        shown["right_answers"] = grading.right_answer(version.qtype, data)
+        kind.show_right(shown, data=data)
     return shown

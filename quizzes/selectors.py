@@ -24,6 +24,7 @@ from quizzes.models import (
     QuizSlot,
     ReviewWhen,
 )
+from quizzes.question_types import question_type_for
 
 # Thresholds of the statistics flags (Moodle's guidance for facility and discrimination).
 TOO_EASY = 0.9
@@ -231,7 +232,7 @@ def quiz_statistics(*, quiz: Quiz) -> QuizStats:
     for answer in answers:
         layout = layouts.setdefault(answer["attempt_id"], answer["attempt__layout"])
         slot_id = layout[answer["index"]]["slot"] if answer["index"] < len(layout) else 0
-        if answer["version__qtype"] == "description" or not answer["max_mark"]:
+        if not question_type_for(answer["version__qtype"]).gradable or not answer["max_mark"]:
             continue
         key = (slot_id, answer["version__question_id"])
         rows[key].append((answer["attempt_id"], float(answer["mark"] or 0), float(answer["max_mark"])))
@@ -270,3 +271,17 @@ def quiz_statistics(*, quiz: Quiz) -> QuizStats:
         median = percents[mid] if len(percents) % 2 else (percents[mid - 1] + percents[mid]) / 2
     sd = math.sqrt(sum((p - mean) ** 2 for p in percents) / (len(percents) - 1)) if len(percents) > 1 else None
     return QuizStats(attempts=len(attempts), mean=mean, median=median, sd=sd, distribution=distribution, items=items)
+
+
+# --- For the adoption count tables ---------------------------------------------------------------
+
+def attempt_results_by_officer_day(*, start, end) -> QuerySet:  # noqa: ANN001
+    """Graded attempts finished from `start` to `end` (local dates), grouped by officer and day: rows
+    `{"o_id", "d", "n", "passed_n"}`. A lazy GROUP BY query, usable as the SELECT of a set-based INSERT."""
+    from django.db.models import F
+    from django.db.models.functions import TruncDate
+
+    return (Attempt.objects.filter(state=Attempt.State.FINISHED, passed__isnull=False)
+            .annotate(d=TruncDate("finished_at")).filter(d__gte=start, d__lte=end)
+            .values("d", o_id=F("officer_id"))
+            .annotate(n=Count("id"), passed_n=Count("id", filter=Q(passed=True))).order_by())

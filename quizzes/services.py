@@ -25,7 +25,8 @@ from core.fragments import panel_cache_bump, panel_cache_bump_all, register_pane
 from core.models import AuditEvent, User
 from core.services import audit_record
 from org.models import Officer
-from quizzes import grading
+from quizzes.exceptions import AnswerRefused, QuizError
+from quizzes.question_types import PostedFields, question_type_for
 from quizzes.bank import data_from_parsed, normalise_data, parsed_from_version, title_for
 from quizzes.formats import FormatParseError, parse_aiken, parse_gift, serialize_gift
 from quizzes.models import (
@@ -46,18 +47,6 @@ from quizzes.models import (
 
 FOUR = Decimal("0.0001")
 logger = logging.getLogger(__name__)
-
-
-class QuizError(Exception):
-    """A rule of quizzes was broken; the message is for the user (Vietnamese)."""
-
-
-class AnswerRefused(QuizError):
-    """An answer could not be stored; ``code`` says why (closed, overdue, not_in_attempt, invalid, order)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 _SQLITE_WRITER = threading.RLock()
@@ -423,42 +412,44 @@ def _subtree_ids(root_id: int) -> list[int]:
 
 
 def _order(*, version: QuestionVersion, shuffle: bool, rng: random.Random) -> list[str]:
-    data = version.data or {}
-    if version.qtype == QuestionType.MULTICHOICE:
-        ids = [answer["id"] for answer in data.get("answers", [])]
-        if shuffle and data.get("shuffle", True):
-            rng.shuffle(ids)
-        return ids
-    if version.qtype == QuestionType.MATCHING:
-        rights = list(dict.fromkeys(pair["right"] for pair in data.get("pairs", [])))
-        rng.shuffle(rights)  # right-hand choices are always shuffled, as in Moodle
-        return rights
-    return []
+    return question_type_for(version.qtype).order_draw(data=version.data or {}, shuffle=shuffle, rng=rng)
 
 
-def attempt_start(*, quiz: Quiz, officer: Officer, now: datetime | None = None) -> Attempt:
+def attempt_start(*, quiz: Quiz, officer: Officer, now: datetime | None = None,
+                  window: tuple[datetime | None, datetime | None] | None = None) -> Attempt:
     """Start an attempt, or return the one in progress (starting twice never opens two).
 
     Checks that the quiz is published and open for this officer (overrides applied) and that an
     attempt is left. Draws random questions, shuffles as set, and fixes the deadline on the server:
     start + time limit, never later than the close date. Raises QuizError with the reason.
+
+    `window` (opens, closes) is for a caller that runs the quiz on its own terms and has checked
+    who may take it (a contest round): the quiz then need not be published, and the window replaces
+    the quiz's open and close dates (an officer's override of the close date still applies).
     """
     with _one_writer(), transaction.atomic():
-        attempt = _attempt_start(quiz=quiz, officer=officer, now=now or timezone.now())
+        attempt = _attempt_start(quiz=quiz, officer=officer, now=now or timezone.now(), window=window)
         panel_cache_bump(officer_ids=[officer.pk], panel="quizzes")
         return attempt
 
 
-def _attempt_start(*, quiz: Quiz, officer: Officer, now: datetime) -> Attempt:
+def _attempt_start(*, quiz: Quiz, officer: Officer, now: datetime,
+                   window: tuple[datetime | None, datetime | None] | None = None) -> Attempt:
     current = Attempt.objects.filter(quiz=quiz, officer=officer, state=Attempt.State.IN_PROGRESS).first()
     if current is not None:
         current = attempt_refresh(attempt=current, now=now)
         if current.state == Attempt.State.IN_PROGRESS:
             return current
-    if not quiz.is_published:
+    if window is None and not quiz.is_published:
         raise QuizError("Bài kiểm tra chưa được mở.")
     rules = rules_for(quiz=quiz, officer=officer)
-    if quiz.open_at and now < quiz.open_at:
+    open_at = quiz.open_at
+    if window is not None:
+        open_at = window[0]
+        override_close = Override.objects.filter(quiz=quiz, officer=officer).values_list("close_at", flat=True).first()
+        rules = Rules(close_at=override_close or window[1], time_limit=rules.time_limit,
+                      attempts_allowed=rules.attempts_allowed)
+    if open_at and now < open_at:
         raise QuizError("Bài kiểm tra chưa đến giờ mở.")
     if rules.close_at and now >= rules.close_at:
         raise QuizError("Bài kiểm tra đã đóng.")
@@ -494,48 +485,9 @@ def response_build(*, version: QuestionVersion, order: list[str], raw: Any) -> d
     Fields: ``choice`` (single choice, "true"/"false"), ``choices`` (several), ``text``,
     ``match-<pair id>``. Raises AnswerRefused("invalid") on an unknown choice.
     """
-    def get(name: str) -> str:
-        value = raw.get(name, "")
-        return value[-1] if isinstance(value, list) and value else (value or "")
-
-    def getlist(name: str) -> list[str]:
-        return list(raw.getlist(name)) if hasattr(raw, "getlist") else list(raw.get(name) or [])
-
-    data = version.data or {}
-    qtype = version.qtype
-    if qtype == QuestionType.MULTICHOICE:
-        ids = {answer["id"] for answer in data.get("answers", [])}
-        if data.get("single", True):
-            choice = get("choice")
-            if choice and choice not in ids:
-                raise AnswerRefused("invalid", "Lựa chọn không có trong câu hỏi.")
-            return {"choice": choice or None}
-        choices = [c for c in dict.fromkeys(getlist("choices")) if c]
-        if any(choice not in ids for choice in choices):
-            raise AnswerRefused("invalid", "Lựa chọn không có trong câu hỏi.")
-        return {"choices": choices}
-    if qtype == QuestionType.TRUEFALSE:
-        value = get("choice")
-        if value not in ("", "true", "false"):
-            raise AnswerRefused("invalid", "Chỉ chọn Đúng hoặc Sai.")
-        return {"value": None if value == "" else value == "true"}
-    if qtype == QuestionType.MATCHING:
-        rights = set(order) | {pair["right"] for pair in data.get("pairs", [])}
-        pairs = {}
-        for pair in data.get("pairs", []):
-            if not pair.get("left"):
-                continue
-            value = get(f"match-{pair['id']}")
-            if value and value not in rights:
-                raise AnswerRefused("invalid", "Lựa chọn ghép đôi không hợp lệ.")
-            pairs[pair["id"]] = value or None
-        return {"pairs": pairs}
-    if qtype == QuestionType.DESCRIPTION:
-        raise AnswerRefused("invalid", "Phần mô tả không cần trả lời.")
-    text = get("text")
-    if len(text) > 20000:
-        raise AnswerRefused("invalid", "Câu trả lời quá dài.")
-    return {"text": text}
+    return question_type_for(version.qtype).response_build(
+        data=version.data or {}, order=order, fields=PostedFields(raw),
+        refuse=lambda message: AnswerRefused("invalid", message))
 
 
 def _answer_refusal(*, attempt_id: int, user_id: int, index: int, now: datetime) -> AnswerRefused:
@@ -670,7 +622,7 @@ def attempt_advance(*, attempt: Attempt, user_id: int, now: datetime | None = No
 
 
 def _grade_answer(answer: AttemptAnswer) -> None:
-    result = grading.grade(answer.version.qtype, answer.version.data or {}, answer.response)
+    result = question_type_for(answer.version.qtype).grade(answer.version.data or {}, answer.response)
     if result.fraction is None:
         answer.fraction, answer.mark, answer.needs_grading = None, None, True
     else:
@@ -828,17 +780,7 @@ def quiz_regrade(*, quiz: Quiz, user: User | None = None, to_latest: bool = True
 
 
 def _fits(version: QuestionVersion, response: dict[str, Any] | None) -> bool:
-    data = version.data or {}
-    if version.qtype == QuestionType.MULTICHOICE:
-        ids = {answer["id"] for answer in data.get("answers", [])}
-        picked = [(response or {}).get("choice")] if data.get("single", True) else (response or {}).get("choices", [])
-        if not data.get("single", True) and (response or {}).get("choice"):
-            return False
-        return all(choice in ids for choice in picked if choice)
-    if version.qtype == QuestionType.MATCHING:
-        ids = {pair["id"] for pair in data.get("pairs", [])}
-        return all(key in ids for key in ((response or {}).get("pairs") or {}))
-    return True
+    return question_type_for(version.qtype).response_fits(data=version.data or {}, response=response)
 
 
 def quiz_grade_for(*, quiz: Quiz, attempts: list[Attempt]) -> Decimal | None:

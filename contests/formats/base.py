@@ -31,6 +31,11 @@ class RoundFormatBase(ABC):
         """Validate and normalise `Round.options` for this format; raise ValidationError."""
         return dict(options)
 
+    def max_points(self) -> Decimal | None:
+        """The most points an entry can get in this round, so that overall results put every round
+        on a 0–100 scale before weighting; None means "the round's best entry" sets the scale."""
+        return None
+
     @abstractmethod
     def scores(self, *, live: bool = True) -> list[ScoreRow]:
         """Each registration's points in this round; `live=False` gives what contestants may
@@ -39,6 +44,15 @@ class RoundFormatBase(ABC):
     @abstractmethod
     def scoreboard(self, *, viewer=None) -> dict:  # noqa: ANN001
         """The data the round's scoreboard page renders for `viewer`."""
+
+
+def shared_ranks(keys: list) -> list[int]:
+    """Ranks for rows already sorted by `keys` (best first), DMOJ style: rows with equal keys share
+    a rank and the next rank skips ahead (1, 2, 2, 4)."""
+    ranks: list[int] = []
+    for position, key in enumerate(keys):
+        ranks.append(ranks[-1] if position and key == keys[position - 1] else position + 1)
+    return ranks
 
 
 def register(cls: type[RoundFormatBase]) -> type[RoundFormatBase]:

@@ -9,14 +9,17 @@ Windows-1258) are decoded correctly. Errors carry the row number as the user see
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-import unicodedata
-import zipfile
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from core.text import fold
+from core.formats import xlsx_guard
+from core.formats.limits import TableLimits, table_limits
+from core.formats.xlsx_guard import too_many_columns, too_many_rows
+from core.text import fold, nfc
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls)
@@ -64,6 +67,18 @@ class Table:
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 DELIMITERS = (",", ";", "\t")
+CSV_BLOCK = 1 << 20
+NOT_CSV = "Tệp không phải tệp CSV dạng văn bản."
+CSV_UTF16 = ("Tệp CSV đang ở bảng mã UTF-16 (Excel gọi là «Unicode Text»), chương trình không đọc được. "
+             "Trong Excel hãy chọn Lưu thành «CSV UTF-8 (Comma delimited)» rồi tải lên lại.")
+CSV_ENCODING = "Không đọc được bảng mã của tệp CSV. Hãy lưu lại tệp dưới dạng CSV UTF-8."
+
+
+def _csv_head_check(head: bytes) -> None:
+    if b"\x00" in head and not head.startswith(UTF16_BOMS) and head.count(b"\x00") < len(head) // 4:
+        raise TableFileError(NOT_CSV)
+    if head.startswith(UTF16_BOMS) or b"\x00" in head:
+        raise TableFileError(CSV_UTF16)
 
 
 def decode_csv(content: bytes) -> str:
@@ -72,14 +87,7 @@ def decode_csv(content: bytes) -> str:
     Windows-1258 writes most Vietnamese letters as a base letter plus a combining tone mark;
     NFC turns them into the precomposed letters that UTF-8 files and the database use.
     """
-    head = content[:2048]
-    if b"\x00" in head and not content.startswith(UTF16_BOMS) and head.count(b"\x00") < len(head) // 4:
-        raise TableFileError("Tệp không phải tệp CSV dạng văn bản.")
-    if content.startswith(UTF16_BOMS) or b"\x00" in head:
-        raise TableFileError(
-            "Tệp CSV đang ở bảng mã UTF-16 (Excel gọi là «Unicode Text»), chương trình không đọc được. "
-            "Trong Excel hãy chọn Lưu thành «CSV UTF-8 (Comma delimited)» rồi tải lên lại."
-        )
+    _csv_head_check(content[:2048])
     for encoding in ("utf-8-sig", "cp1258"):
         try:
             text = content.decode(encoding)
@@ -87,8 +95,35 @@ def decode_csv(content: bytes) -> str:
             continue
         if encoding == "cp1258" and "\x00" in text:
             break
-        return unicodedata.normalize("NFC", text)
-    raise TableFileError("Không đọc được bảng mã của tệp CSV. Hãy lưu lại tệp dưới dạng CSV UTF-8.")
+        return nfc(text)
+    raise TableFileError(CSV_ENCODING)
+
+
+def csv_encoding(source: BinaryIO) -> str:
+    """The encoding of a CSV file read block by block (memory stays flat): "utf-8-sig" when the whole
+    file is valid UTF-8, otherwise "cp1258". Refuses UTF-16 and binary files like `decode_csv`."""
+    import codecs
+
+    source.seek(0)
+    _csv_head_check(source.read(2048))
+    source.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    encoding = "utf-8-sig"
+    while block := source.read(CSV_BLOCK):
+        if b"\x00" in block:
+            raise TableFileError(CSV_ENCODING)
+        if encoding == "utf-8-sig":
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                encoding = "cp1258"
+    if encoding == "utf-8-sig":
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            encoding = "cp1258"
+    source.seek(0)
+    return encoding
 
 
 def _cell_text(value: Any) -> str:
@@ -98,7 +133,7 @@ def _cell_text(value: Any) -> str:
         value = int(value)
     if hasattr(value, "isoformat") and not isinstance(value, str):
         return value.isoformat()
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return nfc(str(value)).strip()
 
 
 def guess_delimiter(first_line: str) -> str:
@@ -115,75 +150,112 @@ def guess_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _iter_csv(content: bytes) -> Iterator[list[str]]:
-    text = decode_csv(content)
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=guess_delimiter(first_line), quotechar='"',
-                        doublequote=True, skipinitialspace=False, strict=False)
+def _iter_csv(source: BinaryIO, limits: TableLimits) -> Iterator[list[str]]:
+    """Rows of a CSV file decoded as they are read (never the whole text in memory)."""
+    encoding = csv_encoding(source)
+    text = io.TextIOWrapper(source, encoding=encoding, newline="")
     try:
-        yield from reader
-    except csv.Error as exc:
-        raise TableFileError(f"Tệp CSV bị lỗi định dạng ở dòng {reader.line_num}: {exc}",
-                             row=reader.line_num) from exc
-
-
-XLSX_BROKEN = "Tệp Excel bị hỏng hoặc không đúng định dạng .xlsx."
-
-
-def _iter_xlsx(content: bytes | BinaryIO) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    # A .docx or any other zip renamed .xlsx fails here with one of these.
-    unreadable = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, InvalidFileException)
-    try:
-        source = io.BytesIO(content) if isinstance(content, bytes) else content
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except unreadable as exc:
-        raise TableFileError(XLSX_BROKEN) from exc
-    try:
-        if not workbook.worksheets:
-            raise TableFileError("Tệp Excel không có trang tính nào.")
-        sheet = workbook.worksheets[0]
-        # Some programs write a wrong sheet size; read every row that is really there.
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()
+        first_line = ""
+        buffered = []
+        for line in text:
+            buffered.append(line)
+            if line.strip():
+                first_line = line
+                break
+        lines = itertools.chain(buffered, text)
+        reader = csv.reader(lines, delimiter=guess_delimiter(first_line), quotechar='"', doublequote=True,
+                            skipinitialspace=False, strict=False)
         try:
-            for values in sheet.iter_rows(values_only=True):
-                yield [_cell_text(value) for value in values]
-        except unreadable as exc:
-            raise TableFileError(XLSX_BROKEN) from exc
+            for row in reader:
+                if reader.line_num > limits.rows:
+                    raise TableFileError(too_many_rows(reader.line_num, limits))
+                if len(row) > limits.columns:
+                    raise TableFileError(too_many_columns(len(row), limits), row=reader.line_num)
+                yield row
+        except csv.Error as exc:
+            raise TableFileError(f"Tệp CSV bị lỗi định dạng ở dòng {reader.line_num}: {exc}",
+                                 row=reader.line_num) from exc
     finally:
-        workbook.close()
+        text.detach()
 
 
-def iter_raw_rows(content: bytes | BinaryIO, filename: str) -> Iterator[list[str]]:
-    """Every row of the first sheet (or of the CSV) as a list of stripped strings.
+XLSX_BROKEN = xlsx_guard.XLSX_BROKEN
 
-    `content` is the file's bytes or a seekable binary file; an .xlsx file is then streamed from it
-    without being read into memory.
+
+def _calamine_value(value: Any) -> Any:
+    # openpyxl, which read these files before, gives date cells as midnight date-times: keep that text.
+    if type(value) is dt.date:
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def _iter_xlsx(source: BinaryIO, limits: TableLimits) -> Iterator[list[str]]:
+    """Rows of the first worksheet, numbered from 1 as Excel shows them, after the guard passed."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    facts = xlsx_guard.xlsx_inspect(source, limits=limits)
+    try:
+        workbook = CalamineWorkbook.from_filelike(source)
+        index = next((position for position, meta in enumerate(workbook.sheets_metadata)
+                      if str(meta.typ).endswith("WorkSheet")), None)
+        if index is None:
+            raise TableFileError(xlsx_guard.NO_SHEET)
+        sheet = workbook.get_sheet_by_index(index)
+    except TableFileError:
+        raise
+    except (CalamineError, OSError, ValueError, KeyError) as exc:
+        raise TableFileError(XLSX_BROKEN) from exc
+    if facts.rows == 0 or sheet.height == 0:
+        return
+    padding = [""] * sheet.start[1]
+    try:
+        for values in sheet.iter_rows():
+            yield padding + [_cell_text(_calamine_value(value)) for value in values]
+    except (CalamineError, ValueError) as exc:
+        raise TableFileError(XLSX_BROKEN) from exc
+
+
+def _size(source: BinaryIO) -> int:
+    position = source.tell()
+    size = source.seek(0, io.SEEK_END)
+    source.seek(position)
+    return size
+
+
+def iter_raw_rows(content: bytes | BinaryIO, filename: str, *, limits: TableLimits | None = None) -> Iterator[list[str]]:
+    """Every row of the first sheet (or of the CSV) as a list of stripped, NFC strings.
+
+    `content` is the file's bytes or a seekable binary file, streamed without being read into memory
+    (a CSV is decoded block by block; an .xlsx first passes `xlsx_guard.xlsx_inspect`, then
+    python-calamine reads it). `limits` (default: `table_limits()`) bound the file's size, rows,
+    columns and cell area; a file beyond them is refused with a TableFileError naming the limit.
     """
+    limits = limits or table_limits()
+    source: BinaryIO = io.BytesIO(content) if isinstance(content, bytes) else content
     name = filename.lower()
-    if isinstance(content, bytes):
-        head = content[:8]
-    else:
-        content.seek(0)
-        head = content.read(8)
-        content.seek(0)
+    source.seek(0)
+    head = source.read(8)
+    source.seek(0)
+    if _size(source) > limits.upload_bytes:
+        raise TableFileError(upload_too_large(limits))
     if head.startswith(XLSX_MAGIC) or name.endswith(".xlsx"):
         if head.startswith(OLE_MAGIC):
-            raise TableFileError("Tệp là bảng tính Excel cũ (.xls). Hãy mở bằng Excel và lưu lại dưới dạng .xlsx.")
+            raise TableFileError(xlsx_guard.refuse_ole(head, source))
         if not head.startswith(XLSX_MAGIC):
             raise TableFileError("Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")
-        yield from _iter_xlsx(content)
+        yield from _iter_xlsx(source, limits)
     elif name.endswith((".csv", ".txt")):
-        if not isinstance(content, bytes):
-            content = content.read()
-        if content.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", OLE_MAGIC)):
+        if head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", OLE_MAGIC)):
             raise TableFileError("Tệp không phải tệp CSV dạng văn bản (có vẻ là PDF, ảnh hoặc tệp Excel cũ .xls).")
-        yield from (list(map(_cell_text, row)) for row in _iter_csv(content))
+        yield from (list(map(_cell_text, row)) for row in _iter_csv(source, limits))
     else:
         raise TableFileError("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
+
+
+def upload_too_large(limits: TableLimits) -> str:
+    """The message for a file over the upload limit of its import."""
+    return (f"Tệp lớn hơn giới hạn {limits.upload_bytes // (1024 * 1024)} MB của một lần nhập. "
+            "Hãy chia tệp thành nhiều tệp nhỏ hơn.")
 
 
 def match_headers(header_row: Sequence[str], columns: Sequence[Column], *,
@@ -206,9 +278,14 @@ def match_headers(header_row: Sequence[str], columns: Sequence[Column], *,
     return positions
 
 
-def iter_table(content: bytes | BinaryIO, filename: str, columns: Sequence[Column]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (row number, {key: text}) for each non-empty data row, streaming (large files stay flat)."""
-    rows = iter_raw_rows(content, filename)
+def iter_table(content: bytes | BinaryIO, filename: str, columns: Sequence[Column], *,
+               limits: TableLimits | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (row number, {key: text}) for each non-empty data row, streaming (large files stay flat).
+
+    `limits` as in `iter_raw_rows` (default: `table_limits()`); the file is refused before any row
+    is yielded when its size, rows, columns or cell area are beyond them (.xlsx), or as soon as a row
+    passes them (CSV)."""
+    rows = iter_raw_rows(content, filename, limits=limits)
     header: list[str] | None = None
     row_number = 0
     for row_number, raw in enumerate(rows, start=1):
@@ -224,33 +301,21 @@ def iter_table(content: bytes | BinaryIO, filename: str, columns: Sequence[Colum
         yield number, {key: (raw[index] if index < len(raw) else "") for key, index in positions.items()}
 
 
-def read_table(content: bytes, filename: str, columns: Sequence[Column]) -> Table:
-    """The whole table in memory (for small files such as staff lists)."""
+def read_table(content: bytes | BinaryIO, filename: str, columns: Sequence[Column], *,
+               limits: TableLimits | None = None) -> Table:
+    """The whole table in memory (for small files such as staff lists), within `limits`."""
     table = Table()
-    table.rows = list(iter_table(content, filename, columns))
+    table.rows = list(iter_table(content, filename, columns, limits=limits))
     return table
 
 
 def write_template_xlsx(columns: Sequence[Column], *, example_rows: Sequence[Sequence[Any]] = (),
                         extra_sheets: dict[str, Sequence[Sequence[Any]]] | None = None) -> bytes:
-    """An .xlsx template with the first header name of each column, optional examples and lookup sheets."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """An .xlsx template with the first header name of each column, optional examples and lookup
+    sheets, written through `core.exports` (bold frozen header, widths, no live formulas)."""
+    from core.exports import Sheet, xlsx_bytes
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Du lieu"
-    sheet.append([column.headers[0] for column in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in example_rows:
-        sheet.append(list(row))
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(14, len(column.headers[0]) + 4)
-    for title, rows in (extra_sheets or {}).items():
-        extra = workbook.create_sheet(title)
-        for row in rows:
-            extra.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    widths = [max(14, len(column.headers[0]) + 4) for column in columns]
+    sheets = [Sheet("Du lieu", [column.headers[0] for column in columns], example_rows, widths=widths)]
+    sheets += [Sheet(title, [], rows, header=False) for title, rows in (extra_sheets or {}).items()]
+    return xlsx_bytes(sheets)

@@ -71,11 +71,11 @@ def test_sign_in_by_email_works_too(world):
     assert client.get(reverse("core:home")).wsgi_request.user == world.user("officer")
 
 
-def test_manager_and_leader_land_on_officer_list(world):
+def test_manager_and_leader_land_on_adoption_dashboard(world):
     for username in ("manager", "leader"):
         response = sign_in(Client(), username)
         assert response.status_code == 302
-        assert response.url == reverse("org:officer-list")
+        assert response.url == reverse("analytics:dashboard")
 
 
 def test_wrong_password_is_refused_and_audited_with_ip(world):
@@ -92,16 +92,20 @@ def test_wrong_password_is_refused_and_audited_with_ip(world):
 
 
 def test_repeated_failures_lock_the_account_for_a_while(world, settings):
-    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+    settings.THADS_SIGNIN_ACCOUNT_LIMIT = "5/5m"
     client = Client()
     for _attempt in range(5):
         response = sign_in(client, "officer", "wrong-password")
         assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.content.decode()
-    # The sixth try is refused before the password is even checked, right or wrong.
+    # The sixth try is refused before the password is even checked, right or wrong, and says how long to wait.
     response = sign_in(client, "officer", PASSWORD)
     assert response.status_code == 200
-    assert "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau." in response.content.decode()
+    assert "Bạn đã đăng nhập sai quá nhiều lần với tài khoản này. Vui lòng đợi 5 phút rồi thử lại." in (
+        response.content.decode())
     assert not response.wsgi_request.user.is_authenticated
+    # The e-mail names the same account: no fresh count by switching.
+    by_email = sign_in(Client(), "OFFICER@moj.gov.vn", PASSWORD, REMOTE_ADDR="198.51.100.9")
+    assert "Vui lòng đợi 5 phút" in by_email.content.decode()
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN).exists()
     # Another account from the same place is not locked by these failures.
     assert sign_in(Client(), "trainer").status_code == 302
@@ -295,7 +299,7 @@ def test_after_enrolling_sign_in_asks_for_the_code(world, settings):
     assert stored_secret == secret
     done = client.post(reverse("mfa_authenticate"), {"code": current_totp_code(stored_secret)})
     assert done.status_code == 302
-    assert done.url == reverse("org:officer-list")
+    assert done.url == reverse("analytics:dashboard")
     assert client.get(reverse("org:officer-list")).status_code == 200
 
 

@@ -10,9 +10,9 @@ from core.roles import Role, user_roles
 from org.selectors import officer_for_user
 
 # The session, the user and the officer with their roles come from caches (core.principal) after a
-# first visit; then one query per panel (cases, learning, quizzes), none once the panels are cached
-# (core.fragments).
-HOME_QUERIES = 3
+# first visit; then one query per panel (cases, learning, quizzes, contests), none once the panels are
+# cached (core.fragments).
+HOME_QUERIES = 4
 HOME_QUERIES_CACHED = 0
 
 
@@ -23,7 +23,7 @@ def test_home_for_an_officer_keeps_its_query_count(world, client_for, django_ass
         response = client.get(reverse("core:home"))
     assert response.status_code == 200
     body = response.content.decode()
-    for panel in ("panel-cases", "panel-learning", "panel-quizzes"):
+    for panel in ("panel-cases", "panel-learning", "panel-quizzes", "panel-contests"):
         assert f'id="{panel}"' in body
 
 
@@ -35,7 +35,7 @@ def test_home_without_the_panel_cache_keeps_its_query_count(world, client_for, d
     with django_assert_num_queries(HOME_QUERIES):
         response = client.get(reverse("core:home"))
     body = response.content.decode()
-    for panel in ("panel-cases", "panel-learning", "panel-quizzes"):
+    for panel in ("panel-cases", "panel-learning", "panel-quizzes", "panel-contests"):
         assert f'id="{panel}"' in body
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from openpyxl import Workbook
+from core.exports import Sheet
 
 FUNNEL_HEADERS = ["Mã khóa học", "Khóa học", "Đơn vị", "Được giao", "Đã bắt đầu", "Hoàn thành", "Quá hạn",
                   "Tỷ lệ hoàn thành (%)"]
@@ -21,24 +21,22 @@ def _status(enrollment, today: dt.date) -> str:  # noqa: ANN001
     return "Đang học" if enrollment.started_at else "Chưa bắt đầu"
 
 
-def report_workbook(rows: list[dict], enrollments: Iterable | None, *, today: dt.date) -> Workbook:
-    """Write-only workbook (streams any number of officer rows)."""
-    book = Workbook(write_only=True)
-    funnel = book.create_sheet("Tổng hợp")
-    funnel.append(FUNNEL_HEADERS)
-    for row in rows:
-        funnel.append([row["course__code"], row["course__title"], row["officer__unit__name"], row["assigned"],
-                       row["started"], row["completed"], row["overdue"], row["completion_percent"]])
+def _officer_rows(enrollments: Iterable, today: dt.date) -> Iterator[list]:
+    for enrollment in enrollments:
+        officer = enrollment.officer
+        # Start and completion are aware date-times: the export helper writes them in local time.
+        yield [
+            officer.full_name, officer.email, officer.unit.name, officer.position.name, enrollment.due_date,
+            enrollment.progress_percent, (getattr(enrollment, "time_spent", 0) or 0) // 60,
+            enrollment.started_at, enrollment.completed_at, _status(enrollment, today),
+        ]
+
+
+def report_sheets(rows: list[dict], enrollments: Iterable | None, *, today: dt.date) -> list[Sheet]:
+    """The report's sheets for `core.exports` (officer rows are streamed, any number of them)."""
+    sheets = [Sheet("Tổng hợp", FUNNEL_HEADERS, (
+        [row["course__code"], row["course__title"], row["officer__unit__name"], row["assigned"], row["started"],
+         row["completed"], row["overdue"], row["completion_percent"]] for row in rows))]
     if enrollments is not None:
-        sheet = book.create_sheet("Chi tiết cán bộ")
-        sheet.append(OFFICER_HEADERS)
-        for enrollment in enrollments:
-            officer = enrollment.officer
-            sheet.append([
-                officer.full_name, officer.email, officer.unit.name, officer.position.name, enrollment.due_date,
-                enrollment.progress_percent, (getattr(enrollment, "time_spent", 0) or 0) // 60,
-                enrollment.started_at.date() if enrollment.started_at else None,
-                enrollment.completed_at.date() if enrollment.completed_at else None,
-                _status(enrollment, today),
-            ])
-    return book
+        sheets.append(Sheet("Chi tiết cán bộ", OFFICER_HEADERS, _officer_rows(enrollments, today)))
+    return sheets

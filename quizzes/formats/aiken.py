@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .errors import FormatParseError
-from .gift import TRIM_CHARS, _as_text
+from .gift import TRIM_CHARS, as_text
 from .model import ParsedAnswer, ParsedQuestion
 
 __all__ = ["AikenResult", "parse_aiken", "serialize_aiken"]
@@ -64,7 +64,7 @@ def parse_aiken(text: str | bytes, *, strict: bool = True) -> AikenResult:
     """
     result = AikenResult()
     try:
-        source = _as_text(text)
+        source = as_text(text)
     except FormatParseError as error:
         if strict:
             raise

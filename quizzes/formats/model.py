@@ -84,7 +84,8 @@ class ParsedQuestion:
       picked (GIFT: the block contains an ``=`` answer), ``False`` for multiple response;
     * ``truefalse``: ``correct`` (the right statement value), ``feedback_true`` shown to a
       student who answers "true" and ``feedback_false`` shown to one who answers "false";
-    * ``shortanswer`` and ``numerical``: ``answers``;
+    * ``shortanswer`` and ``numerical``: ``answers``; a short answer also has
+      ``case_sensitive`` and ``accent_insensitive`` (GIFT: ``// [option:...]`` comments);
     * ``matching``: ``pairs``;
     * ``essay`` and ``description``: only the texts.
 
@@ -113,6 +114,8 @@ class ParsedQuestion:
     single: bool = True
     pairs: list[ParsedPair] = field(default_factory=list)
     correct: bool | None = None
+    case_sensitive: bool = False
+    accent_insensitive: bool = False
     feedback_true: str = ""
     feedback_true_format: str = "moodle"
     feedback_false: str = ""

@@ -733,3 +733,20 @@ def test_generated_round_trip(questions: list[ParsedQuestion], category: str | N
     read = parse_gift(written)
     assert read.errors == []
     assert read.questions == questions
+
+
+def test_short_answer_options_are_written_as_comments_and_read_back() -> None:
+    question = ParsedQuestion(type="shortanswer", text="Thủ đô?", accent_insensitive=True,
+                              answers=[ParsedAnswer(text="Hà Nội", fraction=Decimal(1))])
+    text = serialize_gift([question])
+    assert text.splitlines()[0] == "// [option:accent_insensitive]"
+    back = parse_gift(text).questions[0]
+    assert back.accent_insensitive is True and back.case_sensitive is False
+    assert back == question
+    plain = parse_gift("Thủ đô? {=Hà Nội}").questions[0]
+    assert plain.accent_insensitive is False
+
+
+def test_option_comments_on_other_types_change_nothing() -> None:
+    question = parse_gift("// [option:accent_insensitive]\nĐúng? {T}").questions[0]
+    assert question.type == "truefalse" and question.accent_insensitive is False

@@ -133,3 +133,30 @@ def test_edit_makes_a_new_version_and_keeps_answer_ids(db):  # noqa: ANN001
     assert [a["id"] for a in question.current_version.data["answers"]] == [a["id"] for a in first.data["answers"]]
     first.refresh_from_db()
     assert first.data["answers"][0]["fraction"] == "1"  # the old version is untouched
+
+
+def test_export_keeps_the_accent_option_of_a_short_answer_and_import_reads_it_back(db):  # noqa: ANN001
+    data = {"accent_insensitive": True, "case_sensitive": False,
+            "answers": [{"text": "Hà Nội", "fraction": "1", "feedback": ""}]}
+    question = factories.question("shortanswer", data=data, title="Thủ đô")
+    text = services.questions_export_gift(questions=[question])
+    assert "// [option:accent_insensitive]" in text
+    target = factories.category("Nhập lại")
+    result = services.questions_import(text=text, file_format="gift", category=target)
+    assert result.errors == []
+    again = Question.objects.exclude(pk=question.pk).get()
+    assert again.current_version.data["accent_insensitive"] is True
+    assert again.current_version.data["case_sensitive"] is False
+
+
+def test_gift_typed_with_combining_accents_lands_in_the_same_categories(db):  # noqa: ANN001
+    import unicodedata
+
+    root = factories.category("Ngân hàng")
+    services.questions_import(text=GIFT, file_format="gift", category=root)
+    decomposed = unicodedata.normalize("NFD", GIFT)
+    assert decomposed != GIFT
+    result = services.questions_import(text=decomposed, file_format="gift", category=root)
+    assert result.errors == []
+    assert QuestionCategory.objects.filter(name="An toàn").count() == 1
+    assert Question.objects.filter(current_version__title="Lưu tệp").count() == 2

@@ -83,7 +83,8 @@ def test_new_officer_changes_first_password_and_sees_vietnamese_home(page, world
 
 def test_manager_lands_on_own_units_officers_only(page, world, shots):  # noqa: ANN001
     sign_in(page, "manager", PASSWORD)
-    assert page.url.endswith("/org/officers/")
+    assert page.url.endswith("/analytics/")  # managers land on the adoption dashboard
+    page.goto("/org/officers/")
     assert page.get_by_role("heading", name="Cán bộ các đơn vị của tôi").is_visible()
     table = page.locator("#officer-table")
     for name in ("Nguyễn Văn Á", "Phạm Quản Lý", "Trần Thị OTHER_A1"):  # units A and A1
@@ -95,7 +96,8 @@ def test_manager_lands_on_own_units_officers_only(page, world, shots):  # noqa: 
 
 def test_provincial_leader_sees_every_unit(page, world):  # noqa: ANN001
     sign_in(page, "leader", PASSWORD)
-    assert page.url.endswith("/org/officers/")
+    assert page.url.endswith("/analytics/")  # leaders land on the adoption dashboard
+    page.goto("/org/officers/")
     table = page.locator("#officer-table")
     for name in ("Nguyễn Văn Á", "Trần Thị OTHER_A1", "Trần Thị OTHER_B", "Huỳnh Lãnh Đạo"):
         assert table.get_by_role("link", name=name).is_visible(), name

@@ -1,46 +1,30 @@
-"""GIFT import and export that reads files the way Moodle's GIFT importer does.
-
-Reading follows Moodle's ``qformat_gift`` step by step: the file is cut into questions at
-blank lines, every line is trimmed, ``//`` comment lines are dropped, escapes (``\\~ \\= \\#
-\\{ \\} \\: \\n \\\\``) are resolved, the answer block is the text between the first ``{``
-and the first ``}``, and the question type is decided from that block with Moodle's rules.
-Where Moodle would silently store something broken (a "no right answer" question, a weight
-of 150%, a numerical answer that is not a number...) the reader reports an error instead.
-The known differences from Moodle are listed in this package's README.
-
-Writing produces GIFT that both Moodle and :func:`parse_gift` read back to the same
-questions.
-"""
+"""Reading GIFT, following Moodle's ``qformat_gift`` step by step."""
 
 from __future__ import annotations
 
 import itertools
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from .errors import FormatParseError
-from .model import TEXT_FORMATS, ParsedAnswer, ParsedPair, ParsedQuestion
-
-__all__ = ["GiftResult", "parse_gift", "serialize_gift"]
-
-# PHP's trim() characters: Moodle trims lines and texts with exactly these.
-TRIM_CHARS = " \t\n\r\0\x0b"
-
-_ESCAPABLE = ":#={}~"
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# Moodle: '/^%\-*([0-9]{1,2})\.?([0-9]*)%/'.
-_WEIGHT = re.compile(r"%(-*)([0-9]{1,2}\.?[0-9]*)%")
-# What PHP's is_numeric() accepts once trimmed (hex and other oddities aside).
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-# Moodle's extract_idnumber_and_tags_from_comment().
-_ID_COMMENT = re.compile(r"\[id:((?:\\\]|[^\]\[\x00-\x1f\x7f])+)\]")
-_TAG_COMMENT = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f\x7f])+)\]")
-_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
-_CATEGORY = "$CATEGORY:"
-_ONE = Decimal(1)
-_HUNDRED = Decimal(100)
+from ..errors import FormatParseError
+from ..model import TEXT_FORMATS, ParsedAnswer, ParsedPair, ParsedQuestion
+from .common import (
+    _CATEGORY,
+    _HUNDRED,
+    _ID_COMMENT,
+    _LINE_BREAK,
+    _NUMBER,
+    _ONE,
+    _OPTION_COMMENT,
+    _TAG_COMMENT,
+    _TRUE_FALSE,
+    _WEIGHT,
+    TRIM_CHARS,
+    _decimal_text,
+    _ESCAPABLE,
+    as_text,
+)
 
 
 @dataclass
@@ -70,7 +54,7 @@ def parse_gift(text: str | bytes, *, strict: bool = True) -> GiftResult:
     """
     result = GiftResult()
     try:
-        source = _as_text(text)
+        source = as_text(text)
     except FormatParseError as error:
         if strict:
             raise
@@ -103,55 +87,6 @@ def parse_gift(text: str | bytes, *, strict: bool = True) -> GiftResult:
         result.questions.append(question)
     return result
 
-
-def serialize_gift(questions: Iterable[ParsedQuestion]) -> str:
-    """Write questions as GIFT text, one block per question separated by blank lines.
-
-    ``$CATEGORY:`` lines are written whenever the category changes (a question whose
-    category is ``None`` stays in the current one), ``id`` and ``tags`` as ``// [id:...]``
-    and ``// [tag:...]`` comments. Reading the output with :func:`parse_gift` gives questions
-    equal to the ones written, provided they are valid and their texts have no surrounding
-    white space (questions returned by :func:`parse_gift` always qualify, unless rejected
-    below).
-
-    Raises ``ValueError`` for a question GIFT cannot express: an unknown type, a true/false
-    question without ``correct``, a non-numeric numerical answer, a short-answer answer or
-    feedback containing ``->`` or a matching left side containing ``->`` (Moodle would read
-    the question as a matching one), an id containing ``[``, a tag containing ``<``, ``>`` or
-    a backquote, or an id, tag or category containing a line break.
-    """
-    blocks: list[str] = []
-    current: str | None = None
-    for question in questions:
-        if question.category is not None and question.category != current:
-            name = question.category.strip(TRIM_CHARS)
-            if not name or _has_line_break(name):
-                raise ValueError(f"category {question.category!r} cannot be written in GIFT")
-            blocks.append(f"{_CATEGORY} {name}")
-            current = question.category
-        blocks.append(_write_question(question))
-    if not blocks:
-        return ""
-    text = "\n\n".join(blocks) + "\n"
-    # A byte order mark opening the file is dropped by readers; keep a text's own one.
-    return "\n" + text if text.startswith("\ufeff") else text
-
-
-# --------------------------------------------------------------------------------------
-# Reading
-# --------------------------------------------------------------------------------------
-
-
-def _as_text(data: str | bytes) -> str:
-    if isinstance(data, (bytes, bytearray)):
-        try:
-            data = bytes(data).decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = bytes(data)[: error.start].count(b"\n") + 1
-            raise FormatParseError(line, "tệp không được mã hoá UTF-8") from None
-    elif not isinstance(data, str):
-        raise TypeError(f"expected str or bytes, got {type(data).__name__}")
-    return data[1:] if data.startswith("\ufeff") else data
 
 
 def _blocks(text: str) -> Iterator[list[tuple[int, str]]]:
@@ -382,6 +317,9 @@ class _QuestionReader:
                 self.read_truefalse(question, answer_start, answer_end)
             else:
                 self.read_shortanswer(question, answer_start, answer_end, open_brace)
+        if question.type == "shortanswer":
+            for option in _OPTION_COMMENT.findall("\n".join(self.comments)):
+                setattr(question, option, True)
         return question
 
     def read_id_and_tags(self, question: ParsedQuestion) -> None:
@@ -568,191 +506,3 @@ class _QuestionReader:
             raise self.error(position, f"'{value}' không phải là số (dùng dấu chấm cho phần thập phân)")
         return Decimal(value)
 
-
-# --------------------------------------------------------------------------------------
-# Writing
-# --------------------------------------------------------------------------------------
-
-
-def _decimal_text(value: Decimal) -> str:
-    """A decimal without exponent or trailing zeros: 0.50 → "0.5", 1E+2 → "100"."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
-def _has_line_break(text: str) -> bool:
-    return "\n" in text or "\r" in text
-
-
-def _escape(text: str) -> str:
-    """Moodle's ``repchar``: escape control characters and write line breaks as ``\\n``."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    out: list[str] = []
-    for char in text:
-        if char == "\\" or char in _ESCAPABLE:
-            out.append("\\" + char)
-        elif char == "\n":
-            out.append("\\n")
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def _text(text: str, text_format: str, default: str, *, force_prefix: bool = False) -> str:
-    """Escaped text, with a ``[format]`` prefix when needed to read it back the same."""
-    if text_format not in TEXT_FORMATS:
-        raise ValueError(f"unknown text format {text_format!r}")
-    text = text.strip(TRIM_CHARS)
-    if force_prefix or text_format != default or text.startswith("["):
-        return f"[{text_format}]{_escape(text)}"
-    return _escape(text)
-
-
-def _needed(text: str, text_format: str, default: str) -> bool:
-    return bool(text.strip(TRIM_CHARS)) or text_format != default
-
-
-def _weight(fraction: Decimal) -> str:
-    return f"%{_decimal_text(Decimal(fraction) * _HUNDRED)}%"
-
-
-def _feedback(text: str, text_format: str, default: str) -> str:
-    return "#" + _text(text, text_format, default) if _needed(text, text_format, default) else ""
-
-
-def _check_no_arrow(text: str, what: str) -> None:
-    if "->" in text:
-        raise ValueError(f"{what} {text!r} contains '->', which GIFT would read as a matching question")
-
-
-def _write_question(question: ParsedQuestion) -> str:
-    lines: list[str] = []
-    if question.id:
-        if _has_line_break(question.id) or "[" in question.id:
-            raise ValueError(f"id {question.id!r} cannot be written in GIFT")
-        lines.append("// [id:" + question.id.replace("]", "\\]") + "]")
-    if question.tags:
-        for tag in question.tags:
-            if _has_line_break(tag) or any(char in tag for char in "<>`"):
-                raise ValueError(f"tag {tag!r} cannot be written in GIFT")
-        lines.append("// " + " ".join("[tag:" + tag.replace("]", "\\]") + "]" for tag in question.tags))
-
-    fmt = question.text_format
-    head = ""
-    if question.title and question.title.strip(TRIM_CHARS):
-        head += "::" + _escape(question.title.strip(TRIM_CHARS)) + "::"
-    text = question.text.strip(TRIM_CHARS)
-    force = not head and (text.startswith("//") or (question.type == "description" and not text))
-    head += _text(text, fmt, "moodle", force_prefix=force)
-
-    kind = question.type
-    general = ""
-    if _needed(question.general_feedback, question.general_feedback_format, fmt):
-        general = "####" + _text(question.general_feedback, question.general_feedback_format, fmt)
-
-    if kind == "description":
-        lines.append(head)
-        return "\n".join(lines)
-    if kind == "essay":
-        block = "{" + general + "}"
-    elif kind == "truefalse":
-        block = "{" + _truefalse_answer(question) + general + "}"
-    elif kind == "multichoice":
-        block = "{\n" + "".join(f"\t{line}\n" for line in _multichoice_lines(question))
-    elif kind == "shortanswer":
-        block = "{\n" + "".join(f"\t{line}\n" for line in _shortanswer_lines(question))
-    elif kind == "numerical":
-        block = "{#\n" + "".join(f"\t{line}\n" for line in _numerical_lines(question))
-    elif kind == "matching":
-        block = "{\n" + "".join(f"\t{line}\n" for line in _matching_lines(question))
-    else:
-        raise ValueError(f"unknown question type {kind!r}")
-    if block.endswith("\n"):
-        block += f"\t{general}\n}}" if general else "}"
-    after = (question.stem_after or "").strip(TRIM_CHARS)
-    if after:
-        block += " " + _escape(after)
-    lines.append(head + block)
-    return "\n".join(lines)
-
-
-def _truefalse_answer(question: ParsedQuestion) -> str:
-    if question.correct is None:
-        raise ValueError("a true/false question needs 'correct'")
-    fmt = question.text_format
-    true_part = (question.feedback_true, question.feedback_true_format)
-    false_part = (question.feedback_false, question.feedback_false_format)
-    # GIFT: {TRUE#feedback for a wrong answer#feedback for a right answer}
-    right, wrong = (true_part, false_part) if question.correct else (false_part, true_part)
-    out = "TRUE" if question.correct else "FALSE"
-    right_needed = _needed(right[0], right[1], fmt)
-    if right_needed or _needed(wrong[0], wrong[1], fmt):
-        out += "#" + (_text(wrong[0], wrong[1], fmt) if _needed(wrong[0], wrong[1], fmt) else "")
-    if right_needed:
-        out += "#" + _text(right[0], right[1], fmt)
-    return out
-
-
-def _multichoice_lines(question: ParsedQuestion) -> list[str]:
-    fmt = question.text_format
-    all_right = all(answer.fraction == _ONE for answer in question.answers)
-    lines: list[str] = []
-    equals_written = False
-    for answer in question.answers:
-        text = _text(answer.text, answer.text_format, fmt)
-        if question.single and answer.fraction == _ONE and not (all_right and equals_written):
-            marker = "="
-            equals_written = True
-        elif answer.fraction == 0 and not answer.text.strip(TRIM_CHARS).startswith("%"):
-            marker = "~"
-        else:
-            marker = "~" + _weight(answer.fraction)
-        lines.append(marker + text + _feedback(answer.feedback, answer.feedback_format, fmt))
-    return lines
-
-
-def _shortanswer_lines(question: ParsedQuestion) -> list[str]:
-    fmt = question.text_format
-    lines: list[str] = []
-    for answer in question.answers:
-        _check_no_arrow(answer.text, "short answer")
-        _check_no_arrow(answer.feedback, "short answer feedback")
-        text = _text(answer.text, fmt, fmt)
-        lines.append("=" + _weight(answer.fraction) + text + _feedback(answer.feedback, answer.feedback_format, fmt))
-    return lines
-
-
-def _numerical_lines(question: ParsedQuestion) -> list[str]:
-    fmt = question.text_format
-    lines: list[str] = []
-    last = len(question.answers) - 1
-    for index, answer in enumerate(question.answers):
-        feedback = _feedback(answer.feedback, answer.feedback_format, fmt)
-        value = answer.text.strip(TRIM_CHARS)
-        if value == "*":
-            if index == last and answer.fraction == 0:
-                lines.append("~" + (feedback or "#"))
-            else:
-                lines.append("=" + _weight(answer.fraction) + "*" + feedback)
-            continue
-        if answer.min is not None and answer.max is not None:
-            number = f"{_decimal_text(answer.min)}..{_decimal_text(answer.max)}"
-        else:
-            if not _NUMBER.fullmatch(value):
-                raise ValueError(f"numerical answer {answer.text!r} is not a number")
-            tolerance = answer.tolerance if answer.tolerance is not None else Decimal(0)
-            number = f"{value}:{_decimal_text(tolerance)}"
-        lines.append("=" + _weight(answer.fraction) + number + feedback)
-    return lines
-
-
-def _matching_lines(question: ParsedQuestion) -> list[str]:
-    fmt = question.text_format
-    lines: list[str] = []
-    for pair in question.pairs:
-        _check_no_arrow(pair.left, "matching left side")
-        left = _text(pair.left, pair.left_format, fmt)
-        lines.append(f"={left} -> {_escape(pair.right.strip(TRIM_CHARS))}")
-    return lines

@@ -1,0 +1,794 @@
+"""Reads behind the adoption pages: the officer's scorecard, the unit dashboard, the province overview
+and the drill-downs. Every figure comes from the count tables (`OfficerDayCount`, `UnitDayCount`,
+`AdoptionScore`) and small look-ups, in a fixed number of queries whatever the data size; only a
+drill-down to one officer reads that officer's own rows (events, steps). Scope: org's one rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Avg, CharField, Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Concat, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _, ngettext
+
+from analytics.models import AdoptionScore, OfficerDayCount, Software, Stage, UnitDayCount, UsageEvent
+from cases import selectors as cases_selectors
+from cases.selectors import Period
+from core.calendar import get_calendar
+from learning import selectors as learning_selectors
+from org.models import Officer, Unit
+from org.selectors import Scope, officer_list_visible, scope_for, unit_list_visible
+
+ACTIVE_PREFIX = "active:"
+EVENTS_PREFIX = "events:"
+LAGGARD_WINDOW_DAYS = 7
+OFFICER_TABLE_LIMIT = 300
+SMALL_GROUP = 5  # groups under this many officers are shown only in aggregate outside the leader's unit
+TIMELINESS_BUCKETS = [(0, 50), (50, 70), (70, 90), (90, 101)]
+CATALOGUE_KEY = "thads:analytics:catalogue"
+CATALOGUE_SECONDS = 300
+STAGE_ORDER = [Stage.NONE, Stage.BEGINNER, Stage.REGULAR, Stage.PROFICIENT]
+
+
+# --- Periods and small look-ups ------------------------------------------------------------------
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` after (or before) the month of `day`."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def period_get(*, kind: str, year: int, month: int) -> Period:
+    """A reporting period ending in month `month` of `year`: the calendar month, the cumulative period
+    (start of the THADS working year → end of that month) or the whole working year containing it."""
+    if kind == "month":
+        return cases_selectors.period_month(year=year, month=month)
+    if kind == "year":
+        end = dt.date(year, month, 1)
+        return cases_selectors.period_working_year(year=cases_selectors.working_year_of(end))
+    return cases_selectors.period_cumulative(year=year, month=month)
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days from `start` to `end`, both included."""
+    if end < start:
+        return 0
+    calendar = get_calendar()
+    return calendar.working_days_between(start, end) + int(calendar.is_working_day(start))
+
+
+@dataclass(frozen=True)
+class SoftwareInfo:
+    pk: int
+    code: str
+    name: str
+    expected_position_ids: frozenset[int]
+
+    def expected_of(self, position_id: int) -> bool:
+        """No position listed means every officer is expected to use it."""
+        return not self.expected_position_ids or position_id in self.expected_position_ids
+
+
+def software_catalogue() -> list[SoftwareInfo]:
+    """The software in use, in catalogue order, with the positions expected to use each. A small look-up
+    kept in the cache for CATALOGUE_SECONDS (two queries when it is not there)."""
+    cached = cache.get(CATALOGUE_KEY)
+    if cached is None:
+        software = list(Software.objects.filter(is_active=True).prefetch_related("expected_positions"))
+        cached = [SoftwareInfo(item.pk, item.code, item.name,
+                               frozenset(p.pk for p in item.expected_positions.all())) for item in software]
+        cache.set(CATALOGUE_KEY, cached, CATALOGUE_SECONDS)
+    return cached
+
+
+def stage_label(stage: str) -> str:
+    return str(Stage(stage).label) if stage in Stage.values else ""
+
+
+def _percent(part: float, whole: float) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _scope(user) -> Scope:  # noqa: ANN001
+    """org's scope rule; `user=None` is a scheduled job (the monthly reports), which sees everything."""
+    return Scope(everything=True) if user is None else scope_for(user)
+
+
+def _visible_units(user) -> QuerySet[Unit]:  # noqa: ANN001
+    return Unit.objects.select_related("kind", "parent") if user is None else unit_list_visible(user=user)
+
+
+def _visible_officers(user) -> QuerySet[Officer]:  # noqa: ANN001
+    if user is None:
+        return Officer.objects.select_related("unit", "position", "user")
+    return officer_list_visible(user=user)
+
+
+def _unit_for(*, user, unit_id: int | None) -> Unit | None:  # noqa: ANN001
+    """The unit a page is limited to: the chosen one when visible, else the root of the user's scope
+    (None for an administrator with no choice: everything)."""
+    visible = _visible_units(user)
+    if unit_id:
+        unit = visible.filter(pk=unit_id).first()
+        if unit is not None:
+            return unit
+    scope = _scope(user)
+    if scope.unit_path:
+        return visible.filter(path=scope.unit_path).first()
+    return None
+
+
+def _officers_in(*, user, unit: Unit | None) -> QuerySet[Officer]:  # noqa: ANN001
+    officers = _visible_officers(user).filter(is_active=True)
+    if unit is not None:
+        officers = officers.filter(unit__path__startswith=unit.path)
+    return officers
+
+
+# --- Officer scorecard ---------------------------------------------------------------------------
+
+@dataclass
+class SoftwareUse:
+    code: str
+    name: str
+    active_days: int
+    events: int
+    expected: bool
+
+
+@dataclass
+class Scorecard:
+    officer: Officer
+    month: dt.date
+    working_days: int
+    software: list[SoftwareUse]
+    steps_recorded: int
+    steps_on_time: int
+    courses_assigned: int
+    courses_done_on_time: int
+    quiz_passed: int
+    score: AdoptionScore | None
+    trend: list[dict]
+    next_step: dict
+    nudges: list = field(default_factory=list)
+
+    @property
+    def on_time_percent(self) -> float | None:
+        return _percent(self.steps_on_time, self.steps_recorded)
+
+
+def officer_month_counts(*, officer_id: int, start: dt.date, end: dt.date) -> dict[str, int]:
+    """Sum of each metric of one officer between two days (one GROUP BY query on the count table)."""
+    rows = (OfficerDayCount.objects.filter(officer_id=officer_id, day__range=(start, end))
+            .values("metric").annotate(total=Sum("value")).order_by())
+    return {row["metric"]: row["total"] for row in rows}
+
+
+def next_step_for(*, officer: Officer, software: list[SoftwareUse], today: dt.date) -> dict:
+    """One concrete thing to do now, most urgent first: overdue case steps, an assigned course near or
+    past its due date, an expected software not used this month. Returns text and a link name."""
+    overdue = cases_selectors.deadline_list_overdue(officer=officer, today=today).count()
+    if overdue:
+        return {"text": ngettext("%(count)s case step overdue and not recorded yet",
+                                 "%(count)s case steps overdue and not recorded yet", overdue) % {"count": overdue},
+                "url_name": "cases:todo", "kind": "steps"}
+    courses = learning_selectors.my_courses(officer=officer, today=today)["open"]
+    due = [row for row in courses if row.due_date is not None]
+    if due:
+        course = due[0]
+        if course.days_left < 0:
+            text = _("Course %(title)s is %(days)s days overdue") % {"title": course.course.title,
+                                                                      "days": -course.days_left}
+        else:
+            text = _("Course %(title)s: %(days)s days left") % {"title": course.course.title,
+                                                                 "days": course.days_left}
+        return {"text": text, "url_name": "learning:my-courses", "kind": "course"}
+    unused = [item for item in software if item.expected and not item.active_days]
+    if unused:
+        return {"text": _("You have not used %(software)s this month") % {"software": unused[0].name},
+                "url_name": "analytics:scorecard", "kind": "software"}
+    return {"text": _("Nothing is waiting: keep it up."), "url_name": "", "kind": "none"}
+
+
+def scorecard_get(*, officer: Officer, today: dt.date | None = None, with_nudges: bool = True) -> Scorecard:
+    """The officer's own figures for the current month (count tables), their last 12 monthly scores,
+    one next step (cases and learning selectors) and the adoption nudges they received."""
+    today = today or timezone.localdate()
+    start = month_start(today)
+    counts = officer_month_counts(officer_id=officer.pk, start=start, end=today)
+    software = [SoftwareUse(item.code, item.name, counts.get(ACTIVE_PREFIX + item.code, 0),
+                            counts.get(EVENTS_PREFIX + item.code, 0), item.expected_of(officer.position_id))
+                for item in software_catalogue()]
+    scores = list(AdoptionScore.objects.filter(officer=officer, month__gte=add_months(start, -11))
+                  .order_by("month"))
+    trend = [{"month": score.month, "label": score.month.strftime("%m/%Y"), "total": float(score.total),
+              "stage": stage_label(score.stage)} for score in scores]
+    nudges = []
+    if with_nudges:
+        nudges = list(learning_selectors.notification_list(user=officer.user)
+                      .filter(reason_key__startswith="adoption:")[:5])
+    return Scorecard(
+        officer=officer, month=start, working_days=working_days_between(start, today), software=software,
+        steps_recorded=counts.get("steps_recorded", 0), steps_on_time=counts.get("steps_on_time", 0),
+        courses_assigned=counts.get("courses_assigned", 0),
+        courses_done_on_time=counts.get("courses_done_on_time", 0), quiz_passed=counts.get("quiz_passed", 0),
+        score=scores[-1] if scores else None, trend=trend,
+        next_step=next_step_for(officer=officer, software=software, today=today), nudges=nudges,
+    )
+
+
+@dataclass
+class PanelFigures:
+    software: list[SoftwareUse]
+    working_days: int
+    score_total: Decimal | None
+    score_month: dt.date | None
+    score_stage: str
+    overdue_steps: int
+
+    @property
+    def stage_label(self) -> str:
+        return stage_label(self.score_stage)
+
+    @property
+    def next_step(self) -> dict:
+        """The home panel's next step from what its one query read: overdue steps, then unused software."""
+        if self.overdue_steps:
+            return {"text": ngettext("%(count)s case step overdue and not recorded yet",
+                                     "%(count)s case steps overdue and not recorded yet", self.overdue_steps)
+                    % {"count": self.overdue_steps}, "url_name": "cases:todo", "kind": "steps"}
+        unused = [item for item in self.software if item.expected and not item.active_days]
+        if unused:
+            return {"text": _("You have not used %(software)s this month") % {"software": unused[0].name},
+                    "url_name": "analytics:scorecard", "kind": "software"}
+        return {"text": _("Nothing is waiting: keep it up."), "url_name": "analytics:scorecard", "kind": "none"}
+
+
+def panel_figures(*, officer: Officer, today: dt.date | None = None) -> PanelFigures:
+    """The home panel's figures in ONE query (the home page spends one per panel): this month's sums per
+    metric, the latest score of this or last month, and the count of overdue case steps (cases selector),
+    read together with UNION ALL. The software catalogue comes from the cache."""
+    today = today or timezone.localdate()
+    start = month_start(today)
+    amount = DecimalField(max_digits=14, decimal_places=2)
+    sums = (OfficerDayCount.objects.filter(officer=officer, day__range=(start, today))
+            .values("metric").annotate(total=Cast(Sum("value"), amount)).order_by())
+    scores = (AdoptionScore.objects.filter(officer=officer, month__gte=add_months(start, -1))
+              .annotate(metric=Concat(Value("score:"), Cast("month", CharField()), Value(":"), F("stage"),
+                                      output_field=CharField()))
+              .values("metric", "total"))
+    overdue = (cases_selectors.deadline_list_overdue(officer=officer, today=today).select_related(None).order_by()
+               .annotate(metric=Value("overdue_steps", output_field=CharField())).values("metric")
+               .annotate(total=Cast(Count("pk"), amount)))
+    totals: dict[str, Decimal] = {}
+    score = (None, None, "")
+    for row in sums.union(scores, overdue, all=True):
+        if row["metric"].startswith("score:"):
+            _prefix, month_text, stage = row["metric"].split(":", 2)
+            month = dt.date.fromisoformat(month_text[:10])
+            if score[1] is None or month > score[1]:
+                score = (row["total"], month, stage)
+        else:
+            totals[row["metric"]] = row["total"] or Decimal(0)
+    software = [SoftwareUse(item.code, item.name, int(totals.get(ACTIVE_PREFIX + item.code, 0)),
+                            int(totals.get(EVENTS_PREFIX + item.code, 0)), item.expected_of(officer.position_id))
+                for item in software_catalogue()]
+    return PanelFigures(software=software, working_days=working_days_between(start, today), score_total=score[0],
+                        score_month=score[1], score_stage=score[2], overdue_steps=int(totals.get("overdue_steps", 0)))
+
+
+# --- Unit dashboard ------------------------------------------------------------------------------
+
+@dataclass
+class OfficerRow:
+    officer_id: int
+    name: str
+    unit_name: str
+    position_id: int
+    score: Decimal | None = None
+    stage: str = ""
+    active_days: int = 0
+    software_days: dict[str, int] = field(default_factory=dict)
+    steps_recorded: int = 0
+    steps_on_time: int = 0
+    courses_assigned: int = 0
+    courses_done_on_time: int = 0
+    selected_days: int = 0  # active days in the software a drill-down selected
+
+    @property
+    def on_time_percent(self) -> float | None:
+        return _percent(self.steps_on_time, self.steps_recorded)
+
+    @property
+    def stage_label(self) -> str:
+        return stage_label(self.stage) if self.stage else _("No score yet")
+
+
+@dataclass
+class Laggard:
+    officer_id: int
+    name: str
+    unit_name: str
+    overdue_steps: int
+    overdue_courses: int
+    inactive_software: list[str]
+    score: Decimal | None
+
+    @property
+    def weight(self) -> tuple:
+        """Worst first: overdue case steps weigh most, then overdue courses, then unused software."""
+        return (-(3 * self.overdue_steps + 2 * self.overdue_courses + len(self.inactive_software)),
+                self.score if self.score is not None else Decimal(-1), self.name)
+
+
+@dataclass
+class Dashboard:
+    unit: Unit | None
+    period: Period
+    score_month: dt.date
+    officers: list[OfficerRow]
+    officer_total: int
+    laggards: list[Laggard]
+    stages: list[dict]
+    software: list[SoftwareInfo]
+    heatmap: list[dict]
+    timeliness: list[dict]
+    funnel: dict
+    trend: list[dict]
+
+
+def _officer_rows(*, officers: list[Officer], period: Period, score_month: dt.date) -> list[OfficerRow]:
+    """Score and period counts per officer: one query on AdoptionScore, one GROUP BY on the count table."""
+    rows = {officer.pk: OfficerRow(officer.pk, officer.full_name, officer.unit.name, officer.position_id)
+            for officer in officers}
+    ids = list(rows)
+    for score in AdoptionScore.objects.filter(officer_id__in=ids, month=score_month).only(
+            "officer_id", "total", "stage"):
+        rows[score.officer_id].score = score.total
+        rows[score.officer_id].stage = score.stage
+    counts = (OfficerDayCount.objects.filter(officer_id__in=ids, day__range=(period.start, period.end))
+              .values("officer_id", "metric").annotate(total=Sum("value")).order_by())
+    for count in counts:
+        row, metric, total = rows[count["officer_id"]], count["metric"], count["total"]
+        if metric.startswith(ACTIVE_PREFIX):
+            row.active_days += total
+            row.software_days[metric[len(ACTIVE_PREFIX):]] = total
+        elif metric in ("steps_recorded", "steps_on_time", "courses_assigned", "courses_done_on_time"):
+            setattr(row, metric, total)
+    return list(rows.values())
+
+
+def laggards_get(*, officers: list[Officer], software: list[SoftwareInfo], scores: dict[int, Decimal | None],
+                 today: dt.date) -> list[Laggard]:
+    """One combined list of who is behind this week, worst first: open case deadlines past due (cases),
+    assigned courses past due (learning), and expected software with no active day in the last
+    `LAGGARD_WINDOW_DAYS` days (count table). Three GROUP BY queries whatever the number of officers."""
+    ids = [officer.pk for officer in officers]
+    overdue_steps = cases_selectors.deadline_overdue_counts(officer_ids=ids, today=today)
+    overdue_courses = learning_selectors.enrollment_overdue_counts(officer_ids=ids, today=today)
+    since = today - dt.timedelta(days=LAGGARD_WINDOW_DAYS - 1)
+    active = defaultdict(set)
+    for row in (OfficerDayCount.objects.filter(officer_id__in=ids, day__range=(since, today),
+                                               metric__startswith=ACTIVE_PREFIX, value__gt=0)
+                .values_list("officer_id", "metric").distinct()):
+        active[row[0]].add(row[1][len(ACTIVE_PREFIX):])
+    result = []
+    for officer in officers:
+        inactive = [item.code for item in software
+                    if item.expected_of(officer.position_id) and item.code not in active[officer.pk]]
+        steps, courses = overdue_steps.get(officer.pk, 0), overdue_courses.get(officer.pk, 0)
+        if steps or courses or inactive:
+            result.append(Laggard(officer.pk, officer.full_name, officer.unit.name, steps, courses, inactive,
+                                  scores.get(officer.pk)))
+    result.sort(key=lambda laggard: laggard.weight)
+    return result
+
+
+def _child_units(*, user, unit: Unit | None) -> list[Unit]:  # noqa: ANN001
+    """The rows of a unit × something table: the unit itself (its own officers) and its direct children;
+    for a scope of everything with no unit chosen, the top-level units."""
+    visible = _visible_units(user).filter(is_active=True)
+    if unit is None:
+        return list(visible.filter(parent__isnull=True).order_by("path"))
+    return list(visible.filter(Q(pk=unit.pk) | Q(parent=unit)).order_by("path"))
+
+
+def _roll_up(units: list[Unit], unit: Unit | None, unit_path: str) -> Unit | None:
+    """The row unit a unit's figures add to: the deepest row unit whose subtree holds it."""
+    best = None
+    for row_unit in units:
+        if unit_path.startswith(row_unit.path) and (best is None or len(row_unit.path) > len(best.path)):
+            if unit is not None and row_unit.pk == unit.pk and unit_path != unit.path:
+                continue  # the chosen unit's row counts only its own officers; children have their own rows
+            best = row_unit
+    return best
+
+
+def heatmap_units_software(*, user, unit: Unit | None, period: Period,  # noqa: ANN001
+                           software: list[SoftwareInfo]) -> list[dict]:
+    """Unit × software: active officer-days in the software ÷ officer working days, in %, from
+    UnitDayCount (one GROUP BY query), each child unit summed over its subtree."""
+    rows_units = _child_units(user=user, unit=unit)
+    counts = UnitDayCount.objects.filter(day__range=(period.start, period.end)).filter(
+        Q(metric__startswith=ACTIVE_PREFIX) | Q(metric="officers"))
+    if unit is not None:
+        counts = counts.filter(unit__path__startswith=unit.path)
+    else:
+        scope = _scope(user)
+        if not scope.everything:
+            counts = counts.filter(unit__path__startswith=scope.unit_path or "\x00")
+    sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in counts.values("unit__path", "metric").annotate(total=Sum("value")).order_by():
+        target = _roll_up(rows_units, unit, row["unit__path"])
+        if target is not None:
+            sums[target.pk][row["metric"]] += row["total"]
+    calendar_days = (period.end - period.start).days + 1
+    working_share = working_days_between(period.start, period.end) / calendar_days
+    result = []
+    for row_unit in rows_units:
+        figures = sums.get(row_unit.pk, {})
+        officer_working_days = figures.get("officers", 0) * working_share
+        cells = [{"code": item.code, "active": figures.get(ACTIVE_PREFIX + item.code, 0),
+                  "percent": _percent(figures.get(ACTIVE_PREFIX + item.code, 0), officer_working_days)}
+                 for item in software]
+        result.append({"unit": row_unit, "own_only": unit is not None and row_unit.pk == unit.pk,
+                       "cells": cells})
+    return result
+
+
+def timeliness_distribution(rows: list[OfficerRow]) -> list[dict]:
+    """Officers by on-time share of the case steps they recorded in the period, plus those with none."""
+    buckets = [{"key": f"{low}-{high}", "low": low, "high": min(high, 100), "count": 0}
+               for low, high in TIMELINESS_BUCKETS]
+    none = {"key": "none", "low": None, "high": None, "count": 0}
+    for row in rows:
+        percent = row.on_time_percent
+        if percent is None:
+            none["count"] += 1
+            continue
+        for bucket, (low, high) in zip(buckets, TIMELINESS_BUCKETS):
+            if low <= percent < high:
+                bucket["count"] += 1
+                break
+    return [*buckets, none]
+
+
+def in_timeliness_bucket(row: OfficerRow, key: str) -> bool:
+    if key == "none":
+        return row.on_time_percent is None
+    low, high = (int(part) for part in key.split("-"))
+    return row.on_time_percent is not None and low <= row.on_time_percent < high
+
+
+def training_funnel(*, user, unit: Unit | None) -> dict:  # noqa: ANN001
+    """Assigned → started → completed, and overdue, summed over courses (learning's count table)."""
+    totals = {"assigned": 0, "started": 0, "completed": 0, "overdue": 0}
+    if user is None:
+        return totals | {"completion_percent": None}
+    for row in learning_selectors.report_funnel(user=user, unit_id=unit.pk if unit else None):
+        for key in totals:
+            totals[key] += row[key] or 0
+    totals["completion_percent"] = _percent(totals["completed"], totals["assigned"])
+    return totals
+
+
+def monthly_trend(*, user, unit: Unit | None, period: Period) -> list[dict]:  # noqa: ANN001
+    """Month by month across the THADS working year holding the period's end: average score of the
+    officers (AdoptionScore), on-time share of steps and software activity in the month and cumulated
+    from the start of the working year (UnitDayCount). Two GROUP BY month queries."""
+    year = cases_selectors.working_year_of(period.end)
+    year_period = cases_selectors.period_working_year(year=year)
+    scores = AdoptionScore.objects.filter(month__range=(year_period.start, year_period.end))
+    counts = UnitDayCount.objects.filter(day__range=(year_period.start, year_period.end),
+                                         metric__in=["steps_recorded", "steps_on_time", "officers"])
+    if unit is not None:
+        scores = scores.filter(officer__unit__path__startswith=unit.path)
+        counts = counts.filter(unit__path__startswith=unit.path)
+    else:
+        scope = _scope(user)
+        if not scope.everything:
+            scores = scores.filter(officer__unit__path__startswith=scope.unit_path or "\x00")
+            counts = counts.filter(unit__path__startswith=scope.unit_path or "\x00")
+    score_by_month = {row["month"]: row["average"] for row in
+                      scores.values("month").annotate(average=Avg("total")).order_by()}
+    by_month: dict[dt.date, dict[str, int]] = defaultdict(dict)
+    for row in (counts.annotate(month=TruncMonth("day")).values("month", "metric")
+                .annotate(total=Sum("value")).order_by()):
+        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
+        by_month[month][row["metric"]] = row["total"]
+    result, cumulative_steps, cumulative_on_time = [], 0, 0
+    for year_number, month_number in cases_selectors.period_months(year_period):
+        month = dt.date(year_number, month_number, 1)
+        if month > month_start(timezone.localdate()):
+            break
+        figures = by_month.get(month, {})
+        steps, on_time = figures.get("steps_recorded", 0), figures.get("steps_on_time", 0)
+        cumulative_steps += steps
+        cumulative_on_time += on_time
+        average = score_by_month.get(month)
+        result.append({"month": month, "label": month.strftime("%m/%Y"),
+                       "score": round(float(average), 1) if average is not None else None,
+                       "steps": steps, "on_time_percent": _percent(on_time, steps),
+                       "cumulative_on_time_percent": _percent(cumulative_on_time, cumulative_steps)})
+    return result
+
+
+def dashboard_get(*, user, period: Period, unit_id: int | None = None,  # noqa: ANN001
+                  today: dt.date | None = None) -> Dashboard:
+    """The unit manager's dashboard for a period, within the user's scope (a unit they may see, else
+    the root of their scope). Officers are listed lowest score first (at most OFFICER_TABLE_LIMIT)."""
+    today = today or timezone.localdate()
+    unit = _unit_for(user=user, unit_id=unit_id)
+    score_month = month_start(min(period.end, today))
+    officers = list(_officers_in(user=user, unit=unit).order_by("unit__path", "full_name"))
+    rows = _officer_rows(officers=officers, period=period, score_month=score_month)
+    software = software_catalogue()
+    laggards = laggards_get(officers=officers, software=software, today=today,
+                            scores={row.officer_id: row.score for row in rows})
+    stage_counts = defaultdict(int)
+    for row in rows:
+        stage_counts[row.stage] += 1
+    stages = [{"stage": stage.value, "label": stage.label, "count": stage_counts.get(stage.value, 0)}
+              for stage in STAGE_ORDER]
+    stages.append({"stage": "", "label": _("No score yet"), "count": stage_counts.get("", 0)})
+    rows.sort(key=lambda row: (row.score if row.score is not None else Decimal(-1), row.name))
+    return Dashboard(
+        unit=unit, period=period, score_month=score_month, officers=rows, officer_total=len(rows),
+        laggards=laggards, stages=stages, software=software,
+        heatmap=heatmap_units_software(user=user, unit=unit, period=period, software=software),
+        timeliness=timeliness_distribution(rows), funnel=training_funnel(user=user, unit=unit),
+        trend=monthly_trend(user=user, unit=unit, period=period),
+    )
+
+
+# --- Province overview ---------------------------------------------------------------------------
+
+COMPONENTS = ["total", "activity", "breadth", "timeliness", "training", "skills"]
+
+
+@dataclass
+class UnitRank:
+    unit: Unit | None  # None: the aggregate of small groups
+    label: str
+    officers: int
+    scored: int = 0
+    figures: dict[str, float | None] = field(default_factory=dict)
+    previous_total: float | None = None
+    months: dict[dt.date, float | None] = field(default_factory=dict)
+
+    @property
+    def change(self) -> float | None:
+        current = self.figures.get("total")
+        if current is None or self.previous_total is None:
+            return None
+        return round(current - self.previous_total, 1)
+
+
+@dataclass
+class ProvinceOverview:
+    root: Unit | None
+    month: dt.date
+    months: list[dt.date]
+    units: list[UnitRank]
+    movers_up: list[UnitRank]
+    movers_down: list[UnitRank]
+    sort: str
+
+
+def province_overview(*, user, month: dt.date, sort: str = "total") -> ProvinceOverview:  # noqa: ANN001
+    """All units under the user's province ranked by average score (or a component) in `month`, a
+    unit × month grid of average scores over 12 months, and the biggest movers since the month before.
+    Units with fewer than SMALL_GROUP officers, other than the one the user works in, appear only in one
+    aggregate row. Three queries on units/officers and one GROUP BY on AdoptionScore."""
+    month = month_start(month)
+    sort = sort if sort in COMPONENTS else "total"
+    root = _unit_for(user=user, unit_id=None)
+    row_units = _child_units(user=user, unit=root)
+    officer_counts: dict[int, int] = defaultdict(int)
+    officers = _visible_officers(user).filter(is_active=True)
+    for row in officers.values("unit__path").annotate(count=Count("pk")).order_by():
+        target = _roll_up(row_units, root, row["unit__path"])
+        if target is not None:
+            officer_counts[target.pk] += row["count"]
+    own = _scope(user)
+    own_path = None
+    if own.officer_id:
+        own_path = next((row["unit__path"] for row in officers.filter(pk=own.officer_id).values("unit__path")), None)
+    first_month = add_months(month, -11)
+    sums: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
+    scores = AdoptionScore.objects.filter(month__range=(first_month, month))
+    if root is not None:
+        scores = scores.filter(officer__unit__path__startswith=root.path)
+    elif not own.everything:
+        scores = scores.none()
+    aggregates = {f"sum_{name}": Sum(name) for name in COMPONENTS}
+    for row in (scores.values("officer__unit__path", "month").annotate(n=Count("pk"), **aggregates).order_by()):
+        target = _roll_up(row_units, root, row["officer__unit__path"])
+        if target is None:
+            continue
+        bucket = sums[target.pk][row["month"]]
+        bucket["n"] += row["n"]
+        for name in COMPONENTS:
+            bucket[name] += float(row[f"sum_{name}"] or 0)
+    ranks, small = [], UnitRank(None, _("Units under %(n)s officers (combined)") % {"n": SMALL_GROUP}, 0)
+    small_sums: dict = defaultdict(lambda: defaultdict(float))
+    for row_unit in row_units:
+        count = officer_counts.get(row_unit.pk, 0)
+        if not count:
+            continue
+        is_own = own_path is not None and own_path.startswith(row_unit.path) and (
+            root is None or row_unit.pk != root.pk or own_path == root.path)
+        if count < SMALL_GROUP and not is_own:
+            small.officers += count
+            for month_key, bucket in sums.get(row_unit.pk, {}).items():
+                for name, value in bucket.items():
+                    small_sums[month_key][name] += value
+            continue
+        rank = UnitRank(row_unit, row_unit.name, count)
+        _fill_rank(rank, sums.get(row_unit.pk, {}), month)
+        ranks.append(rank)
+    if small.officers:
+        _fill_rank(small, small_sums, month)
+    months = [add_months(first_month, index) for index in range(12)]
+    key = (lambda rank: (rank.figures.get(sort) is None, -(rank.figures.get(sort) or 0), rank.label))
+    ranks.sort(key=key)
+    moving = [rank for rank in ranks if rank.change is not None]
+    movers_up = sorted((rank for rank in moving if rank.change > 0), key=lambda rank: -rank.change)[:3]
+    movers_down = sorted((rank for rank in moving if rank.change < 0), key=lambda rank: rank.change)[:3]
+    if small.officers:
+        ranks.append(small)
+    return ProvinceOverview(root=root, month=month, months=months, units=ranks, movers_up=movers_up,
+                            movers_down=movers_down, sort=sort)
+
+
+def _fill_rank(rank: UnitRank, by_month: dict, month: dt.date) -> None:
+    current = by_month.get(month, {})
+    rank.scored = int(current.get("n", 0))
+    rank.figures = {name: round(current[name] / current["n"], 1) if current.get("n") else None
+                    for name in COMPONENTS}
+    previous = by_month.get(add_months(month, -1), {})
+    rank.previous_total = round(previous["total"] / previous["n"], 1) if previous.get("n") else None
+    rank.months = {key: round(value["total"] / value["n"], 1) if value.get("n") else None
+                   for key, value in by_month.items()}
+
+
+# --- Drill-down to one officer -------------------------------------------------------------------
+
+def officer_get_visible(*, user, pk: int) -> Officer | None:  # noqa: ANN001
+    """An officer the user may see under the scope rule (an officer sees only themselves)."""
+    return officer_list_visible(user=user).filter(pk=pk).first()
+
+
+def officer_activity(*, officer: Officer, start: dt.date, end: dt.date) -> dict:
+    """The rows behind an officer's figures for a period: per software, active days and events (count
+    table), their count-table days, the case steps they recorded and their overdue case steps."""
+    counts = list(OfficerDayCount.objects.filter(officer=officer, day__range=(start, end))
+                  .values("day", "metric", "value").order_by("-day", "metric"))
+    totals: dict[str, int] = defaultdict(int)
+    days: dict[dt.date, dict[str, int]] = defaultdict(dict)
+    for row in counts:
+        totals[row["metric"]] += row["value"]
+        days[row["day"]][row["metric"]] = row["value"]
+    software = [SoftwareUse(item.code, item.name, totals.get(ACTIVE_PREFIX + item.code, 0),
+                            totals.get(EVENTS_PREFIX + item.code, 0), item.expected_of(officer.position_id))
+                for item in software_catalogue()]
+    return {
+        "software": software, "totals": dict(totals),
+        "days": sorted(days.items(), reverse=True),
+        "on_time_percent": _percent(totals.get("steps_on_time", 0), totals.get("steps_recorded", 0)),
+        "steps": cases_selectors.step_list_recorded_by(officer=officer, start=start, end=end),
+        "overdue": list(cases_selectors.deadline_list_overdue(officer=officer)),
+    }
+
+
+def usage_event_list(*, officer: Officer, start: dt.date, end: dt.date,
+                     software_code: str = "") -> QuerySet[UsageEvent]:
+    """One officer's usage events between two local dates, newest first (for a paginated drill-down)."""
+    tz = timezone.get_current_timezone()
+    events = UsageEvent.objects.filter(
+        officer=officer,
+        occurred_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        occurred_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    )
+    if software_code:
+        events = events.filter(software__code=software_code)
+    return events.select_related("software", "action").order_by("-occurred_at", "-pk")
+
+
+# --- The IT focal person's week -------------------------------------------------------------------
+
+@dataclass
+class FocalWeekRow:
+    """One officer who likely needs help, with one suggested action and the last one taken."""
+
+    laggard: Laggard
+    open_requests: int
+    suggestion: str  # a support.models.ActionKind value
+    suggestion_text: str
+    article: object | None  # support.models.Article to send, for "send an article"
+    last_action: object | None  # support.models.FocalAction
+
+    def snapshot(self) -> dict:
+        """What the list shows now, stored with an action to compare next week."""
+        return {"steps": self.laggard.overdue_steps, "courses": self.laggard.overdue_courses,
+                "inactive": list(self.laggard.inactive_software), "requests": self.open_requests}
+
+
+@dataclass
+class FocalWeek:
+    units: list[Unit]
+    rows: list[FocalWeekRow]
+    officer_total: int
+
+
+def focal_week_officers(*, user) -> QuerySet[Officer]:  # noqa: ANN001
+    """Active officers of the units whose IT focal person `user` is (their subtrees)."""
+    from support.permissions import focal_units
+
+    units = focal_units(user)
+    if not units:
+        return Officer.objects.none()
+    within = Q()
+    for unit in units:
+        within |= Q(unit__path__startswith=unit.path)
+    return Officer.objects.active().filter(within).select_related("unit", "position")
+
+
+def focal_week_get(*, user, today: dt.date | None = None) -> FocalWeek:  # noqa: ANN001
+    """The focal person's weekly "who needs help" list: officers of their units with overdue case steps,
+    overdue courses, expected software unused for a week or open help requests, worst first, each with
+    one suggested action (book a session for overdue steps, send the software's most helpful article,
+    help with the course) and the last action recorded for them. A fixed number of queries."""
+    from support import selectors as support_selectors
+    from support.models import ActionKind
+    from support.permissions import focal_units
+
+    today = today or timezone.localdate()
+    officers = list(focal_week_officers(user=user))
+    ids = [officer.pk for officer in officers]
+    scores = dict(AdoptionScore.objects.filter(officer_id__in=ids, month=month_start(today))
+                  .values_list("officer_id", "total"))
+    laggards = {row.officer_id: row for row in
+                laggards_get(officers=officers, software=software_catalogue(), scores=scores, today=today)}
+    requests = support_selectors.help_request_open_counts(officer_ids=ids)
+    for officer in officers:  # an open request puts an officer on the list even with nothing overdue
+        if officer.pk in requests and officer.pk not in laggards:
+            laggards[officer.pk] = Laggard(officer.pk, officer.full_name, officer.unit.name, 0, 0, [],
+                                           scores.get(officer.pk))
+    ordered = sorted(laggards.values(), key=lambda row: row.weight)
+    articles = support_selectors.article_for_software(
+        codes=sorted({code for row in ordered for code in row.inactive_software}))
+    last = support_selectors.focal_action_latest(officer_ids=[row.officer_id for row in ordered])
+    rows = []
+    for laggard in ordered:
+        article = next((articles[code] for code in laggard.inactive_software if code in articles), None)
+        if laggard.overdue_steps:
+            kind = ActionKind.BOOK_SESSION
+            text = ngettext("%(n)s case step overdue: sit with them for 30 minutes to record it",
+                            "%(n)s case steps overdue: sit with them for 30 minutes to record them",
+                            laggard.overdue_steps) % {"n": laggard.overdue_steps}
+        elif laggard.inactive_software and article is not None:
+            kind, text = ActionKind.SEND_ARTICLE, _("No use of %(codes)s this week: send “%(title)s”") % {
+                "codes": ", ".join(laggard.inactive_software), "title": article.title}
+        elif laggard.overdue_courses:
+            kind = ActionKind.ASSIGN_COURSE
+            text = ngettext("%(n)s course overdue: help them finish it", "%(n)s courses overdue: help them finish them",
+                            laggard.overdue_courses) % {"n": laggard.overdue_courses}
+        elif laggard.inactive_software:
+            kind, text = ActionKind.BOOK_SESSION, _("No use of %(codes)s this week: show them how in 30 minutes") % {
+                "codes": ", ".join(laggard.inactive_software)}
+        else:
+            kind, text = ActionKind.OTHER, _("Answer their open help request")
+        rows.append(FocalWeekRow(laggard, requests.get(laggard.officer_id, 0), kind, text,
+                                 article if kind == ActionKind.SEND_ARTICLE else None, last.get(laggard.officer_id)))
+    return FocalWeek(units=focal_units(user), rows=rows, officer_total=len(officers))

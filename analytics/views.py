@@ -1,0 +1,268 @@
+"""Adoption pages: the officer's scorecard, the unit dashboard with its drill-downs and export, the
+province overview and the monthly reports. Thin: parse the filter, call a selector, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from analytics import charts, selectors
+from analytics.filters import DashboardFilterForm, ProvinceFilterForm, parse_month
+from analytics.formats.tables import workbook_bytes
+from analytics.permissions import (
+    can_view_adoption_dashboard, can_view_province_overview, can_view_scorecard,
+)
+from analytics.reports import monthly
+from core.permissions import require
+from org.selectors import officer_for_user, unit_list_visible
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EVENTS_PAGE = 50
+
+
+def _query(base: dict, **extra) -> str:  # noqa: ANN003
+    params = {key: value for key, value in {**base, **extra}.items() if value not in (None, "")}
+    return "?" + urlencode(params)
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+# --- Officer -------------------------------------------------------------------------------------
+
+@require(can_view_scorecard)
+def scorecard(request: HttpRequest) -> HttpResponse:
+    """"Mức dùng phần mềm của tôi": the officer's own month, 12-month trend, next step and nudges."""
+    officer = officer_for_user(request.user)
+    card = selectors.scorecard_get(officer=officer)
+    today = timezone.localdate()
+    detail = reverse("analytics:my-detail")
+    month_query = _query({}, start=card.month.isoformat(), end=today.isoformat())
+    context = {
+        "card": card, "today": today, "detail_url": detail + month_query,
+        "charts": {
+            "software": charts.bar_chart(
+                title=_("Active days this month"), labels=[item.code for item in card.software],
+                values=[item.active_days for item in card.software],
+                links=[detail + _query({}, start=card.month.isoformat(), end=today.isoformat(), software=item.code)
+                       for item in card.software]),
+            "trend": charts.line_chart(title=_("Score, last 12 months"), labels=[row["label"] for row in card.trend],
+                                       series=[(_("Score"), [row["total"] for row in card.trend])]),
+        },
+    }
+    return render(request, "analytics/scorecard.html", context)
+
+
+def panel_context(request: HttpRequest) -> dict | None:
+    """Home panel "adoption": this month's active days per expected software, the score and one next step."""
+    officer = officer_for_user(request.user)
+    if officer is None:
+        return None
+    figures = selectors.panel_figures(officer=officer)
+    return {"figures": figures, "expected": [item for item in figures.software if item.expected],
+            "next_step": figures.next_step}
+
+
+# --- Unit dashboard ------------------------------------------------------------------------------
+
+def _dashboard_inputs(request: HttpRequest) -> tuple[DashboardFilterForm, dict, selectors.Period]:
+    units = list(unit_list_visible(user=request.user).filter(is_active=True).order_by("path"))
+    form = DashboardFilterForm(request.GET or None, units=units)
+    values = form.values()
+    period = selectors.period_get(kind=values["period"], year=values["month"].year, month=values["month"].month)
+    return form, values, period
+
+
+def _filtered_rows(request: HttpRequest, rows: list) -> tuple[list, str]:
+    """The officer table limited by a drill-down selection (stage, timeliness bucket or software)."""
+    stage, bucket, software = (request.GET.get(name, "") for name in ("stage", "timeliness", "software"))
+    if "stage" in request.GET:
+        return [row for row in rows if row.stage == stage], _("stage: %(v)s") % {
+            "v": selectors.stage_label(stage) or _("No score yet")}
+    if bucket:
+        return [row for row in rows if selectors.in_timeliness_bucket(row, bucket)], _("on-time share %(v)s") % {
+            "v": _("no step") if bucket == "none" else bucket.replace("-101", "-100") + " %"}
+    if software:
+        for row in rows:
+            row.selected_days = row.software_days.get(software, 0)
+        return sorted(rows, key=lambda row: (row.software_days.get(software, 0), row.name)), software
+    return rows, ""
+
+
+@require(can_view_adoption_dashboard)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The unit manager's dashboard (also the landing page of managers and leaders)."""
+    form, values, period = _dashboard_inputs(request)
+    board = selectors.dashboard_get(user=request.user, period=period, unit_id=values["unit"])
+    base = {"period": values["period"], "month": values["month"].strftime("%Y-%m"),
+            "unit": board.unit.pk if board.unit and values["unit"] else None}
+    rows, selection = _filtered_rows(request, board.officers)
+    detail_query = _query({}, start=period.start.isoformat(), end=period.end.isoformat())
+    month_links = [_query(base, period="month", month=row["month"].strftime("%Y-%m")) for row in board.trend]
+    funnel = board.funnel
+    funnel_url = reverse("learning:report") + (_query({}, unit=board.unit.pk) if board.unit else "")
+    context = {
+        "form": form, "board": board, "period": period, "base_query": _query(base), "base": base,
+        "rows": rows[: selectors.OFFICER_TABLE_LIMIT], "row_total": len(rows), "selection": selection,
+        "detail_query": detail_query, "software_code": request.GET.get("software", ""),
+        "limit": selectors.OFFICER_TABLE_LIMIT, "funnel_url": funnel_url,
+        "laggards": board.laggards[:30], "laggard_total": len(board.laggards),
+        "heat_rows": [{"unit": row["unit"], "own_only": row["own_only"],
+                       "link": _query(base, unit=row["unit"].pk),
+                       "cells": [{**cell, "colour": charts.heat_colour(cell["percent"]),
+                                  "link": _query(base, unit=row["unit"].pk, software=cell["code"]) + "#officers"}
+                                 for cell in row["cells"]]} for row in board.heatmap],
+        "trend_rows": list(zip(board.trend, month_links)),
+        "timeliness_rows": [(bucket, _query(base, timeliness=bucket["key"]) + "#officers")
+                            for bucket in board.timeliness],
+        "stage_rows": [(stage, _query(base, stage=stage["stage"]) + "#officers") for stage in board.stages],
+        "charts": {
+            "stages": charts.bar_chart(
+                title=_("Officers by stage"), labels=[str(stage["label"]) for stage in board.stages],
+                values=[stage["count"] for stage in board.stages],
+                links=[_query(base, stage=stage["stage"]) + "#officers" for stage in board.stages],
+                colours=charts.COLOURS[: len(board.stages)]),
+            "timeliness": charts.bar_chart(
+                title=_("Officers by on-time share of case steps"),
+                labels=[_("no step") if bucket["key"] == "none" else f"{bucket['low']}–{bucket['high']} %"
+                        for bucket in board.timeliness],
+                values=[bucket["count"] for bucket in board.timeliness],
+                links=[_query(base, timeliness=bucket["key"]) + "#officers" for bucket in board.timeliness]),
+            "funnel": charts.bar_chart(
+                title=_("Training funnel"),
+                labels=[_("Assigned"), _("Started"), _("Completed"), _("Overdue")],
+                values=[funnel["assigned"], funnel["started"], funnel["completed"], funnel["overdue"]],
+                links=[funnel_url] * 4, colours=["#475467", "#1570ef", "#067647", "#b42318"]),
+            "trend": charts.line_chart(
+                title=_("Month by month, working year"), labels=[row["label"] for row in board.trend],
+                series=[(_("Average score"), [row["score"] for row in board.trend]),
+                        (_("On time in the month (%)"), [row["on_time_percent"] for row in board.trend]),
+                        (_("On time, cumulative (%)"), [row["cumulative_on_time_percent"] for row in board.trend])],
+                links=month_links),
+        },
+        "export_url": reverse("analytics:dashboard-export") + _query(base),
+    }
+    return render(request, "analytics/dashboard.html", context)
+
+
+@require(can_view_adoption_dashboard)
+def dashboard_export(request: HttpRequest) -> HttpResponse:
+    """What the dashboard shows, as an Excel workbook (officers, laggards, unit × software, trend)."""
+    _form, values, period = _dashboard_inputs(request)
+    board = selectors.dashboard_get(user=request.user, period=period, unit_id=values["unit"])
+    content = workbook_bytes(monthly.dashboard_sheets(board))
+    name = f"ung-dung-cntt-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _officer_detail(request: HttpRequest, officer, back: str) -> HttpResponse:  # noqa: ANN001
+    today = timezone.localdate()
+    start = _date(request.GET.get("start")) or today.replace(day=1)
+    end = _date(request.GET.get("end")) or today
+    if end < start:
+        start, end = end, start
+    software = request.GET.get("software", "")
+    activity = selectors.officer_activity(officer=officer, start=start, end=end)
+    events = Paginator(selectors.usage_event_list(officer=officer, start=start, end=end, software_code=software),
+                       EVENTS_PAGE).get_page(request.GET.get("page"))
+    steps = Paginator(activity["steps"], EVENTS_PAGE).get_page(request.GET.get("steps_page"))
+    return render(request, "analytics/officer_detail.html", {
+        "officer": officer, "start": start, "end": end, "software": software, "activity": activity,
+        "events": events, "steps": steps, "today": today, "back": back,
+        "base_query": _query({}, start=start.isoformat(), end=end.isoformat(), software=software),
+    })
+
+
+@require(can_view_adoption_dashboard)
+def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rows behind an officer's figures for a period (?start=&end=, optional ?software=): days and
+    events per software, the case steps they recorded, their overdue steps. Officers within scope only."""
+    officer = selectors.officer_get_visible(user=request.user, pk=pk)
+    if officer is None:
+        raise Http404
+    return _officer_detail(request, officer, reverse("analytics:dashboard"))
+
+
+@require(can_view_scorecard)
+def my_detail(request: HttpRequest) -> HttpResponse:
+    """The same rows for the signed-in officer's own record."""
+    return _officer_detail(request, officer_for_user(request.user), reverse("analytics:scorecard"))
+
+
+# --- Province overview ---------------------------------------------------------------------------
+
+@require(can_view_province_overview)
+def province(request: HttpRequest) -> HttpResponse:
+    """All units ranked by score or a component, unit × month grid, movers up and down."""
+    form = ProvinceFilterForm(request.GET or None)
+    values = form.values()
+    overview = selectors.province_overview(user=request.user, month=values["month"], sort=values["sort"])
+    dashboard_url = reverse("analytics:dashboard")
+    month_text = overview.month.strftime("%Y-%m")
+
+    def unit_link(rank: selectors.UnitRank, month: dt.date | None = None) -> str:
+        if rank.unit is None:
+            return ""
+        return dashboard_url + _query({}, period="month", month=(month or overview.month).strftime("%Y-%m"),
+                                      unit=rank.unit.pk)
+
+    rows = [{"rank": rank, "link": unit_link(rank),
+             "cells": [{"value": rank.months.get(month), "colour": charts.heat_colour(rank.months.get(month)),
+                        "link": unit_link(rank, month)} for month in overview.months]} for rank in overview.units]
+    ranked = [row for row in rows if row["rank"].unit is not None]
+    sort_label = dict(ProvinceFilterForm.base_fields["sort"].choices).get(overview.sort, "")
+    return render(request, "analytics/province.html", {
+        "form": form, "overview": overview, "rows": rows, "month_text": month_text,
+        "components": selectors.COMPONENTS,
+        "chart": charts.bar_chart(
+            title=_("Units ranked by %(what)s, %(month)s") % {"what": str(sort_label).lower(),
+                                                                "month": overview.month.strftime("%m/%Y")},
+            labels=[row["rank"].label for row in ranked],
+            values=[row["rank"].figures.get(overview.sort) for row in ranked],
+            links=[row["link"] for row in ranked], horizontal=True),
+    })
+
+
+# --- Monthly reports -----------------------------------------------------------------------------
+
+@require(can_view_adoption_dashboard)
+def report_list(request: HttpRequest) -> HttpResponse:
+    """The monthly reports a manager or leader may download: their units × the last 12 months."""
+    month = parse_month(request.GET.get("month"))
+    units = monthly.report_units(user=request.user)
+    months = [selectors.add_months(timezone.localdate(), -index) for index in range(12)]
+    return render(request, "analytics/report_list.html", {"units": units, "month": month, "months": months})
+
+
+@require(can_view_adoption_dashboard)
+def report_download(request: HttpRequest, unit: int, year: int, month: int, fmt: str) -> HttpResponse:
+    """One unit's "Báo cáo tình hình ứng dụng CNTT tháng MM/YYYY" (.xlsx or .pdf): the file the monthly
+    command stored, or built now when the command has not run for that month yet."""
+    target = unit_list_visible(user=request.user).filter(pk=unit).first()
+    if target is None or fmt not in monthly.FORMATS or not 1 <= month <= 12:
+        raise Http404
+    first = dt.date(year, month, 1)
+    if first > timezone.localdate():
+        raise Http404
+    stored = monthly.report_stored(unit=target, month=first, fmt=fmt)
+    name = monthly.report_filename(unit=target, month=first, fmt=fmt)
+    if stored is not None:
+        return FileResponse(open(stored, "rb"), as_attachment=True, filename=name,  # noqa: SIM115
+                            content_type=monthly.FORMATS[fmt])
+    response = HttpResponse(monthly.report_build(unit=target, month=first, fmt=fmt),
+                            content_type=monthly.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,193 @@
+"""An exam room behind one address: how many of 300 officers sign in within 10 seconds.
+
+Run:  .venv/bin/python bench/signin_one_address.py [--officers 300] [--workers 40] [--typos 30]
+
+In a temporary folder of its own (SQLite), it creates the officers' accounts, starts daphne on a free
+loopback port with the production sign-in limits (TRUSTED_PROXIES=127.0.0.1, as behind the documented
+nginx) and then, with `--workers` concurrent clients, has every officer sign in through the real form
+(CSRF included) with `X-Forwarded-For` naming one exam-room address; `--typos` of them first type a
+wrong password. Accounts use a fast password hash (bench/settings_fast_hash.py): what is measured is
+the sign-in limits, not the hash, which costs the same per officer either way.
+
+It prints "N of 300 succeeded" with the time taken and what the others were answered, and then a
+second figure: after one person behind the same proxy (another address) types 10 wrong passwords,
+how many of 50 other officers still sign in. The baseline is the same journey's page load
+(GET /accounts/login/), timed in the same run. Nothing here is an assertion.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "Bench-password-2026"
+ROOM = "203.0.113.10"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def configure_environment(workdir: Path) -> dict[str, str]:
+    env = {
+        "THADS_VAR_DIR": str(workdir), "STATIC_ROOT": str(workdir / "static"), "MEDIA_ROOT": str(workdir / "media"),
+        "WHITENOISE_USE_FINDERS": "1", "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "THADS_REQUIRE_MFA": "0", "LOG_LEVEL": "ERROR",
+        "TRUSTED_PROXIES": "127.0.0.1", "DJANGO_SETTINGS_MODULE": "bench.settings_fast_hash",
+    }
+    (workdir / "static").mkdir(parents=True, exist_ok=True)
+    os.environ.update(env)
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return {**os.environ}
+
+
+def create_accounts(count: int) -> None:
+    import django
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    from core.models import User
+
+    hashed = make_password(PASSWORD)
+    User.objects.bulk_create([User(username=f"thisinh{n:03d}", email=f"thisinh{n:03d}@moj.gov.vn", password=hashed)
+                              for n in range(count + 60)], batch_size=500)
+
+
+class Server:
+    def __init__(self, env: dict[str, str], workdir: Path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = open(workdir / "daphne.log", "w")  # noqa: SIM115
+        daphne = Path(sys.executable).with_name("daphne")
+        self.process = subprocess.Popen(
+            [str(daphne), "-b", "127.0.0.1", "-p", str(self.port), "--verbosity", "0", "config.asgi:application"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def wait(self) -> None:
+        import httpx
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"daphne stopped; see {self.log.name}")
+            try:
+                if httpx.get(self.base + "/healthz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        raise SystemExit("daphne did not answer within 60 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def sign_in(base: str, login: str, password: str, address: str) -> str:
+    """One officer through the real form; returns "ok", "locked", "429", "wrong" or "other <status>"."""
+    import httpx
+
+    headers = {"X-Forwarded-For": address, "Referer": base + "/accounts/login/"}
+    with httpx.Client(base_url=base, follow_redirects=False, timeout=60, headers=headers) as client:
+        client.get("/accounts/login/")
+        response = client.post("/accounts/login/", data={
+            "login": login, "password": password, "csrfmiddlewaretoken": client.cookies.get("csrftoken", "")})
+    if response.status_code == 302 and "/accounts/login/" not in response.headers.get("location", ""):
+        return "ok"
+    if response.status_code == 429:
+        return "429"
+    body = response.text
+    if "quá nhiều lần" in body:
+        return "locked"
+    if "không đúng" in body:
+        return "wrong"
+    return f"other {response.status_code}"
+
+
+def exam_room(base: str, *, officers: int, workers: int, typos: int) -> tuple[Counter, float]:
+    def one(n: int) -> str:
+        login = f"thisinh{n:03d}"
+        if n < typos:
+            sign_in(base, login, "wrong-password", ROOM)
+        return sign_in(base, login, PASSWORD, ROOM)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        outcomes = Counter(pool.map(one, range(officers)))
+    return outcomes, time.perf_counter() - started
+
+
+def page_load_seconds(base: str, repeat: int = 50) -> float:
+    import httpx
+
+    with httpx.Client(base_url=base, timeout=30) as client:
+        started = time.perf_counter()
+        for _ in range(repeat):
+            client.get("/accounts/login/")
+    return (time.perf_counter() - started) / repeat
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--officers", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=40)
+    parser.add_argument("--typos", type=int, default=30)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="thads-signin-") as folder:
+        workdir = Path(folder)
+        env = configure_environment(workdir)
+        create_accounts(args.officers)
+        server = Server(env, workdir)
+        try:
+            server.wait()
+            baseline = page_load_seconds(server.base)
+            outcomes, seconds = exam_room(server.base, officers=args.officers, workers=args.workers,
+                                          typos=args.typos)
+            print(f"exam room: {outcomes['ok']} of {args.officers} succeeded in {seconds:.1f} s "
+                  f"({args.workers} at a time, {args.typos} typed a wrong password first); "
+                  f"others: {dict((k, v) for k, v in outcomes.items() if k != 'ok') or 'none'}")
+            per_sign_in = seconds * args.workers / max(1, args.officers)
+            print(f"time per sign-in under load / sign-in page load alone: {per_sign_in / baseline:.1f} "
+                  f"({per_sign_in * 1000:.0f} ms / {baseline * 1000:.1f} ms)")
+            time.sleep(0)
+            for _attempt in range(10):
+                sign_in(server.base, "thisinh000", "wrong-password", "198.51.100.66")
+            others = [f"thisinh{n:03d}" for n in range(args.officers, args.officers + 50)]
+            lock = threading.Lock()
+            after = Counter()
+
+            def other(login: str) -> None:
+                outcome = sign_in(server.base, login, PASSWORD, "198.51.100.67")
+                with lock:
+                    after[outcome] += 1
+
+            with ThreadPoolExecutor(max_workers=10) as pool:
+                list(pool.map(other, others))
+            print(f"after one person's 10 wrong passwords behind the same proxy: {after['ok']} of 50 other "
+                  f"officers succeeded; others: {dict((k, v) for k, v in after.items() if k != 'ok') or 'none'}")
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Results: publishing them and issuing awards by overall rank."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from contests.models import Award, AwardLevel, Contest
+from contests.selectors import results_compute
+from contests.services.base import ContestError
+from core.fragments import panel_cache_bump_all
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def _new_code() -> str:
+    while True:
+        code = "HT-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        if not Award.objects.filter(code=code).exists():
+            return code
+
+
+def _level_for(contest: Contest, rank: int) -> str | None:
+    limits = [(AwardLevel.FIRST, contest.awards_first), (AwardLevel.SECOND, contest.awards_second),
+              (AwardLevel.THIRD, contest.awards_third), (AwardLevel.MERIT, contest.awards_merit)]
+    ceiling = 0
+    for level, count in limits:
+        ceiling += count
+        if rank <= ceiling:
+            return level
+    return None
+
+
+@transaction.atomic
+def awards_issue(*, contest: Contest) -> list[Award]:
+    """Give Nhất, Nhì, Ba, Khuyến khích by overall rank (the contest's counts of each, in that order;
+    entries sharing a rank get the same award; an entry with no points gets none). Idempotent: an entry
+    keeps its verification code when re-issued; awards no longer earned are removed."""
+    results = results_compute(contest=contest)
+    kept: list[Award] = []
+    existing = {award.registration_id: award for award in contest.awards.all()}
+    for row in results.rows:
+        level = _level_for(contest, row.rank) if row.total > 0 else None
+        if level is None:
+            continue
+        award = existing.pop(row.registration.pk, None) or Award(contest=contest, registration=row.registration,
+                                                                 code=_new_code())
+        award.level, award.rank, award.points = level, row.rank, row.total
+        award.holder_name, award.unit_name = row.name, row.unit.name
+        award.save()
+        kept.append(award)
+    Award.objects.filter(pk__in=[award.pk for award in existing.values()]).delete()
+    return kept
+
+
+@transaction.atomic
+def results_publish(*, contest: Contest, published: bool = True, now: datetime | None = None) -> Contest:
+    """Publish the final results (public page, awards issued) or withdraw them. Publishing needs every
+    round closed (an online round past its close). Raises ContestError otherwise."""
+    now = now or timezone.now()
+    if published:
+        if not contest.rounds.exists():
+            raise ContestError("Hội thi chưa có vòng thi nào.")
+        open_rounds = [round_.title for round_ in contest.rounds.all() if round_.closes_at and round_.closes_at > now]
+        if open_rounds:
+            raise ContestError(f"Vòng thi chưa kết thúc: {', '.join(open_rounds)}.")
+        contest.results_published_at = now
+        contest.save(update_fields=["results_published_at"])
+        awards_issue(contest=contest)
+    else:
+        contest.results_published_at = None
+        contest.save(update_fields=["results_published_at"])
+    panel_cache_bump_all(panel="contests")
+    return contest

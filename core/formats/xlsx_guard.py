@@ -1,0 +1,330 @@
+"""The streaming guard every .xlsx passes before a reader sees it.
+
+A fast reader (python-calamine) builds the whole grid of the sheet in memory, sized by the furthest
+cell: a 10 KB file with one value at XFD1048576 asks for hundreds of gigabytes. So before any reader
+runs, `xlsx_inspect` looks at the zip directory and makes one streaming pass over the first sheet's
+XML (bounded chunks, no DOM, no tree) and refuses — with a Vietnamese message — a file whose
+decompressed size, real row count, real column count or cell area (from the cell references
+themselves; the declared `<dimension>` is not trusted) exceeds the import's limits, as well as
+password-protected, macro-enabled and old .xls files and anything else renamed .xlsx.
+
+Pure functions, no ORM, no Django.
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from core.formats.limits import TableLimits
+
+CHUNK = 1 << 20
+XLSX_BROKEN = "Tệp Excel bị hỏng hoặc không đúng định dạng .xlsx."
+ENCRYPTED = "Tệp Excel đang đặt mật khẩu. Hãy mở tệp, gỡ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc) rồi tải lên lại."
+MACROS = ("Tệp Excel có chứa macro (.xlsm), chương trình không nhận loại tệp này. "
+          "Hãy lưu lại dưới dạng «Sổ làm việc Excel (.xlsx)» rồi tải lên lại.")
+OLD_XLS = "Tệp là bảng tính Excel cũ (.xls). Hãy mở bằng Excel và lưu lại dưới dạng .xlsx."
+NO_SHEET = "Tệp Excel không có trang tính nào."
+# An encrypted .xlsx is an OLE compound file holding a stream of this name (UTF-16).
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+# Every cell of the common writers (Excel, LibreOffice, openpyxl) opens as `<c r="A1"`. A cell that
+# does not (no reference, another attribute first, single quotes) sends the chunk to the exact scan.
+ODD_CELL = re.compile(rb'<c(?:>|\s(?!r="))')
+CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,9})"')
+TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?:\s([^>]*?))?(/?)>")
+REF = re.compile(rb'\br=["\']([A-Z]{0,3})(\d{0,9})["\']')
+SHEET_ENTRY = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?sheet\s[^>]*?\b(?:[A-Za-z_][\w.-]*:)?id=["\']([^"\']+)["\']')
+RELATIONSHIP = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s([^>]*)>")
+ATTRIBUTE = re.compile(rb'\b(Id|Target|Type)=["\']([^"\']*)["\']')
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _greater_number(limit: int) -> str:
+    """A pattern for decimal numbers (leading zeros allowed) greater than `limit`."""
+    text = str(limit)
+    size = len(text)
+    options = [rf"[1-9]\d{{{size},}}"]
+    for index, char in enumerate(text):
+        if char != "9":
+            options.append(re.escape(text[:index]) + f"[{int(char) + 1}-9]" + rf"\d{{{size - index - 1}}}")
+    return "0*(?:" + "|".join(options) + ")"
+
+
+def column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = LETTERS[rest] + letters
+    return letters
+
+
+def _greater_column(limit: int) -> str:
+    """A pattern for column letters (1 to 3 of them) after column number `limit`."""
+    if limit <= 0:
+        return "[A-Z]{1,3}"
+    text = column_letters(limit)
+    size = len(text)
+    options = [f"[A-Z]{{{size + 1},3}}"] if size < 3 else []
+    for index, char in enumerate(text):
+        if char != "Z":
+            options.append(text[:index] + f"[{LETTERS[LETTERS.index(char) + 1]}-Z]" + f"[A-Z]{{{size - index - 1}}}")
+    return "(?:" + "|".join(options) + ")" if options else "(?!)"
+
+
+@functools.lru_cache(maxsize=64)
+def _beyond(rows: int, columns: int) -> re.Pattern[bytes]:
+    """A cell reference beyond `rows` × `columns`."""
+    return re.compile(rb'<c r="(?:' + _greater_column(columns).encode() + rb"\d|[A-Z]{1,3}"
+                      + _greater_number(rows).encode() + rb'")')
+
+
+@dataclass(frozen=True)
+class SheetFacts:
+    """What the guard found: the first sheet's part, its real extent and the parts' decompressed size."""
+
+    part: str
+    rows: int
+    columns: int
+    xml_bytes: int
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.columns
+
+
+def column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + (letter - 64)
+    return number
+
+
+def _number(count: int) -> str:
+    return f"{count:,}".replace(",", ".")
+
+
+def too_many_rows(rows: int, limits: TableLimits) -> str:
+    return (f"Trang tính có dữ liệu tới dòng {_number(rows)}, vượt quá giới hạn {_number(limits.rows)} dòng "
+            "của một lần nhập. Hãy chia tệp thành nhiều tệp nhỏ hơn, hoặc xóa các dòng trống ở cuối trang tính.")
+
+
+def too_many_columns(columns: int, limits: TableLimits) -> str:
+    return (f"Trang tính có dữ liệu tới cột thứ {_number(columns)}, vượt quá giới hạn {_number(limits.columns)} cột. "
+            "Hãy xóa các cột thừa ở bên phải bảng.")
+
+
+def too_many_cells(rows: int, columns: int, limits: TableLimits) -> str:
+    return (f"Vùng dữ liệu của trang tính ({_number(rows)} dòng × {_number(columns)} cột) vượt quá giới hạn "
+            f"{_number(limits.cells)} ô của một lần nhập. Hãy xóa các ô thừa ở xa bảng hoặc chia nhỏ tệp.")
+
+
+def too_big(limits: TableLimits) -> str:
+    return (f"Nội dung tệp Excel khi giải nén vượt quá giới hạn {_number(limits.xml_bytes // (1024 * 1024))} MB "
+            "của một lần nhập. Hãy chia tệp thành nhiều tệp nhỏ hơn.")
+
+
+def refuse_ole(head: bytes, source: BinaryIO) -> str:
+    """The message for an OLE compound file: a password-protected .xlsx or an old .xls."""
+    source.seek(0)
+    carry = b""
+    while block := source.read(CHUNK):
+        if ENCRYPTED_STREAM in carry + block:
+            return ENCRYPTED
+        carry = block[-len(ENCRYPTED_STREAM):]
+    return OLD_XLS
+
+
+class _Refused(Exception):
+    pass
+
+
+def _first_sheet_part(archive: zipfile.ZipFile) -> str:
+    """The path of the first worksheet in the workbook's order (chart sheets are not worksheets)."""
+    try:
+        workbook = _read_small(archive, "xl/workbook.xml")
+        rels = _read_small(archive, "xl/_rels/workbook.xml.rels")
+    except KeyError as exc:
+        raise _Refused(XLSX_BROKEN) from exc
+    targets = {}
+    for match in RELATIONSHIP.finditer(rels):
+        attributes = dict(ATTRIBUTE.findall(match.group(1)))
+        if attributes.get(b"Type", b"").endswith(b"/worksheet") and b"Id" in attributes:
+            targets[attributes[b"Id"]] = attributes.get(b"Target", b"").decode("utf-8", "replace")
+    for match in SHEET_ENTRY.finditer(workbook):
+        target = targets.get(match.group(1))
+        if target is None:
+            continue
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        return part
+    raise _Refused(NO_SHEET)
+
+
+def _read_small(archive: zipfile.ZipFile, name: str, limit: int = 8 << 20) -> bytes:
+    info = archive.getinfo(name)
+    if info.file_size > limit:
+        raise _Refused(XLSX_BROKEN)
+    with archive.open(info) as handle:
+        return handle.read(limit + 1)[:limit]
+
+
+def _scan_slow(data: bytes, state: list[int]) -> None:
+    """Positions of cells and rows written without references (allowed by the format): count them.
+    state = [current row, current column, max row, max column]."""
+    for match in TAG.finditer(data):
+        name, attributes, closed = match.group(1), match.group(2) or b"", match.group(3)
+        ref = REF.search(attributes)
+        if name == b"row":
+            state[0] = int(ref.group(2)) if ref and ref.group(2) else state[0] + 1
+            state[1] = 0
+            continue
+        if ref and ref.group(1):
+            state[1] = column_number(ref.group(1))
+            if ref.group(2):
+                state[0] = int(ref.group(2))
+        else:
+            state[1] += 1
+        if not closed:
+            state[2] = max(state[2], state[0])
+            state[3] = max(state[3], state[1])
+
+
+def _cells_in(part: bytes) -> int:
+    return part.count(b"<c>") + part.count(b"<c ") + part.count(b"<c/")
+
+
+def _scan_unreferenced(data: bytes, state: list[int]) -> None:
+    """A chunk without any reference (some generators write none): rows counted in bulk, cells
+    counted only in the distinct rows long enough to be wider than the widest seen (a cell takes at
+    least 3 bytes); every `<c>` counts, even an empty one (an upper bound of what a reader places)."""
+    parts = data.split(b"<row")
+    first = state[1] + _cells_in(parts[0])
+    rows = parts[1:]
+    state[0] += len(rows)
+    shortest = 3 * max(state[3], first)
+    wide = max((_cells_in(part) for part in set(rows) if len(part) > shortest), default=0)
+    state[1] = _cells_in(rows[-1]) if rows else first
+    state[2] = max(state[2], state[0])
+    state[3] = max(state[3], first, wide)
+
+
+def _scan_exact(data: bytes, state: list[int]) -> None:
+    """The extent of the cells in one chunk, cell by cell (the first chunk, and any chunk whose cells
+    are out of order or written unusually)."""
+    if b":c " in data or b":row" in data:
+        _scan_slow(data, state)
+        return
+    if ODD_CELL.search(data):
+        if b" r=" in data or b"\tr=" in data or b"\nr=" in data:
+            _scan_slow(data, state)
+        else:
+            _scan_unreferenced(data, state)
+        return
+    refs = CELL_REF.findall(data)
+    if refs:
+        state[2] = max(state[2], max(map(int, {number for _, number in refs})))
+        state[3] = max(state[3], max(map(column_number, {letters for letters, _ in refs})))
+        state[0], state[1] = int(refs[-1][1]), column_number(refs[-1][0])
+
+
+def _scan_sheet(archive: zipfile.ZipFile, part: str, limits: TableLimits, budget: int) -> tuple[int, int, int]:
+    """(max row, max column, decompressed bytes) of the cells that hold something, in one streaming
+    pass; refuses as soon as a limit is passed.
+
+    Cells come in order in real files, so a chunk is checked with one search for a cell beyond the
+    extent known so far (the rows up to the chunk's last cell): a hit, or an unusual cell, makes the
+    chunk be scanned cell by cell.
+    """
+    state = [0, 0, 0, 0]  # current row, current column, max row, max column
+    size = 0
+    carry = b""
+    with archive.open(part) as handle:
+        while True:
+            block = handle.read(CHUNK)
+            size += len(block)
+            if size > budget:
+                raise _Refused(too_big(limits))
+            data = carry + block
+            if block:
+                cut = data.rfind(b"<")
+                data, carry = (data[:cut], data[cut:]) if cut >= 0 else (b"", b"")
+                if len(carry) > CHUNK:  # one tag longer than a chunk: not a spreadsheet
+                    raise _Refused(XLSX_BROKEN)
+            else:
+                carry = b""
+            last = data.rfind(b'<c r="')
+            match = CELL_REF.match(data, last) if last >= 0 else None
+            rows = max(state[2], int(match.group(2))) if match else state[2]
+            if state[3] == 0 or ODD_CELL.search(data) or b":c " in data or b":row" in data \
+                    or _beyond(rows, state[3]).search(data):
+                _scan_exact(data, state)
+            elif match:
+                state[0], state[1], state[2] = int(match.group(2)), column_number(match.group(1)), rows
+            if state[2] > limits.rows:
+                raise _Refused(too_many_rows(state[2], limits))
+            if state[3] > limits.columns:
+                raise _Refused(too_many_columns(state[3], limits))
+            if state[2] * state[3] > limits.cells:
+                raise _Refused(too_many_cells(state[2], state[3], limits))
+            if not block:
+                break
+    return state[2], state[3], size
+
+
+def xlsx_inspect(source: BinaryIO, *, limits: TableLimits) -> SheetFacts:
+    """Check an .xlsx (a seekable binary file) against `limits` before any reader parses it.
+
+    Reads the zip directory and the parts a reader parses (workbook, relationships, styles, shared
+    strings: their size only; the first worksheet: a streaming pass over its cell references, a
+    formatting-only cell counted like the others, an upper bound of what a reader places). Returns the facts; raises `core.formats.tabular.TableFileError` with a Vietnamese message
+    naming the limit for a file that is too large, and for password-protected, macro-enabled, old
+    .xls or broken files. Memory stays bounded by a few chunks whatever the file claims.
+    """
+    from core.formats.tabular import TableFileError
+
+    source.seek(0)
+    head = source.read(8)
+    source.seek(0)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise TableFileError(refuse_ole(head, source))
+    try:
+        try:
+            archive = zipfile.ZipFile(source)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise _Refused(XLSX_BROKEN) from exc
+        with archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            if any(info.flag_bits & 0x1 for info in infos):
+                raise _Refused(ENCRYPTED)
+            if "xl/vbaProject.bin" in names or any(name.lower().endswith(".bin") and "vba" in name.lower()
+                                                   for name in names):
+                raise _Refused(MACROS)
+            if "[Content_Types].xml" in names and b"macroEnabled" in _read_small(archive, "[Content_Types].xml"):
+                raise _Refused(MACROS)
+            if "xl/workbook.xml" not in names:
+                raise _Refused(XLSX_BROKEN)
+            part = _first_sheet_part(archive)
+            if part not in names:
+                raise _Refused(XLSX_BROKEN)
+            # What the reader parses besides the sheet: its declared size is what zipfile (and the
+            # reader) will inflate at most, so it is checked without inflating it.
+            others = sum(info.file_size for info in infos if info.filename in (
+                "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/sharedStrings.xml",
+                "[Content_Types].xml"))
+            sheet_size = archive.getinfo(part).file_size
+            if others + sheet_size > limits.xml_bytes:
+                raise _Refused(too_big(limits))
+            rows, columns, size = _scan_sheet(archive, part, limits, limits.xml_bytes - others)
+    except _Refused as refusal:
+        raise TableFileError(str(refusal)) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError, ValueError,
+            NotImplementedError) as exc:  # a corrupt stream, a CRC mismatch, an unknown compression
+        raise TableFileError(XLSX_BROKEN) from exc
+    finally:
+        source.seek(0)
+    return SheetFacts(part=part, rows=rows, columns=columns, xml_bytes=others + size)

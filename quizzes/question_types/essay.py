@@ -1,0 +1,56 @@
+"""Essay (graded by a person) and description (text only, no answer)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from quizzes.question_types.base import (
+    NEEDS_GRADING,
+    UNANSWERED,
+    Grade,
+    PostedFields,
+    QuestionTypeBase,
+    register,
+)
+
+
+@register
+class Essay(QuestionTypeBase):
+    name = "essay"
+
+    def grade(self, data: dict[str, Any], response: dict[str, Any] | None) -> Grade:
+        if not str((response or {}).get("text", "")).strip():
+            return Grade(0.0, UNANSWERED, [])
+        return Grade(None, NEEDS_GRADING, [])
+
+    def distribution_keys(self, data: dict[str, Any]) -> list[str]:
+        return []
+
+    def distribution_of(self, data: dict[str, Any], response: dict[str, Any] | None) -> list[str]:
+        return [""] if self.is_blank(response) else ["answered"]
+
+
+@register
+class Description(QuestionTypeBase):
+    name = "description"
+    gradable = False
+
+    def response_build(self, *, data: dict[str, Any], order: list[str], fields: PostedFields,
+                       refuse: Callable[[str], Exception]) -> dict[str, Any]:
+        raise refuse(_("A description needs no answer."))
+
+    def is_blank(self, response: dict[str, Any] | None) -> bool:
+        return True
+
+    def grade(self, data: dict[str, Any], response: dict[str, Any] | None) -> Grade:
+        return Grade(0.0, UNANSWERED, [])
+
+    def distribution_keys(self, data: dict[str, Any]) -> list[str]:
+        return []
+
+    def show_for_attempt(self, shown: dict[str, Any], *, data: dict[str, Any], order: list[str],
+                         response: dict[str, Any], render: Callable[[str, str], str], text_format: str) -> None:
+        """A description shows its text only."""

@@ -1,0 +1,64 @@
+"""True/false: one statement, answered "true" or "false"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from quizzes.formats import ParsedQuestion
+from quizzes.question_types.base import UNANSWERED, Grade, PostedFields, QuestionTypeBase, register, state_of
+
+
+@register
+class TrueFalse(QuestionTypeBase):
+    name = "truefalse"
+
+    def response_build(self, *, data: dict[str, Any], order: list[str], fields: PostedFields,
+                       refuse: Callable[[str], Exception]) -> dict[str, Any]:
+        value = fields.get("choice")
+        if value not in ("", "true", "false"):
+            raise refuse(_("Choose only True or False."))
+        return {"value": None if value == "" else value == "true"}
+
+    def is_blank(self, response: dict[str, Any] | None) -> bool:
+        return not response or response.get("value") is None
+
+    def grade(self, data: dict[str, Any], response: dict[str, Any] | None) -> Grade:
+        value = (response or {}).get("value")
+        if value is None:
+            return Grade(0.0, UNANSWERED, [])
+        value = bool(value)
+        fraction = 1.0 if value == bool(data.get("correct")) else 0.0
+        feedback = data.get("feedback_true" if value else "feedback_false", "")
+        return Grade(fraction, state_of(fraction), [feedback] if feedback else [])
+
+    def right_answers(self, data: dict[str, Any]) -> list[str]:
+        return ["true" if data.get("correct") else "false"]
+
+    def distribution_keys(self, data: dict[str, Any]) -> list[str]:
+        return ["true", "false"]
+
+    def distribution_of(self, data: dict[str, Any], response: dict[str, Any] | None) -> list[str]:
+        if self.is_blank(response):
+            return [""]
+        return ["true" if response["value"] else "false"]  # type: ignore[index]
+
+    def show_for_attempt(self, shown: dict[str, Any], *, data: dict[str, Any], order: list[str],
+                         response: dict[str, Any], render: Callable[[str, str], str], text_format: str) -> None:
+        shown["value"] = response.get("value")
+
+    def show_right(self, shown: dict[str, Any], *, data: dict[str, Any]) -> None:
+        shown["right_value"] = bool(data.get("correct"))
+        super().show_right(shown, data=data)
+
+    def data_from_parsed(self, parsed: ParsedQuestion) -> dict[str, Any]:
+        return {"correct": bool(parsed.correct), "feedback_true": parsed.feedback_true,
+                "feedback_false": parsed.feedback_false}
+
+    def parsed_fill(self, question: ParsedQuestion, *, data: dict[str, Any], text_format: str) -> None:
+        question.correct = bool(data.get("correct"))
+        question.feedback_true = data.get("feedback_true", "")
+        question.feedback_false = data.get("feedback_false", "")
+        question.feedback_true_format = question.feedback_false_format = text_format

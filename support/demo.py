@@ -1,0 +1,89 @@
+"""Demo: an IT focal person for the Cục and every Chi cục, 15 how-to articles, requests in each state."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+
+from org.models import Officer, Unit
+from support import services
+from support.models import Article, FocalPerson, HelpRequest, RequestStatus
+
+SOFTWARE = [
+    ("QLTHA", "Phần mềm quản lý quá trình thụ lý, tổ chức thi hành án và báo cáo thống kê"),
+    ("QLVB", "Phần mềm quản lý văn bản và điều hành"), ("CKS", "Chữ ký số"),
+    ("VBDT", "Giao nhận văn bản điện tử"), ("EMAIL", "Hòm thư điện tử công vụ"),
+    ("HTTT", "Phần mềm hỗ trợ trực tuyến THADS"), ("HOP", "Họp trực tuyến"), ("WEB", "Trang thông tin điện tử"),
+]
+
+ARTICLES = [
+    ("CKS", "Ký số văn bản bằng USB token", "1. Cắm USB token vào máy tính.\n2. Mở văn bản trong phần mềm quản lý văn bản, bấm **Ký số**.\n3. Chọn chứng thư số của đồng chí, nhập mã PIN.\n4. Kiểm tra dòng “Đã ký” dưới văn bản."),
+    ("CKS", "Máy không nhận USB token", "1. Rút USB token, cắm sang cổng USB khác (cổng phía sau máy).\n2. Cài lại trình điều khiển từ trang của nhà cung cấp chứng thư.\n3. Khởi động lại máy rồi thử lại."),
+    ("CKS", "Quên mã PIN của USB token", "Nhập sai mã PIN quá số lần cho phép sẽ khoá token. Liên hệ cán bộ đầu mối CNTT để đề nghị nhà cung cấp mở khoá; không tự thử nhiều lần."),
+    ("QLTHA", "Cập nhật bước thi hành án khi mất mạng", "1. Ghi lại ngày ra văn bản và số văn bản trên giấy.\n2. Khi có mạng, vào hồ sơ, bấm **Ghi nhận bước** và nhập đúng ngày ra văn bản (không phải ngày nhập).\n3. Ghi chú “nhập bổ sung do mất mạng”."),
+    ("QLTHA", "Tìm hồ sơ theo tên đương sự không dấu", "Gõ tên không dấu, ví dụ “nguyen van a”, vào ô tìm kiếm hồ sơ; kết quả gồm cả tên có dấu."),
+    ("QLTHA", "Sửa một bước đã ghi nhận sai ngày", "Mở hồ sơ, bấm **Sửa** ở bước cần sửa, nhập ngày đúng và lý do. Phiên bản cũ vẫn được lưu để đối chiếu."),
+    ("QLVB", "Chuyển văn bản đến cho lãnh đạo xử lý", "1. Mở văn bản đến.\n2. Bấm **Chuyển xử lý**, chọn lãnh đạo.\n3. Ghi ý kiến đề xuất rồi bấm **Gửi**."),
+    ("QLVB", "Tra cứu văn bản đã ban hành", "Vào mục **Văn bản đi**, lọc theo năm và số ký hiệu; có thể gõ trích yếu không dấu."),
+    ("VBDT", "Gửi văn bản điện tử cho đơn vị khác", "1. Văn bản phải được ký số trước.\n2. Bấm **Gửi liên thông**, chọn đơn vị nhận.\n3. Kiểm tra trạng thái “Đã nhận” sau ít phút."),
+    ("EMAIL", "Đăng nhập hộp thư công vụ lần đầu", "1. Mở trang hộp thư công vụ của Bộ.\n2. Đăng nhập bằng tên thư (phần trước @moj.gov.vn) và mật khẩu được cấp.\n3. Đổi mật khẩu ngay: ít nhất 10 ký tự, có chữ và số."),
+    ("EMAIL", "Đặt chữ ký cuối thư", "Vào **Cài đặt → Chữ ký**, ghi họ tên, chức vụ, đơn vị, số điện thoại cơ quan."),
+    ("HOP", "Tham gia họp trực tuyến bằng máy tính", "1. Mở đường dẫn cuộc họp trong thư mời.\n2. Cho phép trình duyệt dùng micro và camera.\n3. Tắt micro khi không phát biểu."),
+    ("HOP", "Không nghe được tiếng trong cuộc họp", "Kiểm tra loa chưa bị tắt, chọn đúng thiết bị âm thanh trong phần cài đặt của cuộc họp, thử rút và cắm lại tai nghe."),
+    ("HTTT", "Gửi câu hỏi nghiệp vụ lên hệ thống hỗ trợ trực tuyến", "Đăng nhập hệ thống hỗ trợ, chọn lĩnh vực, mô tả ngắn gọn vụ việc, đính kèm văn bản liên quan."),
+    ("WEB", "Đăng tin lên trang thông tin điện tử của Cục", "Soạn tin kèm ảnh, gửi cán bộ phụ trách trang để duyệt; tin đăng trong ngày làm việc."),
+]
+
+REQUESTS = [
+    ("CKS", "Không ký số được văn bản, báo lỗi chứng thư", RequestStatus.NEW, 0),
+    ("QLTHA", "Không lưu được bước xác minh điều kiện thi hành án", RequestStatus.IN_PROGRESS, 1),
+    ("EMAIL", "Quên mật khẩu hộp thư công vụ", RequestStatus.WAITING, 1),
+    ("HOP", "Không vào được cuộc họp trực tuyến sáng thứ Hai", RequestStatus.DONE, 1),
+    ("QLVB", "Văn bản đến không hiện trong danh sách", RequestStatus.NEW, 0),
+]
+
+
+@transaction.atomic
+def seed(*, rng: random.Random) -> None:
+    if FocalPerson.objects.exists() or not Unit.objects.filter(code="KG").exists():
+        return
+    software_model = apps.get_model("analytics", "Software")
+    software = {code: software_model.objects.get_or_create(code=code, defaults={"name": name})[0]
+                for code, name in SOFTWARE}
+    admin = Officer.objects.select_related("user").get(user__username="quantri").user
+    root = Unit.objects.get(code="KG")
+    for officer in Officer.objects.select_related("unit", "unit__kind").filter(is_it_focal=True).order_by("pk"):
+        # The Cục's focal person works in one of its divisions; a Chi cục's in the Chi cục itself.
+        unit = root if officer.unit.kind.code == "division" else officer.unit
+        if not FocalPerson.objects.filter(unit=unit).exists():
+            services.focal_person_set(unit=unit, officer=officer, kind="main", phone=f"0297 38{rng.randint(10000, 99999)}",
+                                      by=admin)
+    trainer = Officer.objects.select_related("user").get(user__username="giangvien").user
+    articles = [services.article_create(title=title, body=body, software=software[code], by=trainer)
+                for code, title, body in ARTICLES]
+    requester = Officer.objects.select_related("unit", "user").get(user__username="canbo")
+    for code, subject, status, replies in REQUESTS:
+        request = services.help_request_create(requester=requester, subject=subject, software=software[code],
+                                               description="Đã thử khởi động lại máy nhưng vẫn lỗi.",
+                                               page_url="/cases/todo/", by=requester.user)
+        focal = FocalPerson.objects.filter(unit=request.unit).select_related("officer__user").first()
+        answerer = focal.officer.user if focal else admin
+        if replies:
+            related = next((article for article in articles if article.software_id == software[code].pk), None)
+            services.help_request_reply(request=request, body="Đồng chí làm theo hướng dẫn sau rồi báo lại giúp.",
+                                        article=related, by=answerer, status=RequestStatus.WAITING)
+        if status in (RequestStatus.IN_PROGRESS, RequestStatus.DONE):
+            services.help_request_set_status(request=request, status=status, by=answerer)
+        if status == RequestStatus.DONE:
+            services.help_request_rate(request=request, rating=5, comment="Cảm ơn, đã vào họp được.", by=requester.user)
+            services.article_vote(article=articles[11], user=requester.user, helpful=True)
+    # One request from last week that nobody answered: it has gone up to the provincial focal person.
+    late = HelpRequest.objects.filter(requester=requester, status=RequestStatus.NEW).order_by("pk").first()
+    past = timezone.now() - timedelta(days=7)
+    HelpRequest.objects.filter(pk=late.pk).update(created_at=past, due_at=past + timedelta(days=2))
+    services.help_requests_escalate()
+    Article.objects.filter(pk=articles[0].pk).update(helpful_yes=12, helpful_no=1)

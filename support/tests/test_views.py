@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from support.models import HelpRequest
+from support.tests.factories import focal, help_request, software
+
+
+def test_officer_asks_from_a_case_page_with_a_screenshot(world, client_for):  # noqa: ANN001
+    focal(world.units["A"], world.officers["unit_manager"])
+    client = client_for("officer")
+    page = client.get(reverse("support:request-create") + "?from=/cases/7/")
+    assert page.status_code == 200 and 'value="/cases/7/"' in page.content.decode()
+    shot = SimpleUploadedFile("man-hinh.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+    response = client.post(reverse("support:request-create"), {
+        "software": software().pk, "subject": "Không ký được", "description": "Báo lỗi chứng thư",
+        "page_url": "/cases/7/", "attachment": shot})
+    request = HelpRequest.objects.get()
+    assert response.status_code == 302 and response.url == reverse("support:request-detail", args=[request.pk])
+    assert (request.page_url, request.requester, request.unit) == ("/cases/7/", world.officers["officer"], world.units["A"])
+    download = client.get(reverse("support:request-attachment", args=[request.pk]))
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    detail = client.get(response.url).content.decode()
+    assert "Phạm Quản Lý" in detail  # the focal person who answers
+
+
+def test_bad_attachment_and_outside_page_address_are_refused(world, client_for, settings):  # noqa: ANN001
+    settings.THADS_HELP_ATTACHMENT_MAX_MB = 1
+    client = client_for("officer")
+    big = SimpleUploadedFile("anh.png", b"0" * (1024 * 1024 + 1), content_type="image/png")
+    response = client.post(reverse("support:request-create"), {"subject": "Lỗi", "attachment": big})
+    assert response.status_code == 200 and "lớn hơn 1 MB" in response.content.decode()
+    script = SimpleUploadedFile("virus.exe", b"MZ", content_type="application/octet-stream")
+    response = client.post(reverse("support:request-create"), {"subject": "Lỗi", "attachment": script})
+    assert "Đính kèm ảnh" in response.content.decode()
+    assert not HelpRequest.objects.exists()
+    client.post(reverse("support:request-create"), {"subject": "Lỗi", "page_url": "https://evil.example/"})
+    assert HelpRequest.objects.get().page_url == ""
+
+
+def test_focal_person_answers_with_an_article_and_the_officer_rates_it(world, client_for):  # noqa: ANN001
+    from support.tests.factories import article
+
+    focal(world.units["A"], world.officers["unit_manager"])
+    request = help_request(world.officers["officer"])
+    how_to = article(by=world.user("trainer"))
+    helper = client_for("unit_manager")
+    helper.post(reverse("support:request-reply", args=[request.pk]),
+                {"body": "Xem hướng dẫn", "article": how_to.pk, "status": "done"})
+    officer = client_for("officer")
+    page = officer.get(reverse("support:request-detail", args=[request.pk])).content.decode()
+    assert how_to.title in page and "Gửi đánh giá" in page
+    officer.post(reverse("support:request-rate", args=[request.pk]), {"rating": "5", "comment": "Rất rõ"})
+    request.refresh_from_db()
+    assert request.rating == 5
+
+
+def test_request_list_query_budget_does_not_grow(world, client_for, django_assert_max_num_queries):  # noqa: ANN001
+    focal(world.units["P"], world.officers["admin"])
+    for n in range(3):
+        help_request(world.officers["other_b"], subject=f"Lỗi {n}")
+    client = client_for("admin")
+    client.get(reverse("support:request-list"))
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("support:request-list")).status_code == 200
+    for n in range(20):
+        help_request(world.officers["other_a1"], subject=f"Lỗi thêm {n}")
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("support:request-list")).status_code == 200

@@ -10,9 +10,9 @@ from core.roles import Role, user_roles
 from org.selectors import officer_for_user
 
 # The session, the user and the officer with their roles come from caches (core.principal) after a
-# first visit; then one query per panel (cases, learning, quizzes, contests), none once the panels are
-# cached (core.fragments).
-HOME_QUERIES = 4
+# first visit; then one query per panel (cases, learning, quizzes, contests, adoption, IT help), none once
+# the panels are cached (core.fragments).
+HOME_QUERIES = 6
 HOME_QUERIES_CACHED = 0
 
 

@@ -337,6 +337,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # False for in-site-only notices. A failed send is retried by the next periodic run, up to
+    # EMAIL_MAX_ATTEMPTS times (learning.services.notifications_email_pending).
+    email_wanted = models.BooleanField(default=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -519,6 +519,8 @@ def _report_filters(request: HttpRequest) -> tuple[ReportFilterForm, dict]:
 def report(request: HttpRequest) -> HttpResponse:
     form, filters = _report_filters(request)
     rows = selectors.report_funnel(user=request.user, **filters)
+    if form.is_valid() and form.cleaned_data.get("status") == "overdue":  # the managers' digest links here
+        rows = [row for row in rows if row["overdue"]]
     totals = {key: sum(row[key] for row in rows) for key in ("assigned", "started", "completed", "overdue")}
     return render(request, "learning/report.html", {"form": form, "rows": rows, "totals": totals,
                                                      "query": request.GET.urlencode()})

@@ -450,6 +450,14 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def lesson_remove(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = get_object_or_404(Lesson.objects.select_related("course", "module"), pk=pk)
     course_id = lesson.course_id
+    if request.POST.get("confirm") != "yes":
+        return render(request, "learning/confirm.html", {
+            "title": _("Remove a lesson"),
+            "question": _("Remove the lesson “%(lesson)s” from “%(course)s”?") % {"lesson": lesson.title,
+                                                                                "course": lesson.course.title},
+            "consequence": _("If officers have opened it, it is archived and their history is kept."),
+            "confirm_label": _("Yes, remove"), "cancel_url": reverse("learning:course-edit", kwargs={"pk": course_id}),
+        })
     if services.lesson_remove(lesson=lesson):
         messages.success(request, _("Lesson deleted."))
     else:
@@ -497,9 +505,17 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require(perms.can_assign_courses)
 def assignment_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = get_object_or_404(Assignment.objects.select_related("unit"), pk=pk)
+    assignment = get_object_or_404(Assignment.objects.select_related("unit", "course"), pk=pk)
     if not perms.can_assign_to_unit(request.user, assignment.unit):
         raise Http404
+    if request.POST.get("confirm") != "yes":
+        return render(request, "learning/confirm.html", {
+            "title": _("Stop an assignment"),
+            "question": _("Stop assigning “%(course)s” to %(unit)s?") % {"course": assignment.course.title,
+                                                                         "unit": assignment.unit.name},
+            "consequence": _("Officers already enrolled keep their enrollment; newcomers are no longer enrolled."),
+            "confirm_label": _("Yes, stop"), "cancel_url": reverse("learning:assignment-list"),
+        })
     services.assignment_deactivate(assignment=assignment)
     messages.success(request, _("Assignment stopped. Officers already enrolled keep their enrollment."))
     return redirect("learning:assignment-list")

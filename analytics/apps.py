@@ -9,14 +9,14 @@ class AnalyticsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from analytics import permissions, signals, views
+        from analytics import panels, permissions, signals, views
         from core.ui import HomePanel, Landing, NavItem, register_landing, register_nav, register_panel
 
         post_save.connect(signals.position_created, sender="org.Position",
                           dispatch_uid="analytics-position-created")
         # Replaces core's placeholder of the same key.
         register_panel(HomePanel(key="adoption", title=_("My software use"), template="analytics/panel.html",
-                                 context=views.panel_context, order=50))
+                                 context=panels.panel_context, order=50))
         # Before org's officer list (order 50): managers and leaders start where laggards are shown.
         register_landing(Landing("analytics:dashboard", permissions.lands_on_adoption_dashboard, order=40))
         register_nav(NavItem(_("Adoption dashboard"), "analytics:dashboard",

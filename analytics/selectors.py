@@ -182,7 +182,7 @@ def next_step_for(*, officer: Officer, software: list[SoftwareUse], today: dt.da
         return {"text": ngettext("%(count)s case step overdue and not recorded yet",
                                  "%(count)s case steps overdue and not recorded yet", overdue) % {"count": overdue},
                 "url_name": "cases:todo", "kind": "steps"}
-    courses = learning_selectors.my_courses(officer=officer, today=today)["open"]
+    courses = learning_selectors.enrollment_groups_for_officer(officer=officer, today=today)["open"]
     due = [row for row in courses if row.due_date is not None]
     if due:
         course = due[0]

@@ -64,16 +64,6 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     return render(request, "analytics/scorecard.html", context)
 
 
-def panel_context(request: HttpRequest) -> dict | None:
-    """Home panel "adoption": this month's active days per expected software, the score and one next step."""
-    officer = officer_for_user(request.user)
-    if officer is None:
-        return None
-    figures = selectors.panel_figures(officer=officer)
-    return {"figures": figures, "expected": [item for item in figures.software if item.expected],
-            "next_step": figures.next_step}
-
-
 # --- Unit dashboard ------------------------------------------------------------------------------
 
 def _dashboard_inputs(request: HttpRequest) -> tuple[DashboardFilterForm, dict, selectors.Period]:

@@ -31,13 +31,16 @@ def focal_action(request: HttpRequest, officer_id: int) -> HttpResponse:
     officer = selectors.focal_week_officers(user=request.user).filter(pk=officer_id).first()
     if officer is None:
         raise Http404
-    kind = request.POST.get("kind", "")
-    try:
-        support_services.focal_action_record(
-            officer=officer, kind=kind, note=request.POST.get("note", ""), by=request.user,
-            article=row.article if row is not None and kind == ActionKind.SEND_ARTICLE else None,
-            before=row.snapshot() if row is not None else {})
-        messages.success(request, _("Recorded: next week's list shows whether it helped."))
-    except support_services.SupportError as exc:
-        messages.error(request, str(exc))
+    from support.forms import FocalActionForm
+
+    form = FocalActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what you did from the list."))
+        return redirect("analytics:focal-week")
+    kind = form.cleaned_data["kind"]
+    support_services.focal_action_record(
+        officer=officer, kind=kind, note=form.cleaned_data["note"], by=request.user,
+        article=row.article if row is not None and kind == ActionKind.SEND_ARTICLE else None,
+        before=row.snapshot() if row is not None else {})
+    messages.success(request, _("Recorded: next week's list shows whether it helped."))
     return redirect("analytics:focal-week")

@@ -68,7 +68,7 @@ def bare_read(path: Path) -> int:
 
 def run_import(path: Path, user: User, name: str) -> None:
     with path.open("rb") as handle:  # as the upload view does: streamed from the uploaded temporary file
-        batch = services.step_import_preview(uploaded_by=user, file_name=name, file=handle, today=TODAY)
+        batch = services.step_import_preview(by=user, file_name=name, file=handle, today=TODAY)
     assert not batch.error_count, batch.errors[:3]
     services.step_import_apply(batch=batch, by=user, today=TODAY)
 

@@ -50,7 +50,7 @@ def seed_courses() -> list:
     for index in range(COURSES):
         course = Course.objects.filter(code=f"B{index:02d}").first()
         if course is None:
-            course = services.course_create(created_by=None, code=f"B{index:02d}", title=f"Khóa học đo hiệu năng {index}",
+            course = services.course_create(by=None, code=f"B{index:02d}", title=f"Khóa học đo hiệu năng {index}",
                                             category=Course.Category.E_OFFICE)
             module = services.module_save(course=course, title="Phần 1")
             for number in range(4):

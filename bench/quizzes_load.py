@@ -295,6 +295,8 @@ def main() -> None:
     print(f"server CPU per request: answer save {answer_cpu / max(1, len(tally.latencies)) * 1000:.1f} ms, "
           f"bare view {bare_cpu / max(1, len(bare.latencies)) * 1000:.1f} ms")
     print(f"answer-save throughput / bare view: {answer_rps / bare_rps:.2f}x (goal >= 0.5x)")
+    print(f"start + first page p95 / bare view p95: {p95(tally.start_latencies) / p95(bare.latencies):.2f}x "
+          "(goal <= 3x)")
     print(f"acknowledged: {tally.acks}, stored: {stored}, refused: {tally.refused}, "
           f"5xx: {tally.errors_5xx + bare.errors_5xx}, open attempts: {open_attempts}")
     print(f"client errors (no response): answers {tally.timeouts}, bare {bare.timeouts}; "

@@ -7,11 +7,11 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from cases import permissions, views
+        from cases import panels, permissions
         from core.ui import HomePanel, NavItem, register_nav, register_panel
 
         register_panel(HomePanel(key="cases", title=_("Case steps to record"), template="cases/panel.html",
-                                 context=views.panel_context, order=10))
+                                 context=panels.panel_context, order=10))
         register_nav(NavItem(_("To do"), "cases:todo", permissions.can_use_cases, order=20))
         register_nav(NavItem(_("Cases"), "cases:case-list", permissions.can_use_cases, order=21))
         register_nav(NavItem(_("Update timeliness"), "cases:timeliness", permissions.can_view_timeliness, order=22))

@@ -12,7 +12,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import CaseDeadline, CaseParty, CaseStep, EnforcementCase, ImportBatch, StepType
+from cases.models import CaseDeadline, CaseParty, CaseStep, EnforcementCase, ImportBatch
 from core.calendar import get_calendar
 from core.roles import Role, has_role
 from core.text import fold
@@ -70,10 +70,6 @@ def case_step_history(*, case: EnforcementCase) -> list[CaseStep]:
 
 def case_deadline_list(*, case: EnforcementCase) -> list[CaseDeadline]:
     return list(case.deadlines.select_related("expected", "rule").order_by("is_open", "due_date"))
-
-
-def step_type_list() -> QuerySet[StepType]:
-    return StepType.objects.filter(is_active=True)
 
 
 # --- Due and overdue ----------------------------------------------------------------------------
@@ -335,5 +331,8 @@ def step_recordings_by_officer_day(*, start: date, end: date) -> QuerySet:
 def step_days_imported_since(*, since) -> set[date]:  # noqa: ANN001
     """Recording dates of the current steps written by imports applied after `since` (an aware
     datetime): the days whose counts a late import changed."""
-    return set(CaseStep.objects.filter(is_current=True, import_batch__applied_at__gt=since)
-               .values_list("recorded_date", flat=True).distinct())
+    batches = list(ImportBatch.objects.filter(applied_at__gt=since).values_list("pk", flat=True))
+    if not batches:
+        return set()
+    return set(CaseStep.objects.filter(is_current=True, import_batch_id__in=batches)
+               .values_list("recorded_date", flat=True).order_by().distinct())

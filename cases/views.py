@@ -23,7 +23,6 @@ from core.roles import Role, has_role
 from org.selectors import officer_for_user, officer_list_visible, unit_list_visible
 
 PAGE_SIZE = 30
-PANEL_ROWS = 5
 
 
 def _visible_case(request: HttpRequest, pk: int) -> EnforcementCase:
@@ -31,17 +30,6 @@ def _visible_case(request: HttpRequest, pk: int) -> EnforcementCase:
     if case is None:
         raise Http404
     return case
-
-
-def panel_context(request: HttpRequest) -> dict | None:
-    """Home panel "cases": the officer's most urgent deadlines and a case search box."""
-    officer = officer_for_user(request.user)
-    if officer is None:
-        return None
-    # Only the columns the rows show (cases/_due_rows.html); the search box is plain HTML.
-    due = list(selectors.deadline_list_due(officer=officer)
-               .only("case_id", "due_date", "case__number", "expected__name", "expected__code")[: PANEL_ROWS + 1])
-    return {"due": due[:PANEL_ROWS], "more": len(due) > PANEL_ROWS, "today": timezone.localdate()}
 
 
 @require(can_use_cases)
@@ -114,7 +102,7 @@ def step_record(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             step = services.case_step_record(
                 case=case, step_type=form.cleaned_data["step_type"], legal_date=form.cleaned_data["legal_date"],
-                recorded_by=officer_for_user(request.user), note=form.cleaned_data["note"])
+                by=officer_for_user(request.user), note=form.cleaned_data["note"])
         except services.CaseError as exc:
             error = str(exc)
         else:
@@ -149,7 +137,7 @@ def step_correct(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.case_step_correct(step=step, legal_date=form.cleaned_data["legal_date"],
                                        step_type=form.cleaned_data["step_type"], note=form.cleaned_data["note"],
-                                       corrected_by=officer_for_user(request.user))
+                                       by=officer_for_user(request.user))
         except services.CaseError as exc:
             error = str(exc)
         else:
@@ -190,7 +178,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     form = StepImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = services.step_import_preview(uploaded_by=request.user, file_name=upload.name, file=upload)
+        batch = services.step_import_preview(by=request.user, file_name=upload.name, file=upload)
         return redirect("cases:import-detail", pk=batch.pk)
     history = selectors.import_batch_list(user=request.user)[:20]
     return render(request, "cases/import_start.html", {"form": form, "history": history,
@@ -257,7 +245,7 @@ def _settings_page(request: HttpRequest, *, kind: str, pk: int | None) -> HttpRe
         raise Http404  # step types are edited, not added: the import and the rules name them
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        result = services.case_setting_save(kind=kind, form=form)
+        result = _setting_save(kind, instance, form.cleaned_data)
         messages.success(request, _("Saved.") + " " + _recompute_message(kind, result))
         return redirect(f"cases:settings-{kind}")
     if kind == "calendar":
@@ -268,6 +256,14 @@ def _settings_page(request: HttpRequest, *, kind: str, pk: int | None) -> HttpRe
         items = StepType.objects.all()
     return render(request, f"cases/settings_{kind.replace('-', '_')}.html", {
         "form": form, "instance": instance, "items": items, "kind": kind})
+
+
+def _setting_save(kind: str, instance: object, data: dict) -> services.SettingSaved:
+    if kind == "calendar":
+        return services.calendar_day_save(override=instance, day=data["date"], kind=data["kind"], note=data["note"])
+    if kind == "rules":
+        return services.deadline_rule_save(rule=instance, **data)
+    return services.step_type_update(step_type=instance, **data)
 
 
 def _recompute_message(kind: str, result: services.SettingSaved) -> str:
@@ -328,7 +324,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
             case = services.case_create(
                 unit=data["unit"], number=data["number"], intake_date=data["intake_date"], officer=data["officer"],
                 kind=data["kind"], judgment_ref=data["judgment_ref"], obligation=data["obligation"],
-                amount_due=data["amount_due"], recorded_by=me,
+                amount_due=data["amount_due"], by=me,
                 parties=[(p["role"], p["full_name"].strip(), p["address"].strip())
                          for p in parties.cleaned_data if p and not p.get("DELETE")])
         except services.CaseError as exc:

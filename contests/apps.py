@@ -9,11 +9,11 @@ class ContestsConfig(AppConfig):
     def ready(self) -> None:
         from core.ui import HomePanel, Landing, NavItem, register_landing, register_nav, register_panel
         from contests import permissions
-        from contests.panels import home_panel_context
+        from contests.panels import panel_context
         from core.roles import Role, has_role
 
         register_panel(HomePanel(key="contests", title=_("IT skills contests"), template="contests/panel.html",
-                                 context=home_panel_context, order=40))
+                                 context=panel_context, order=40))
         register_nav(NavItem(_("Contests"), "contests:contest-list", permissions.can_enter_contests, order=50))
         register_nav(NavItem(_("Organise contests"), "contests:manage-list", permissions.can_organise_contests,
                              order=51))

@@ -1,6 +1,5 @@
 """WebSocket consumers of live finals: thin, they check who connects and call the live services.
 
-- `/ws/health/`: answers {"type": "ping"} with {"type": "pong"} (for probes).
 - `/ws/contests/live/<session id>/host/`: the host's projector; only someone who may host the
   round. Sends {"action": "next", "phase": ..., "index": ...}.
 - `/ws/contests/live/<session id>/play/`: a contestant's device; only an officer who joined the
@@ -20,15 +19,6 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from contests import events
 
 REFUSED = 4403
-
-
-class HealthConsumer(AsyncJsonWebsocketConsumer):
-    async def connect(self) -> None:
-        await self.accept()
-
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:  # noqa: ANN401
-        if isinstance(content, dict) and content.get("type") == "ping":
-            await self.send_json({"type": "pong"})
 
 
 def _public(event: dict[str, Any]) -> dict[str, Any]:
@@ -159,13 +149,18 @@ def _state(session_id: int, *, participant_id: int | None = None, host: bool = F
 
 @database_sync_to_async
 def _advance(session_id: int, content: dict[str, Any]) -> tuple[str, str] | None:
+    from django.utils.translation import gettext as _
+
     from contests.services.live import LiveError, live_advance
 
     try:
-        live_advance(session_id=session_id, expected_phase=str(content.get("phase", "")),
-                     expected_index=int(content.get("index", -2)))
-    except (LiveError, ValueError, TypeError) as exc:
-        return (getattr(exc, "code", "invalid"), getattr(exc, "message", str(exc)))
+        index = int(content.get("index"))
+    except (TypeError, ValueError):
+        return ("invalid", _("The round has already moved on; nothing was changed."))
+    try:
+        live_advance(session_id=session_id, expected_phase=str(content.get("phase", "")), expected_index=index)
+    except LiveError as exc:
+        return (exc.code, exc.message)
     return None
 
 

@@ -8,6 +8,8 @@ player's socket picks its own line); consumers never forward them to a browser.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -23,10 +25,28 @@ def host_group_name(session_id: int) -> str:
     return f"live-{session_id}-host"
 
 
-def _send(group: str, message: dict[str, Any]) -> None:
+logger = logging.getLogger(__name__)
+SEND_ATTEMPTS = 4
+
+
+async def _group_send(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group, message)
+    if layer is None:
+        return
+    for attempt in range(SEND_ATTEMPTS):
+        try:
+            await layer.group_send(group, message)
+            return
+        except Exception:  # noqa: BLE001 - e.g. Redis restarted: the pool reconnects on the next try
+            if attempt == SEND_ATTEMPTS - 1:
+                # The change is committed; devices read it again from the database when they reconnect.
+                logger.warning("broadcast %s to %s lost", message.get("type"), group, exc_info=True)
+                return
+            await asyncio.sleep(0.2 * 2 ** attempt)
+
+
+def _send(group: str, message: dict[str, Any]) -> None:
+    async_to_sync(_group_send)(group, message)
 
 
 def broadcast(*, session_id: int, event: str, payload: dict[str, Any], host_only: bool = False) -> None:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contests.models import Contest, Round, RoundFormat
+from core.forms import Form, ModelForm
 from org.models import Officer, Position, Unit
 from quizzes.models import Quiz
 
@@ -17,7 +18,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-class ContestForm(forms.ModelForm):
+class ContestForm(ModelForm):
     class Meta:
         model = Contest
         fields = ["title", "description", "audience_unit", "audience_positions", "allow_individual", "allow_teams",
@@ -41,7 +42,7 @@ class ContestForm(forms.ModelForm):
         return values
 
 
-class RoundForm(forms.Form):
+class RoundForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     format = forms.ChoiceField(label=_("Format"), choices=RoundFormat.choices)
     weight = forms.DecimalField(label=_("Weight"), min_value=0, max_digits=5, decimal_places=2, initial=1)
@@ -74,7 +75,7 @@ class RoundForm(forms.Form):
         return None
 
 
-class TeamForm(forms.Form):
+class TeamForm(Form):
     members = forms.ModelMultipleChoiceField(label=_("Team members"), queryset=Officer.objects.none(),
                                              widget=forms.CheckboxSelectMultiple())
 
@@ -84,18 +85,18 @@ class TeamForm(forms.Form):
         self.fields["members"].label_from_instance = lambda officer: f"{officer.full_name} — {officer.position.name}"
 
 
-class TaskForm(forms.Form):
+class TaskForm(Form):
     title = forms.CharField(label=_("Task"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(Form):
     task = forms.IntegerField(widget=forms.HiddenInput())
     title = forms.CharField(label=_("Criterion"), max_length=200)
     max_points = forms.DecimalField(label=_("Maximum points"), min_value=0, max_digits=6, decimal_places=2)
 
 
-class AssignJudgeForm(forms.Form):
+class AssignJudgeForm(Form):
     judge = forms.ModelChoiceField(label=_("Judge"), queryset=None)
     registrations = forms.MultipleChoiceField(label=_("Entries"), widget=forms.CheckboxSelectMultiple())
 
@@ -106,7 +107,7 @@ class AssignJudgeForm(forms.Form):
         self.fields["registrations"].choices = list(entries)
 
 
-class AmendForm(forms.Form):
+class AmendForm(Form):
     criterion = forms.IntegerField(widget=forms.HiddenInput())
     points = forms.CharField(label=_("Points"), max_length=20)
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)

@@ -3,8 +3,8 @@
 A live question is a snapshot of a quiz question (type, text, choices and the type's data with its
 right answers), taken when the host opens the lobby. This module builds those snapshots, the public
 view a device may see before the reveal (text and choice ids only), turns what a device sends into a
-response, grades it and counts the answer distribution. Grading goes through the quizzes engine
-(`quizzes.grading`); nothing else in contests calls it.
+response, grades it and counts the answer distribution. Grading and counting go through the quizzes
+question-type registry (`quizzes.question_types`); nothing else in contests calls it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from quizzes import grading
+from quizzes.question_types import parse_number, question_type_for
 from quizzes.models import QuizSlot
 from quizzes.presentation import render_text
 
@@ -100,14 +100,14 @@ def response_from(question: dict[str, Any], raw: Any) -> dict[str, Any]:  # noqa
             raise LiveQuestionError(_("Choose True or False."))
         return {"value": raw["choice"] == "true"}
     text = raw.get("text")
-    if not isinstance(text, str) or grading.parse_number(text) is None or len(text) > 50:
+    if not isinstance(text, str) or parse_number(text) is None or len(text) > 50:
         raise LiveQuestionError(_("Type a number, for example 12 or 12,5."))
     return {"text": text.strip()}
 
 
 def grade(question: dict[str, Any], response: dict[str, Any]) -> float:
     """The fraction (0 to 1) the question engine gives this response."""
-    return float(grading.grade(question["qtype"], question["data"], response).fraction or 0.0)
+    return float(question_type_for(question["qtype"]).grade(question["data"], response).fraction or 0.0)
 
 
 def right_answer(question: dict[str, Any]) -> dict[str, Any]:
@@ -115,31 +115,24 @@ def right_answer(question: dict[str, Any]) -> dict[str, Any]:
     data = question["data"]
     if question["qtype"] == "multichoice":
         ids = [a["id"] for a in data.get("answers", []) if Decimal(str(a.get("fraction") or 0)) > 0]
-        return {"choices": ids, "texts": grading.right_answer("multichoice", data)}
+        return {"choices": ids, "texts": question_type_for("multichoice").right_answers(data)}
     if question["qtype"] == "truefalse":
         value = "true" if data.get("correct") else "false"
         return {"choices": [value], "texts": [_("True") if value == "true" else _("False")]}
-    return {"choices": [], "texts": grading.right_answer(question["qtype"], data)}
+    return {"choices": [], "texts": question_type_for(question["qtype"]).right_answers(data)}
 
 
 def distribution(question: dict[str, Any], responses: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """How many devices picked each choice (in the order shown), or, for a numerical question, each
     value typed (most frequent first, at most 8 rows, the rest as "other")."""
-    if question["qtype"] == "multichoice" or question["qtype"] == "truefalse":
-        counts: Counter[str] = Counter()
-        for response in responses:
-            if question["qtype"] == "truefalse":
-                counts["true" if response.get("value") else "false"] += 1
-            elif "choice" in response:
-                counts[response["choice"]] += 1
-            else:
-                counts.update(response.get("choices") or [])
+    if question["qtype"] in ("multichoice", "truefalse"):
+        counts = question_type_for(question["qtype"]).distribution(question["data"], responses)
         right = set(right_answer(question)["choices"])
         return [{"id": choice["id"], "html": choice["html"], "count": counts.get(choice["id"], 0),
                  "right": choice["id"] in right} for choice in public_view(question)["choices"]]
     values: Counter[str] = Counter()
     for response in responses:
-        number = grading.parse_number(response.get("text", ""))
+        number = parse_number(response.get("text", ""))
         values[f"{number.normalize():f}" if number is not None else "?"] += 1
     rows = [{"id": value, "html": value, "count": count,
              "right": grade(question, {"text": value}) >= 0.999999}

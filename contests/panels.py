@@ -11,7 +11,7 @@ from contests.selectors import audience_filter
 from org.selectors import officer_for_user
 
 
-def home_panel_context(request: HttpRequest) -> dict | None:
+def panel_context(request: HttpRequest) -> dict | None:
     """Contests open for registration that the officer may join, the next online round of each contest
     they entered, and results published: one query. `cache_until` is the next time one of these
     changes by itself (a registration window or a round opening or closing)."""

@@ -1,12 +1,13 @@
-"""Writes owned by core: the audit log."""
+"""Writes owned by core: the audit log and the working-day calendar overrides."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.http import HttpRequest
 
-from core.models import AuditEvent, User
+from core.models import AuditEvent, CalendarOverride, User
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -45,3 +46,24 @@ def audit_record(
         detail=detail or {},
         ip=client_ip(request),
     )
+
+
+def calendar_override_save(*, override: CalendarOverride | None, day: datetime.date, kind: str,
+                           note: str = "") -> tuple[CalendarOverride, datetime.date | None]:
+    """Add (``override`` None) or change a calendar override; returns it and the day it had before
+    (None when new). The working-day calendar is refreshed (``core.calendar``) through the model's
+    save signal, so admin edits refresh it too. Callers recompute what depends on the days."""
+    previous = None
+    if override is not None and override.pk is not None:
+        previous = CalendarOverride.objects.filter(pk=override.pk).values_list("date", flat=True).first()
+    override = override or CalendarOverride()
+    override.date, override.kind, override.note = day, kind, note
+    override.save()
+    return override, previous
+
+
+def calendar_override_remove(*, override: CalendarOverride) -> datetime.date:
+    """Delete a calendar override; returns its day (the calendar is refreshed as on save)."""
+    day = override.date
+    override.delete()
+    return day

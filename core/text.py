@@ -67,3 +67,9 @@ def nfc_repair(model: Any, fields: list[str], *, batch_size: int = 500) -> int: 
         model._default_manager.bulk_update(changed, fields)
         count += len(changed)
     return count
+
+
+def nfc_repair_models(apps: Any, schema_editor: Any, *, app_label: str, fields: dict[str, list[str]]) -> int:  # noqa: ANN401
+    """For a data migration's ``RunPython`` (through ``functools.partial``): :func:`nfc_repair` on each
+    ``fields`` entry (model name → field names) of ``app_label``'s historical models; returns rows changed."""
+    return sum(nfc_repair(apps.get_model(app_label, model), names) for model, names in fields.items())

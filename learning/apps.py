@@ -12,13 +12,13 @@ class LearningConfig(AppConfig):
         from core.ui import HomePanel, NavItem, register_nav, register_panel
         from learning import permissions, signals
         from core.roles import Role
-        from learning.panels import home_panel_context, trainer_panel_context
+        from learning.panels import panel_context, trainer_panel_context
 
         post_save.connect(signals.officer_saved, sender="org.Officer", dispatch_uid="learning-officer-saved")
         post_delete.connect(signals.enrollment_deleted, sender="learning.Enrollment",
                             dispatch_uid="learning-enrollment-deleted")
         register_panel(HomePanel(key="learning", title=_("My courses"), template="learning/panel.html",
-                                 context=home_panel_context, order=20))
+                                 context=panel_context, order=20))
         register_panel(HomePanel(key="learning-trainer", title=_("Courses I teach"), template="learning/panel_trainer.html",
                                  context=trainer_panel_context, order=15, roles=frozenset({Role.TRAINER})))
         register_nav(NavItem(_("My courses"), "learning:my-courses", permissions.can_learn, order=20))

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.models import User
 from org.models import Officer, Position, Unit
-from learning import services
+from learning import selectors, services
 from learning.models import Assignment, Course, Enrollment, Lesson
 
 # (code, title, category, minutes, tags, summary, [(module, [(lesson title, kind, body or url, required)])])
@@ -168,7 +168,7 @@ def seed(*, rng: random.Random) -> None:
     trainer = User.objects.filter(username="giangvien").first()
     courses = {}
     for code, title, category, minutes, tags, summary, modules in CATALOGUE:
-        course = services.course_create(created_by=trainer, code=code, title=title, category=category,
+        course = services.course_create(by=trainer, code=code, title=title, category=category,
                                         estimated_minutes=minutes, skill_tags=tags, summary=summary,
                                         level=Course.Level.BEGINNER)
         for module_title, lessons in modules:
@@ -196,7 +196,7 @@ def seed(*, rng: random.Random) -> None:
             continue
         lessons = list(Lesson.objects.filter(course=enrollment.course).active().in_order())
         manual = [lesson for lesson in lessons if lesson.kind != Lesson.Kind.QUIZ]
-        if not services.prerequisites_missing(officer=enrollment.officer, course=enrollment.course):
+        if not selectors.course_prerequisites_missing(officer=enrollment.officer, course=enrollment.course):
             upto = len(manual) if roll > 0.8 else max(1, len(manual) // 2)
             for lesson in manual[:upto]:
                 services.lesson_open(officer=enrollment.officer, lesson=lesson)

@@ -5,7 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -32,7 +45,7 @@ class EnrollmentStatus:
     OVERDUE = "overdue"
 
 
-def my_courses(*, officer: Officer, today: dt.date | None = None) -> dict[str, list[Enrollment]]:
+def enrollment_groups_for_officer(*, officer: Officer, today: dt.date | None = None) -> dict[str, list[Enrollment]]:
     """The officer's current enrollments split into open (due date first) and completed (newest first)."""
     today = today or timezone.localdate()
     rows = list(Enrollment.objects.current().filter(officer=officer).select_related("course", "last_lesson",
@@ -75,7 +88,7 @@ def course_list_for_trainer() -> QuerySet[Course]:
     ).order_by("status", "category", "code")
 
 
-def current_enrollment(*, officer: Officer | None, course: Course) -> Enrollment | None:
+def enrollment_current_get(*, officer: Officer | None, course: Course) -> Enrollment | None:
     if officer is None:
         return None
     return Enrollment.objects.current().filter(officer=officer, course=course).select_related("certificate").first()
@@ -105,13 +118,13 @@ def course_outline(*, course: Course, enrollment: Enrollment | None = None,
             for module in modules]
 
 
-def lessons_in_order(*, course: Course) -> list[Lesson]:
+def lesson_list_in_order(*, course: Course) -> list[Lesson]:
     return list(Lesson.objects.filter(course=course).active().in_order().select_related("module"))
 
 
 def lesson_resume(*, enrollment: Enrollment) -> Lesson | None:
     """Where to continue: the last opened lesson if not done, else the first unfinished one, else the first."""
-    lessons = lessons_in_order(course=enrollment.course)
+    lessons = lesson_list_in_order(course=enrollment.course)
     if not lessons:
         return None
     done = set(LessonProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False)
@@ -126,7 +139,7 @@ def lesson_resume(*, enrollment: Enrollment) -> Lesson | None:
 
 
 def lesson_neighbours(*, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
-    lessons = lessons_in_order(course=lesson.course)
+    lessons = lesson_list_in_order(course=lesson.course)
     ids = [other.pk for other in lessons]
     if lesson.pk not in ids:
         return None, None
@@ -141,10 +154,6 @@ def certificate_by_code(*, code: str) -> Certificate | None:
 
 def notification_list(*, user) -> QuerySet[Notification]:  # noqa: ANN001
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
-
-
-def notification_unread_count(*, user) -> int:  # noqa: ANN001
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def assignment_list_visible(*, user) -> QuerySet[Assignment]:  # noqa: ANN001
@@ -265,19 +274,19 @@ def report_officers(*, user, course_id: int, unit_id: int | None = None, status:
         "officer__unit__path", "officer__full_name")
 
 
-def report_courses(*, user) -> QuerySet[Course]:  # noqa: ANN001
+def course_list_for_report(*, user) -> QuerySet[Course]:  # noqa: ANN001
     """Courses offered in the report filter: all of them (a scan of enrollments per page view would grow with data)."""
     return Course.objects.order_by("code")
 
 
-def time_spent_by_enrollment(*, enrollment_ids: list[int]) -> dict[int, int]:
+def enrollment_time_spent_map(*, enrollment_ids: list[int]) -> dict[int, int]:
     """Seconds spent on lessons per enrollment (one query, for a page of enrollments)."""
     rows = (LessonProgress.objects.filter(enrollment_id__in=enrollment_ids).values("enrollment_id")
             .annotate(seconds=Sum("time_spent_seconds")).order_by())
     return {row["enrollment_id"]: row["seconds"] or 0 for row in rows}
 
 
-def with_time_spent(enrollments: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+def enrollment_with_time_spent(*, enrollments: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
     """Annotate `time_spent` (seconds on lessons) on each enrollment, for streamed exports."""
     seconds = (LessonProgress.objects.filter(enrollment=OuterRef("pk")).values("enrollment")
                .annotate(total=Sum("time_spent_seconds")).values("total"))
@@ -309,6 +318,45 @@ def course_taught_filter(*, user, course_field: str = "course") -> Q:  # noqa: A
 
     return Q(**{f"{course_field}__in": Course.objects.taught_by(user).values("pk")})
 
+def _unread(user) -> Subquery:  # noqa: ANN001
+    return Subquery(Notification.objects.filter(recipient=user, read_at__isnull=True).order_by()
+                    .annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField())
+
+
+def enrollment_list_current_with_unread(*, officer: Officer, user) -> list[dict]:  # noqa: ANN001
+    """The officer's current enrollments as dicts (``course_id``, ``course__title``, ``due_date``,
+    ``progress_percent``, ``completed_at``, ``unread``), in one query: the officer's row joined to their
+    current enrollments (a single row with ``course_id`` None when there is none), each carrying the
+    number of ``user``'s unread notifications."""
+    return list(Officer.objects.filter(pk=officer.pk).order_by()
+                .annotate(current=FilteredRelation("enrollments", condition=Q(enrollments__is_current=True)),
+                          unread=Coalesce(_unread(user), Value(0)))
+                .values(course_id=F("current__course_id"), course__title=F("current__course__title"),
+                        due_date=F("current__due_date"), progress_percent=F("current__progress_percent"),
+                        completed_at=F("current__completed_at"), unread=F("unread")))
+
+
+def report_export_details(*, user, course_id: int, unit_id: int | None = None) -> QuerySet[Enrollment]:  # noqa: ANN001
+    """The enrollments of one course for the report export, within scope: the whole subtree of
+    ``unit_id`` when given (the funnel rows are per unit subtree), each with ``time_spent``."""
+    details = report_officers(user=user, course_id=course_id)
+    if unit_id:
+        unit = Unit.objects.filter(pk=unit_id).only("path").first()
+        details = details.filter(officer__unit__path__startswith=unit.path) if unit else details.none()
+    return enrollment_with_time_spent(enrollments=details)
+
+
+def course_prerequisites_missing(*, officer: Officer, course: Course) -> list[Course]:
+    """The prerequisite courses this officer has not completed (ever, any cycle)."""
+    required = list(course.prerequisites.all())
+    if not required:
+        return []
+    done = set(
+        Enrollment.objects.filter(officer=officer, course__in=required, completed_at__isnull=False)
+        .values_list("course_id", flat=True)
+    )
+    return [other for other in required if other.pk not in done]
+
 
 # --- For other apps' dashboards -----------------------------------------------------------------
 
@@ -320,6 +368,8 @@ def enrollment_overdue_counts(*, officer_ids: list[int], today: dt.date | None =
                                                 due_date__lt=today)
             .values("officer_id").annotate(count=Count("pk")).order_by())
     return {row["officer_id"]: row["count"] for row in rows}
+
+
 # --- For the adoption count tables ---------------------------------------------------------------
 
 def assigned_courses_by_officer_due_day(*, start: dt.date, end: dt.date) -> QuerySet:
@@ -333,3 +383,18 @@ def assigned_courses_by_officer_due_day(*, start: dt.date, end: dt.date) -> Quer
             .annotate(done_on=TruncDate("completed_at"))
             .values(o_id=F("officer_id"), d=F("due_date"))
             .annotate(n=Count("id"), on_time_n=Count("id", filter=Q(done_on__lte=F("due_date")))).order_by())
+
+
+def course_list_taught_with_learners(*, user, limit: int = 9) -> list[dict]:  # noqa: ANN001
+    """The courses the user wrote or co-teaches as dicts (pk, code, title, status, in_progress, overdue: current
+    unfinished enrollments not yet due / past due), those with most learners behind first; one query."""
+    today = timezone.localdate()
+    current = Q(enrollments__is_current=True, enrollments__completed_at__isnull=True)
+    return list(
+        Course.objects.filter(Q(created_by=user) | Q(co_trainers=user)).order_by()
+        .values("pk", "code", "title", "status").distinct()
+        .annotate(in_progress=Count("enrollments", filter=current & Q(enrollments__due_date__gte=today)
+                                    | current & Q(enrollments__due_date__isnull=True), distinct=True),
+                  overdue=Count("enrollments", filter=current & Q(enrollments__due_date__lt=today), distinct=True))
+        .order_by("-overdue", "-in_progress", "code")[:limit]
+    )

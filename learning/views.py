@@ -53,7 +53,7 @@ def _officer_or_403(request: HttpRequest):  # noqa: ANN202
 def my_courses(request: HttpRequest) -> HttpResponse:
     """"Khóa học của tôi": due dates, progress, continue; certificates."""
     officer = _officer_or_403(request)
-    context = selectors.my_courses(officer=officer)
+    context = selectors.enrollment_groups_for_officer(officer=officer)
     context["certificates"] = list(selectors.certificate_list_for_officer(officer=officer).select_related("course"))
     return render(request, "learning/my_courses.html", context)
 
@@ -72,7 +72,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def _course_visible(request: HttpRequest, pk: int) -> tuple[Course, object]:
     course = get_object_or_404(Course, pk=pk)
     officer = officer_for_user(request.user)
-    enrollment = selectors.current_enrollment(officer=officer, course=course)
+    enrollment = selectors.enrollment_current_get(officer=officer, course=course)
     if not course.is_published and enrollment is None and not perms.can_manage_courses(request.user):
         raise Http404
     if officer is None and not perms.can_manage_courses(request.user):
@@ -83,7 +83,7 @@ def _course_visible(request: HttpRequest, pk: int) -> tuple[Course, object]:
 def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     course, enrollment = _course_visible(request, pk)
     officer = officer_for_user(request.user)
-    missing = services.prerequisites_missing(officer=officer, course=course) if officer else []
+    missing = selectors.course_prerequisites_missing(officer=officer, course=course) if officer else []
     outline = selectors.course_outline(course=course, enrollment=enrollment)
     return render(request, "learning/course_detail.html", {
         "course": course, "enrollment": enrollment, "outline": outline, "missing": missing,
@@ -122,7 +122,7 @@ def course_unenroll(request: HttpRequest, pk: int) -> HttpResponse:
 @require(perms.can_learn)
 def course_resume(request: HttpRequest, pk: int) -> HttpResponse:
     course = get_object_or_404(Course, pk=pk)
-    enrollment = selectors.current_enrollment(officer=_officer_or_403(request), course=course)
+    enrollment = selectors.enrollment_current_get(officer=_officer_or_403(request), course=course)
     if enrollment is None:
         return redirect("learning:course-detail", pk=course.pk)
     lesson = selectors.lesson_resume(enrollment=enrollment)
@@ -141,7 +141,7 @@ def _lesson_visible(request: HttpRequest, pk: int) -> Lesson:
 def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = _lesson_visible(request, pk)
     officer = officer_for_user(request.user)
-    enrollment = selectors.current_enrollment(officer=officer, course=lesson.course)
+    enrollment = selectors.enrollment_current_get(officer=officer, course=lesson.course)
     progress = None
     blocked = ""
     if enrollment is not None:
@@ -170,7 +170,7 @@ def lesson_complete(request: HttpRequest, pk: int) -> HttpResponse:
     except services.LearningError as error:
         messages.error(request, str(error))
         return redirect("learning:lesson-detail", pk=lesson.pk)
-    enrollment = selectors.current_enrollment(officer=officer, course=lesson.course)
+    enrollment = selectors.enrollment_current_get(officer=officer, course=lesson.course)
     if enrollment and enrollment.completed_at:
         messages.success(request, _("Course completed. Your certificate is ready."))
         return redirect("learning:course-detail", pk=lesson.course_id)
@@ -327,7 +327,7 @@ def course_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         prerequisites = data.pop("prerequisites")
-        course = services.course_create(created_by=request.user, prerequisites=prerequisites, **data)
+        course = services.course_create(by=request.user, prerequisites=prerequisites, **data)
         messages.success(request, _("Course created as a draft. Add modules and lessons, then publish."))
         return redirect("learning:course-edit", pk=course.pk)
     return render(request, "learning/course_form.html", {"form": form})
@@ -490,7 +490,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
         try:
             assignment = services.assignment_create(
                 course=data["course"], unit=data["unit"], positions=data["positions"], due_date=data["due_date"],
-                recertify_months=data["recertify_months"], created_by=request.user,
+                recertify_months=data["recertify_months"], by=request.user,
             )
         except services.LearningError as error:
             form.add_error(None, str(error))
@@ -524,7 +524,7 @@ def assignment_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Reports ------------------------------------------------------------------------------------
 
 def _report_filters(request: HttpRequest) -> tuple[ReportFilterForm, dict]:
-    form = ReportFilterForm(request.GET or None, courses=selectors.report_courses(user=request.user),
+    form = ReportFilterForm(request.GET or None, courses=selectors.course_list_for_report(user=request.user),
                             units=unit_list_visible(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     return form, {"course_id": filters["course"].pk if filters.get("course") else None,
@@ -560,7 +560,7 @@ def report_officers(request: HttpRequest, course: int) -> HttpResponse:
     status = request.GET.get("status", "")
     enrollments = selectors.report_officers(user=request.user, course_id=course_obj.pk, unit_id=unit_id, status=status)
     page = Paginator(enrollments, PAGE_SIZE).get_page(request.GET.get("page"))
-    seconds = selectors.time_spent_by_enrollment(enrollment_ids=[row.pk for row in page])
+    seconds = selectors.enrollment_time_spent_map(enrollment_ids=[row.pk for row in page])
     for row in page:
         row.time_spent = seconds.get(row.pk, 0)
     statuses = [(code, label) for code, label in STATUS_LABELS.items()]
@@ -574,13 +574,8 @@ def report_officers(request: HttpRequest, course: int) -> HttpResponse:
 def report_export(request: HttpRequest) -> HttpResponse:
     _form, filters = _report_filters(request)
     rows = selectors.report_funnel(user=request.user, **filters)
-    details = selectors.report_officers(user=request.user, course_id=filters["course_id"],
-                                        unit_id=None) if filters["course_id"] else None
-    if details is not None and filters["unit_id"]:
-        unit = Unit.objects.get(pk=filters["unit_id"])
-        details = details.filter(officer__unit__path__startswith=unit.path)
-    if details is not None:
-        details = selectors.with_time_spent(details)
+    details = selectors.report_export_details(user=request.user, course_id=filters["course_id"],
+                                              unit_id=filters["unit_id"]) if filters["course_id"] else None
     sheets = report_sheets(rows, details.iterator(chunk_size=2000) if details is not None else None,
                            today=timezone.localdate())
     return xlsx_response(sheets, filename=f"bao-cao-khoa-hoc-{timezone.localdate():%Y%m%d}.xlsx")

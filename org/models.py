@@ -55,6 +55,12 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def ancestor_paths(self) -> list[str]:
+        """The paths of this unit and of every unit above it, root first (``path`` is one
+        ``PATH_SEGMENT``-digit id and a slash per level)."""
+        step = PATH_SEGMENT + 1
+        return [self.path[:end] for end in range(step, len(self.path) + 1, step)]
+
 
 class Position(models.Model):
     """A job title (chức danh); the list is data."""

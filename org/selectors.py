@@ -28,6 +28,11 @@ class Scope:
     def is_empty(self) -> bool:
         return not self.everything and self.unit_path is None and self.officer_id is None
 
+    def covers_unit_path(self, unit_path: str) -> bool:
+        """Whether every officer of the unit at ``unit_path`` is in scope (the rule ``scope_filter``
+        applies in SQL, for rows already read)."""
+        return self.everything or bool(self.unit_path and unit_path.startswith(self.unit_path))
+
 
 def officer_for_user(user) -> Officer | None:  # noqa: ANN001
     """The officer record of a signed-in user (cached on the user object), or None."""
@@ -182,11 +187,11 @@ def certificate_issuer_for_unit(*, unit: Unit):  # noqa: ANN201 - core.certifica
     from core.certificates import IssuerSnapshot
     from org.models import UnitSignatory
 
-    ancestor_ids = [int(segment) for segment in unit.path.split("/") if segment] or [unit.pk]
-    signatories = {item.unit_id: item for item in
-                   UnitSignatory.objects.select_related("unit").filter(unit_id__in=ancestor_ids)}
-    for unit_id in reversed(ancestor_ids):
-        signatory = signatories.get(unit_id)
+    paths = unit.ancestor_paths() or [unit.path]
+    signatories = {item.unit.path: item for item in
+                   UnitSignatory.objects.select_related("unit").filter(unit__path__in=paths)}
+    for path in reversed(paths):
+        signatory = signatories.get(path)
         if signatory is not None:
             return IssuerSnapshot(
                 key=signatory.unit.code, agency=signatory.agency_name or signatory.unit.name,
@@ -194,7 +199,7 @@ def certificate_issuer_for_unit(*, unit: Unit):  # noqa: ANN201 - core.certifica
                 signer_name=signatory.signer_name, signature_file=signatory.signature.name or "",
                 seal_file=signatory.seal.name or "",
             )
-    top = unit if ancestor_ids[0] == unit.pk else Unit.objects.filter(pk=ancestor_ids[0]).first() or unit
+    top = unit if paths[0] == unit.path else Unit.objects.filter(path=paths[0]).first() or unit
     return IssuerSnapshot(key=top.code, agency=top.name)
 
 
@@ -209,7 +214,9 @@ def account_review(*, user, limit: int = 5) -> dict:  # noqa: ANN001
     )
     never = list(officers.filter(is_active=True, user__last_login__isnull=True).order_by("-pk")[:limit])
     return {**counts, "never_signed_in": never}
-def officer_headcount_by_unit() -> dict[int, int]:
-    """Active officers per unit (the unit itself, not its subtree): {unit id: count}."""
-    return dict(Officer.objects.active().values("unit_id").annotate(n=Count("id")).order_by()
-                .values_list("unit_id", "n"))
+
+
+def officer_headcount_by_unit() -> QuerySet:
+    """Active officers per unit (the unit itself, not its subtree): rows `{"unit_id", "n"}`. A lazy
+    GROUP BY query, usable as the SELECT of a set-based INSERT."""
+    return Officer.objects.active().values("unit_id").annotate(n=Count("id")).order_by()

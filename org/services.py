@@ -212,7 +212,7 @@ def _plan(rows: list[dict]) -> dict[str, int]:
     return summary
 
 
-def staff_import_preview(*, uploaded_by: User, file_name: str, content: bytes) -> StaffImport:
+def staff_import_preview(*, by: User, file_name: str, content: bytes) -> StaffImport:
     """Read and check a staff list without changing any officer.
 
     Saves a StaffImport holding the normalised rows, every error (row, column, Vietnamese message)
@@ -228,7 +228,7 @@ def staff_import_preview(*, uploaded_by: User, file_name: str, content: bytes) -
         rows, errors = [], [exc.as_row_error()]
     summary = _plan(rows) if rows and not errors else {}
     return StaffImport.objects.create(
-        uploaded_by=uploaded_by, file_name=file_name[:255], file_sha256=sha,
+        uploaded_by=by, file_name=file_name[:255], file_sha256=sha,
         status=StaffImport.Status.INVALID if errors else StaffImport.Status.PREVIEW,
         rows=rows, errors=[error.as_dict() for error in errors], summary=summary,
     )

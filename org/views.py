@@ -151,7 +151,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         staff_import = services.staff_import_preview(
-            uploaded_by=request.user, file_name=upload.name, content=upload.read())
+            by=request.user, file_name=upload.name, content=upload.read())
         return redirect("org:import-detail", pk=staff_import.pk)
     history = StaffImport.objects.select_related("uploaded_by")[:20]
     return render(request, "org/import_start.html", {"form": form, "history": history})

@@ -9,10 +9,10 @@ class QuizzesConfig(AppConfig):
     def ready(self) -> None:
         from core.ui import HomePanel, NavItem, register_nav, register_panel
         from learning.links import register_lesson_link
-        from quizzes import permissions, views
+        from quizzes import panels, permissions, views
 
         register_nav(NavItem(_("Quizzes"), "quizzes:quiz-list", permissions.can_see_quizzes, order=40))
         register_nav(NavItem(_("Question bank"), "quizzes:bank", permissions.can_manage_bank, order=41))
         register_panel(HomePanel(key="quizzes", title=_("Quizzes to take"), template="quizzes/panel.html",
-                                 context=views.home_panel, order=30))
+                                 context=panels.panel_context, order=30))
         register_lesson_link(views.lesson_link)

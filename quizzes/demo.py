@@ -62,7 +62,7 @@ def seed(*, rng: random.Random) -> None:
         return
     trainer = User.objects.filter(username="giangvien").first()
     root = services.category_create(name=ROOT)
-    services.questions_import(text=BANK_FILE.read_bytes(), file_format="gift", category=root, user=trainer)
+    services.questions_import(text=BANK_FILE.read_bytes(), file_format="gift", category=root, by=trainer)
     # Short answers in Vietnamese: accept answers typed without accents (a second version of each).
     for question in Question.objects.filter(qtype="shortanswer").select_related("current_version", "category"):
         version = question.current_version
@@ -70,11 +70,11 @@ def seed(*, rng: random.Random) -> None:
             question=question, title=version.title, text=version.text, text_format=version.text_format,
             general_feedback=version.general_feedback, data={**version.data, "accent_insensitive": True},
             default_mark=version.default_mark, category=question.category,
-            tags=list(question.tags.values_list("name", flat=True)), user=trainer)
+            tags=list(question.tags.values_list("name", flat=True)), by=trainer)
     categories = {c.name: c for c in QuestionCategory.objects.filter(parent=root)}
     now = timezone.now()
-    basic = Quiz.objects.create(
-        title="Kiểm tra Tin học cơ bản (IU01–IU06)", created_by=trainer, is_published=True,
+    basic = services.quiz_create(
+        by=trainer, title="Kiểm tra Tin học cơ bản (IU01–IU06)", is_published=True,
         description="20 phút, 10 câu lấy ngẫu nhiên từ ngân hàng. Được làm 2 lần, lấy lần cao nhất; đạt từ 60%.",
         open_at=now - timedelta(days=20), close_at=now + timedelta(days=40), time_limit_minutes=20,
         attempts_allowed=2, pass_mark=60, shuffle_questions=True)
@@ -87,16 +87,16 @@ def seed(*, rng: random.Random) -> None:
     from learning.models import Lesson
 
     for lesson in Lesson.objects.filter(kind=Lesson.Kind.QUIZ, is_archived=False).select_related("course"):
-        quiz = Quiz.objects.create(
-            title=f"Kiểm tra cuối khóa: {lesson.course.title}", created_by=trainer, is_published=True,
+        quiz = services.quiz_create(
+            by=trainer, title=f"Kiểm tra cuối khóa: {lesson.course.title}", is_published=True,
             description="Đạt từ 70% để hoàn thành bài học. Được làm 3 lần.", lesson=lesson,
             open_at=now - timedelta(days=20), time_limit_minutes=15, attempts_allowed=3, pass_mark=70)
         for question in thads_questions:
             if question.qtype != "essay":
                 services.quiz_slot_add(quiz=quiz, question=question)
         final_quizzes.append(quiz)
-    security = Quiz.objects.create(
-        title="An toàn thông tin và chữ ký số", created_by=trainer, is_published=True, navigation="sequential",
+    security = services.quiz_create(
+        by=trainer, title="An toàn thông tin và chữ ký số", is_published=True, navigation="sequential",
         description="Làm lần lượt từng câu, không quay lại. Có một câu tự luận do giảng viên chấm.",
         open_at=now - timedelta(days=20), close_at=now + timedelta(days=30), time_limit_minutes=15,
         attempts_allowed=1, pass_mark=50, review_when="after_submit", review_marks_when="after_submit",
@@ -112,13 +112,13 @@ def _attempts(quizzes: list[Quiz], *, rng: random.Random, trainer: User | None) 
                     .exclude(user__username__in=["canbo", "canbomoi"]).order_by("pk"))
     sample = rng.sample(officers, k=min(45, len(officers)))
     now = timezone.now()
-    from learning.services import prerequisites_missing
+    from learning.selectors import course_prerequisites_missing
 
     for quiz in quizzes:
         takers = sample[: 45 if quiz == quizzes[0] else 25]
         if quiz.lesson_id is not None:  # as on the site: only officers allowed into the lesson's course
             course = quiz.lesson.course
-            takers = [officer for officer in takers if not prerequisites_missing(officer=officer, course=course)]
+            takers = [officer for officer in takers if not course_prerequisites_missing(officer=officer, course=course)]
         for officer in takers:
             skill = rng.uniform(0.3, 0.95)
             started = now - timedelta(days=rng.randint(1, 15), minutes=rng.randint(0, 600))
@@ -139,4 +139,4 @@ def _attempts(quizzes: list[Quiz], *, rng: random.Random, trainer: User | None) 
             if attempt.needs_grading and trainer is not None and rng.random() < 0.6:
                 for essay in attempt.answers.filter(needs_grading=True):
                     services.answer_grade_manual(answer=essay, mark=Decimal(rng.choice(["0.5", "0.75", "1"])),
-                                                 user=trainer, comment="Đã chấm.")
+                                                 by=trainer, comment="Đã chấm.")

@@ -10,18 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from quizzes.question_types import (
-    CORRECT,
-    NEEDS_GRADING,
-    PARTIAL,
-    UNANSWERED,
-    WRONG,
-    Grade,
-    numerical_matches,
-    parse_number,
-    question_type_for,
-    shortanswer_matches,
-)
+from quizzes.question_types import question_type_for
+from quizzes.question_types.base import CORRECT, NEEDS_GRADING, PARTIAL, UNANSWERED, WRONG, Grade
+from quizzes.question_types.numerical import numerical_matches, parse_number
+from quizzes.question_types.shortanswer import shortanswer_matches
 
 __all__ = [
     "CORRECT", "NEEDS_GRADING", "PARTIAL", "UNANSWERED", "WRONG", "Grade", "grade", "grade_description",

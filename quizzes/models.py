@@ -182,8 +182,7 @@ class QuizQuerySet(models.QuerySet):
 
     def for_unit(self, unit) -> QuizQuerySet:  # noqa: ANN001
         """Quizzes whose audience includes officers of `unit` (no audience = everyone)."""
-        ancestors = [unit.path[:end] for end in range(7, len(unit.path) + 1, 7)]
-        return self.filter(Q(audience__isnull=True) | Q(audience__path__in=ancestors))
+        return self.filter(Q(audience__isnull=True) | Q(audience__path__in=unit.ancestor_paths()))
 
 
 class Quiz(models.Model):

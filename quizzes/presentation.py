@@ -35,8 +35,8 @@ def for_attempt(*, index: int, version: Any, order: list[str], response: dict[st
         "text": render_text(version.text, fmt),
         "stem_after": render_text(data["stem_after"], fmt) if data.get("stem_after") else "",
     }
-    question_type_for(version.qtype).show_for_attempt(shown, data=data, order=order, response=response,
-                                                     render=render_text, text_format=fmt)
+    question_type_for(version.qtype).show(shown, data=data, order=order, response=response,
+                                         render=render_text, text_format=fmt)
     return shown
 
 

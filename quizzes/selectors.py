@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from org.models import Officer
@@ -16,6 +18,7 @@ from org.selectors import scope_filter
 from quizzes.models import (
     Attempt,
     AttemptAnswer,
+    GradingMethod,
     Override,
     Question,
     QuestionCategory,
@@ -50,17 +53,22 @@ def category_tree() -> list[QuestionCategory]:
     return ordered
 
 
+def category_subtree_ids(*, root_id: int) -> list[int]:
+    """Ids of the category ``root_id`` and every category below it (one query per level)."""
+    ids, frontier = [root_id], [root_id]
+    while frontier:
+        frontier = list(QuestionCategory.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids.extend(frontier)
+    return ids
+
+
 def question_list(*, category_id: int | None = None, qtype: str = "", tag: str = "", query: str = "",
                   archived: bool = False) -> QuerySet[Question]:
     """Bank questions filtered by category (with sub-categories), type, tag and words of the title/text."""
     questions = (Question.objects.filter(is_archived=archived)
                  .select_related("current_version", "category").prefetch_related("tags"))
     if category_id:
-        ids, frontier = [category_id], [category_id]
-        while frontier:
-            frontier = list(QuestionCategory.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-            ids.extend(frontier)
-        questions = questions.filter(category_id__in=ids)
+        questions = questions.filter(category_id__in=category_subtree_ids(root_id=category_id))
     if qtype:
         questions = questions.filter(qtype=qtype)
     if tag:
@@ -162,11 +170,6 @@ def review_shows(*, attempt: Attempt, now: datetime | None = None, closed: bool 
     return ReviewShows(answers=answers, marks=reached(quiz.review_marks_when),
                        correct=answers and reached(quiz.review_correct_when),
                        feedback=answers and reached(quiz.review_feedback_when))
-
-
-def review_is_open(*, attempt: Attempt, now: datetime | None = None) -> bool:
-    """Whether the officer can open the review of this attempt now."""
-    return review_shows(attempt=attempt, now=now).answers
 
 
 # ---------------------------------------------------------------- item statistics
@@ -271,6 +274,87 @@ def quiz_statistics(*, quiz: Quiz) -> QuizStats:
         median = percents[mid] if len(percents) % 2 else (percents[mid - 1] + percents[mid]) / 2
     sd = math.sqrt(sum((p - mean) ** 2 for p in percents) / (len(percents) - 1)) if len(percents) > 1 else None
     return QuizStats(attempts=len(attempts), mean=mean, median=median, sd=sd, distribution=distribution, items=items)
+
+
+def quiz_list_open_for_officer(*, officer: Officer, now: datetime, limit: int = 20) -> list[dict[str, Any]]:
+    """Published quizzes for the officer's unit, open at ``now``, that they can still take or continue
+    (as the quiz list, one query), soonest close first, at most ``limit``: each a dict with ``pk``,
+    ``title``, ``close_at``, ``attempts_allowed``, ``my_count`` (their attempts) and ``in_progress_id``."""
+    mine = Attempt.objects.filter(quiz=OuterRef("pk"), officer=officer).order_by()
+    rows = (Quiz.objects.published().for_unit(officer.unit)
+            .filter(Q(open_at__isnull=True) | Q(open_at__lte=now))
+            .annotate(my_count=Subquery(mine.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
+                      in_progress_id=Subquery(mine.filter(state=Attempt.State.IN_PROGRESS)
+                                              .order_by("-number").values("pk")[:1]))
+            .values("pk", "title", "close_at", "attempts_allowed", "my_count", "in_progress_id")
+            .order_by("close_at", "title")[:20])
+    quizzes = []
+    for quiz in rows:
+        if quiz["close_at"] and quiz["close_at"] <= now:
+            continue
+        left = (quiz["attempts_allowed"] - (quiz["my_count"] or 0)) if quiz["attempts_allowed"] else None
+        if quiz["in_progress_id"] is None and left is not None and left <= 0:
+            continue
+        quizzes.append(quiz)
+    return quizzes[:limit]
+
+
+def answer_grace() -> timedelta:
+    """How long after the deadline an answer is still accepted (``QUIZZES_ANSWER_GRACE_SECONDS``)."""
+    return timedelta(seconds=getattr(settings, "QUIZZES_ANSWER_GRACE_SECONDS", 30))
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The quiz's rules for one officer once overrides are applied."""
+
+    close_at: datetime | None
+    time_limit: timedelta | None
+    attempts_allowed: int  # 0 = unlimited
+
+
+def quiz_rules_for(*, quiz: Quiz, officer: Officer) -> Rules:
+    """The close date, time limit and attempts allowed for ``officer``, their override applied."""
+    override = Override.objects.filter(quiz=quiz, officer=officer).first()
+    close_at = quiz.close_at
+    limit = timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    allowed = quiz.attempts_allowed
+    if override is not None:
+        if override.close_at is not None:
+            close_at = override.close_at
+        if limit is not None and override.extra_minutes:
+            limit += timedelta(minutes=override.extra_minutes)
+        if allowed and override.extra_attempts:
+            allowed += override.extra_attempts
+    return Rules(close_at=close_at, time_limit=limit, attempts_allowed=allowed)
+
+
+def attempt_is_overdue(*, attempt: Attempt, now: datetime) -> bool:
+    """Whether an attempt in progress is past its deadline plus the answer grace (it must be closed)."""
+    return (attempt.state == Attempt.State.IN_PROGRESS and attempt.deadline is not None
+            and now > attempt.deadline + answer_grace())
+
+
+def quiz_grade_for(*, quiz: Quiz, attempts: list[Attempt]) -> Decimal | None:
+    """The officer's quiz grade (percent) from their finished attempts, by the quiz's grading method."""
+    graded = sorted((a for a in attempts if a.state == Attempt.State.FINISHED and a.percent is not None),
+                    key=lambda a: a.number)
+    if not graded:
+        return None
+    if quiz.grading_method == GradingMethod.FIRST:
+        return graded[0].percent
+    if quiz.grading_method == GradingMethod.LAST:
+        return graded[-1].percent
+    if quiz.grading_method == GradingMethod.AVERAGE:
+        return (sum((a.percent for a in graded), Decimal(0)) / len(graded)).quantize(Decimal("0.001"))
+    return max(a.percent for a in graded)
+
+
+def quiz_next_time_change(now: datetime) -> datetime | None:
+    """The next moment after `now` when a published quiz opens or closes (the home panel changes then)."""
+    times = Quiz.objects.published().filter(Q(open_at__gt=now) | Q(close_at__gt=now)).aggregate(
+        opens=Min("open_at", filter=Q(open_at__gt=now)), closes=Min("close_at", filter=Q(close_at__gt=now)))
+    return min((moment for moment in times.values() if moment is not None), default=None)
 
 
 # --- For the adoption count tables ---------------------------------------------------------------

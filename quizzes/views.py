@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -95,7 +94,7 @@ def question_create(request: HttpRequest, qtype: str) -> HttpResponse:
         question = services.question_create(
             category=data["category"], qtype=qtype, title=data["title"], text=data["text"],
             text_format=data["text_format"], general_feedback=data["general_feedback"], data=data["data"],
-            default_mark=data["default_mark"], tags=data["tag_list"], user=request.user)
+            default_mark=data["default_mark"], tags=data["tag_list"], by=request.user)
         messages.success(request, _("Question saved."))
         return redirect("quizzes:question-detail", pk=question.pk)
     return render(request, "quizzes/question_form.html", {"form": form, "qtype": qtype,
@@ -117,7 +116,7 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
         new = services.question_update(
             question=question, category=data["category"], title=data["title"], text=data["text"],
             text_format=data["text_format"], general_feedback=data["general_feedback"], data=data["data"],
-            default_mark=data["default_mark"], tags=data["tag_list"], user=request.user)
+            default_mark=data["default_mark"], tags=data["tag_list"], by=request.user)
         messages.success(request, _("Saved as version %(n)s. Attempts already made keep the version they showed.")
                          % {"n": new.number})
         return redirect("quizzes:question-detail", pk=question.pk)
@@ -157,7 +156,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         question_import = services.question_import_preview(
             file_name=upload.name, content=upload.read(), file_format=form.cleaned_data["file_format"],
-            category=form.cleaned_data["category"], strict=form.cleaned_data["strict"], user=request.user)
+            category=form.cleaned_data["category"], strict=form.cleaned_data["strict"], by=request.user)
         return redirect("quizzes:import-detail", pk=question_import.pk)
     return render(request, "quizzes/import_start.html", {"form": form, "has_categories": bool(categories)})
 
@@ -186,7 +185,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     question_import = _own_import(request, pk)
     try:
-        result = services.question_import_apply(question_import=question_import, user=request.user)
+        result = services.question_import_apply(question_import=question_import, by=request.user)
     except services.QuizError as exc:
         messages.error(request, str(exc))
     else:
@@ -225,9 +224,7 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
 def quiz_create(request: HttpRequest) -> HttpResponse:
     form = QuizForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        quiz = form.save(commit=False)
-        quiz.created_by = request.user
-        quiz.save()
+        quiz = services.quiz_create(by=request.user, **form.cleaned_data)
         messages.success(request, _("Quiz created. Now add its questions."))
         return redirect("quizzes:quiz-detail", pk=quiz.pk)
     return render(request, "quizzes/quiz_form.html", {"form": form})
@@ -238,7 +235,7 @@ def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = get_object_or_404(Quiz, pk=pk)
     form = QuizForm(request.POST or None, instance=quiz)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.quiz_update(quiz=quiz, **form.cleaned_data)
         messages.success(request, _("Changes saved."))
         return redirect("quizzes:quiz-detail", pk=quiz.pk)
     return render(request, "quizzes/quiz_form.html", {"form": form, "quiz": quiz})
@@ -263,19 +260,19 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
         mine = list(Attempt.objects.filter(quiz=quiz, officer=officer).order_by("number"))
         closed = selectors.quiz_closed_for_everyone(quiz=quiz, now=now)
         for attempt in mine:
-            if services.attempt_is_overdue(attempt, now):
+            if selectors.attempt_is_overdue(attempt=attempt, now=now):
                 services.attempt_refresh(attempt=attempt, now=now)
                 attempt.refresh_from_db()
             attempt.quiz = quiz
             attempt.shows = selectors.review_shows(attempt=attempt, now=now, closed=closed)
-        rules = services.rules_for(quiz=quiz, officer=officer)
+        rules = selectors.quiz_rules_for(quiz=quiz, officer=officer)
         context.update({
             "my_attempts": mine, "rules": rules,
             "in_progress": next((a for a in mine if a.state == Attempt.State.IN_PROGRESS), None),
             "attempts_left": (rules.attempts_allowed - len(mine)) if rules.attempts_allowed else None,
             "is_open": (not quiz.open_at or quiz.open_at <= now) and (not rules.close_at or now < rules.close_at),
             # The quiz grade is a mark: shown once the marks of the attempts it counts may be seen.
-            "my_grade": services.quiz_grade_for(quiz=quiz, attempts=[a for a in mine if a.shows.marks]),
+            "my_grade": selectors.quiz_grade_for(quiz=quiz, attempts=[a for a in mine if a.shows.marks]),
         })
     if context["can_manage"]:
         categories = selectors.category_tree()
@@ -393,7 +390,7 @@ def quiz_statistics(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def quiz_regrade(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = get_object_or_404(Quiz, pk=pk)
-    result = services.quiz_regrade(quiz=quiz, user=request.user, to_latest=request.POST.get("to_latest") != "0")
+    result = services.quiz_regrade(quiz=quiz, by=request.user, to_latest=request.POST.get("to_latest") != "0")
     messages.success(request, _("%(attempts)s attempts regraded; %(changed)s scores changed.") % result)
     return redirect("quizzes:quiz-results", pk=pk)
 
@@ -417,7 +414,7 @@ def answer_grade(request: HttpRequest, pk: int) -> HttpResponse:
     form = GradeForm(request.POST or None, initial={"mark": answer.mark, "comment": answer.grader_comment})
     if request.method == "POST" and form.is_valid():
         try:
-            services.answer_grade_manual(answer=answer, mark=form.cleaned_data["mark"], user=request.user,
+            services.answer_grade_manual(answer=answer, mark=form.cleaned_data["mark"], by=request.user,
                                          comment=form.cleaned_data["comment"])
         except services.QuizError as exc:
             form.add_error("mark", str(exc))
@@ -559,33 +556,7 @@ def attempt_review(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-# ---------------------------------------------------------------- home panel and lesson link
-
-def home_panel(request: HttpRequest) -> dict | None:
-    """Quizzes open to the officer that they can still take or continue (as the quiz list, one query):
-    each quiz carries the number of the officer's attempts and their attempt in progress, if any."""
-    officer = officer_for_user(request.user)
-    if officer is None:
-        return None
-    now = timezone.now()
-    mine = Attempt.objects.filter(quiz=OuterRef("pk"), officer=officer).order_by()
-    rows = (Quiz.objects.published().for_unit(officer.unit)
-            .filter(Q(open_at__isnull=True) | Q(open_at__lte=now))
-            .annotate(my_count=Subquery(mine.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
-                      in_progress_id=Subquery(mine.filter(state=Attempt.State.IN_PROGRESS)
-                                              .order_by("-number").values("pk")[:1]))
-            .values("pk", "title", "close_at", "attempts_allowed", "my_count", "in_progress_id")
-            .order_by("close_at", "title")[:20])
-    quizzes = []
-    for quiz in rows:
-        if quiz["close_at"] and quiz["close_at"] <= now:
-            continue
-        left = (quiz["attempts_allowed"] - (quiz["my_count"] or 0)) if quiz["attempts_allowed"] else None
-        if quiz["in_progress_id"] is None and left is not None and left <= 0:
-            continue
-        quizzes.append(quiz)
-    return {"quizzes": quizzes[:5], "more": len(quizzes) > 5}
-
+# ---------------------------------------------------------------- lesson link
 
 def lesson_link(lesson, request) -> tuple[str, str] | None:  # noqa: ANN001
     quiz = Quiz.objects.filter(lesson=lesson).only("pk", "title").first()

@@ -38,6 +38,25 @@ ARTICLES = [
     ("WEB", "Đăng tin lên trang thông tin điện tử của Cục", "Soạn tin kèm ảnh, gửi cán bộ phụ trách trang để duyệt; tin đăng trong ngày làm việc."),
 ]
 
+# The focal persons' own training track: advanced IU modules and supporting colleagues.
+FOCAL_COURSE = ("DM-CNTT", "Cán bộ đầu mối CNTT: kỹ năng nâng cao và hỗ trợ đồng nghiệp", [
+    ("IU07 – Xử lý văn bản nâng cao", [
+        ("Mẫu văn bản hành chính và trộn thư", "Tạo mẫu quyết định theo Nghị định 30/2020/NĐ-CP, trộn danh sách đương sự."),
+        ("Theo dõi thay đổi và bảo vệ tài liệu", "Bật theo dõi thay đổi, so sánh hai bản, khoá phần không được sửa."),
+    ]),
+    ("IU08 – Bảng tính nâng cao", [
+        ("Bảng tổng hợp số liệu thi hành án", "Dùng PivotTable tổng hợp việc, tiền theo chấp hành viên và tháng."),
+    ]),
+    ("IU15 – An toàn thông tin cho đơn vị", [
+        ("Sao lưu và mã độc", "Lịch sao lưu, nhận biết thư lừa đảo, xử lý máy nhiễm mã độc."),
+    ]),
+    ("Hỗ trợ đồng nghiệp", [
+        ("Tiếp nhận yêu cầu và hỏi đúng câu", "Hỏi phần mềm nào, thao tác gì, thông báo lỗi ra sao; xin ảnh chụp màn hình."),
+        ("Viết bài hướng dẫn ngắn", "Mỗi bước một dòng, kèm ảnh; chuyển câu trả lời hay thành bài trong thư viện."),
+        ("Danh sách cần hỗ trợ hằng tuần", "Đọc danh sách, chọn việc nên làm, ghi lại để tuần sau xem hiệu quả."),
+    ]),
+])
+
 REQUESTS = [
     ("CKS", "Không ký số được văn bản, báo lỗi chứng thư", RequestStatus.NEW, 0),
     ("QLTHA", "Không lưu được bước xác minh điều kiện thi hành án", RequestStatus.IN_PROGRESS, 1),
@@ -63,6 +82,7 @@ def seed(*, rng: random.Random) -> None:
             services.focal_person_set(unit=unit, officer=officer, kind="main", phone=f"0297 38{rng.randint(10000, 99999)}",
                                       by=admin)
     trainer = Officer.objects.select_related("user").get(user__username="giangvien").user
+    _seed_focal_course(trainer=trainer)
     articles = [services.article_create(title=title, body=body, software=software[code], by=trainer)
                 for code, title, body in ARTICLES]
     requester = Officer.objects.select_related("unit", "user").get(user__username="canbo")
@@ -87,3 +107,24 @@ def seed(*, rng: random.Random) -> None:
     HelpRequest.objects.filter(pk=late.pk).update(created_at=past, due_at=past + timedelta(days=2))
     services.help_requests_escalate()
     Article.objects.filter(pk=articles[0].pk).update(helpful_yes=12, helpful_no=1)
+
+
+def _seed_focal_course(*, trainer) -> None:  # noqa: ANN001
+    """The focal persons' course, published, with every focal person enrolled (some already started)."""
+    from learning import services as learning_services
+    from learning.models import Course
+
+    code, title, modules = FOCAL_COURSE
+    if Course.objects.filter(code=code).exists():
+        return
+    course = learning_services.course_create(created_by=trainer, code=code, title=title,
+                                             category=Course.Category.ADVANCED_IT, estimated_minutes=120,
+                                             skill_tags="IU07 IU08 IU15", level=Course.Level.ADVANCED,
+                                             summary="Khoá học dành cho cán bộ đầu mối CNTT của Cục và các Chi cục.")
+    for module_title, lessons in modules:
+        module = learning_services.module_save(course=course, title=module_title)
+        for lesson_title, body in lessons:
+            learning_services.lesson_save(module=module, title=lesson_title, kind="text", is_required=True, body=body)
+    learning_services.course_publish(course=course)
+    for focal in FocalPerson.objects.select_related("officer").order_by("pk"):
+        learning_services.enrollment_self_enroll(officer=focal.officer, course=course)

@@ -1,3 +1,5 @@
+
+
 from __future__ import annotations
 
 from django import forms
@@ -5,7 +7,9 @@ from django.apps import apps
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import Form
 from support.models import ActionKind, FocalKind, RequestStatus
+
 
 ATTACHMENT_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".docx", ".xlsx", ".odt", ".ods", ".txt"}
 
@@ -15,7 +19,7 @@ def software_choices():  # noqa: ANN201
     return apps.get_model("analytics", "Software").objects.filter(is_active=True)
 
 
-class HelpRequestForm(forms.Form):
+class HelpRequestForm(Form):
     software = forms.ModelChoiceField(label=_("Which software"), queryset=None, required=False,
                                       empty_label=_("— other / not sure —"))
     subject = forms.CharField(label=_("What went wrong (short)"), max_length=200)
@@ -46,7 +50,7 @@ class HelpRequestForm(forms.Form):
         return url if url.startswith("/") and not url.startswith("//") else ""
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(Form):
     body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     article = forms.ModelChoiceField(label=_("Send a how-to article"), queryset=None, required=False)
     status = forms.ChoiceField(label=_("Then the request is"), choices=RequestStatus.choices, required=False)
@@ -63,13 +67,13 @@ class ReplyForm(forms.Form):
             self.fields["status"].initial = RequestStatus.WAITING
 
 
-class RatingForm(forms.Form):
+class RatingForm(Form):
     rating = forms.TypedChoiceField(label=_("How helpful was the answer?"), coerce=int,
                                     choices=[(n, str(n)) for n in range(5, 0, -1)], widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
 
 
-class ArticleForm(forms.Form):
+class ArticleForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     software = forms.ModelChoiceField(label=_("Software"), queryset=None, required=False)
     body = forms.CharField(label=_("Text (Markdown, pictures allowed)"), widget=forms.Textarea(attrs={"rows": 14}))
@@ -80,7 +84,7 @@ class ArticleForm(forms.Form):
         self.fields["software"].queryset = software_choices()
 
 
-class FocalPersonForm(forms.Form):
+class FocalPersonForm(Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
     officer = forms.ModelChoiceField(label=_("Officer"), queryset=None)
     kind = forms.ChoiceField(label=_("Place"), choices=FocalKind.choices)
@@ -92,6 +96,6 @@ class FocalPersonForm(forms.Form):
         self.fields["officer"].queryset = officers
 
 
-class FocalActionForm(forms.Form):
+class FocalActionForm(Form):
     kind = forms.ChoiceField(label=_("What you did"), choices=ActionKind.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)

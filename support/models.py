@@ -59,7 +59,7 @@ class HelpRequest(models.Model):
     due_at = models.DateTimeField(_("answer due"))
     first_answered_at = models.DateTimeField(_("first answered"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.CharField(_("comment on the answer"), max_length=500, blank=True)
 

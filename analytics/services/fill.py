@@ -65,84 +65,68 @@ def _sql(queryset: QuerySet) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def _upsert_sql(table: str, select: str, *, on_conflict: str) -> str:
-    # "WHERE true" lets SQLite tell the upsert clause from a join condition of the SELECT.
-    return (f"INSERT INTO {table} (officer_id, day, metric, value) {select} WHERE true "
-            f"ON CONFLICT (officer_id, day, metric) DO UPDATE SET {on_conflict}")
-
-
 def _fill_officer_range(start: date, end: date) -> int:
-    """Rewrite every officer row of days `start`…`end`; returns the number of rows written."""
+    """Rewrite every officer row of days `start`…`end` in one statement: each source (the selectors'
+    GROUP BY queries) is read once as a common table expression, and one outer GROUP BY turns them
+    into (officer, day, metric) rows — sums for counts, the maximum (1) for the `active:` flags, so a
+    day with both usage events and case steps counts once as QLTHA use. Returns the rows written."""
     table = OfficerDayCount._meta.db_table
-    add = f"value = {table}.value + excluded.value"
-    one = "value = 1"
-    statements: list[tuple[str, tuple]] = []
     events = (UsageEvent.objects.filter(day__gte=start, day__lte=end)
               .values(o_id=F("officer_id"), d=F("day"), code=F("software__code"))
               .annotate(n=Count("id")).order_by())
-    sql, params = _sql(events)
-    statements.append((f"INSERT INTO {table} (officer_id, day, metric, value) "
-                       f"SELECT sub.o_id, sub.d, 'events:' || sub.code, sub.n FROM ({sql}) sub", params))
-    statements.append((f"INSERT INTO {table} (officer_id, day, metric, value) "
-                       f"SELECT sub.o_id, sub.d, 'active:' || sub.code, 1 FROM ({sql}) sub", params))
-    sql, params = _sql(step_recordings_by_officer_day(start=start, end=end))
-    statements += [
-        (f"INSERT INTO {table} (officer_id, day, metric, value) "
-         f"SELECT sub.o_id, sub.d, 'steps_recorded', sub.n FROM ({sql}) sub", params),
-        (f"INSERT INTO {table} (officer_id, day, metric, value) "
-         f"SELECT sub.o_id, sub.d, 'steps_on_time', sub.on_time_n FROM ({sql}) sub WHERE sub.on_time_n > 0", params),
+    sources = [("ev", events), ("st", step_recordings_by_officer_day(start=start, end=end)),
+               ("co", assigned_courses_by_officer_due_day(start=start, end=end)),
+               ("qz", attempt_results_by_officer_day(start=start, end=end))]
+    ctes, params = [], []
+    for name, queryset in sources:
+        sql, source_params = _sql(queryset)
+        ctes.append(f"{name} AS ({sql})")
+        params.extend(source_params)
+    qltha = SITE_STEP_SOFTWARE
+    rows = " UNION ALL ".join([
+        "SELECT o_id, d, 'events:' || code AS metric, n AS v FROM ev",
+        "SELECT o_id, d, 'active:' || code, 1 FROM ev",
         # A case step recorded here or imported from the national software is a use of QLTHA.
-        (_upsert_sql(table, f"SELECT sub.o_id, sub.d, 'events:{SITE_STEP_SOFTWARE}', sub.n FROM ({sql}) sub",
-                     on_conflict=add), params),
-        (_upsert_sql(table, f"SELECT sub.o_id, sub.d, 'active:{SITE_STEP_SOFTWARE}', 1 FROM ({sql}) sub",
-                     on_conflict=one), params),
-    ]
-    sql, params = _sql(assigned_courses_by_officer_due_day(start=start, end=end))
-    statements += [
-        (f"INSERT INTO {table} (officer_id, day, metric, value) "
-         f"SELECT sub.o_id, sub.d, 'courses_assigned', sub.n FROM ({sql}) sub", params),
-        (f"INSERT INTO {table} (officer_id, day, metric, value) "
-         f"SELECT sub.o_id, sub.d, 'courses_done_on_time', sub.on_time_n FROM ({sql}) sub "
-         f"WHERE sub.on_time_n > 0", params),
-    ]
-    sql, params = _sql(attempt_results_by_officer_day(start=start, end=end))
-    statements += [
-        (f"INSERT INTO {table} (officer_id, day, metric, value) "
-         f"SELECT sub.o_id, sub.d, 'quiz_finished', sub.n FROM ({sql}) sub", params),
-        (f"INSERT INTO {table} (officer_id, day, metric, value) "
-         f"SELECT sub.o_id, sub.d, 'quiz_passed', sub.passed_n FROM ({sql}) sub WHERE sub.passed_n > 0", params),
-    ]
-    written = 0
+        f"SELECT o_id, d, 'events:{qltha}', n FROM st",
+        f"SELECT o_id, d, 'active:{qltha}', 1 FROM st",
+        "SELECT o_id, d, 'steps_recorded', n FROM st",
+        "SELECT o_id, d, 'steps_on_time', on_time_n FROM st WHERE on_time_n > 0",
+        "SELECT o_id, d, 'courses_assigned', n FROM co",
+        "SELECT o_id, d, 'courses_done_on_time', on_time_n FROM co WHERE on_time_n > 0",
+        "SELECT o_id, d, 'quiz_finished', n FROM qz",
+        "SELECT o_id, d, 'quiz_passed', passed_n FROM qz WHERE passed_n > 0",
+    ])
+    statement = (f"WITH {', '.join(ctes)} INSERT INTO {table} (officer_id, day, metric, value) "
+                 f"SELECT o_id, d, metric, CASE WHEN metric LIKE 'active:%%' THEN MAX(v) ELSE SUM(v) END "
+                 f"FROM ({rows}) x GROUP BY o_id, d, metric")
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE day >= %s AND day <= %s", [start, end])
-        for statement, params in statements:
-            cursor.execute(statement, params)
-            written += max(cursor.rowcount, 0)
-    return written
+        cursor.execute(statement, params)
+        return max(cursor.rowcount, 0)
 
 
 def _fill_unit_range(start: date, end: date) -> int:
-    """Rewrite every unit row of days `start`…`end` from the officer rows (each officer's current unit)
-    plus the `officers` headcount; returns the number of rows written."""
+    """Rewrite every unit row of days `start`…`end` in one statement: the sums of the officer rows
+    (each officer counted in their current unit) and the `officers` headcount of each day. Returns
+    the number of rows written."""
     table = UnitDayCount._meta.db_table
     source = OfficerDayCount._meta.db_table
     officers = Officer._meta.db_table
+    days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
+    day_param = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+    day_list = " UNION ALL ".join(f"SELECT {day_param} AS d" for _ in days)
+    heads, heads_params = _sql(officer_headcount_by_unit())
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE day >= %s AND day <= %s", [start, end])
         cursor.execute(
+            f"WITH days AS ({day_list}), heads AS ({heads}) "
             f"INSERT INTO {table} (unit_id, day, metric, value) "
             f"SELECT o.unit_id, c.day, c.metric, SUM(c.value) FROM {source} c "
             f"JOIN {officers} o ON o.id = c.officer_id WHERE c.day >= %s AND c.day <= %s "
-            f"GROUP BY o.unit_id, c.day, c.metric", [start, end])
-        written = max(cursor.rowcount, 0)
-    headcount = officer_headcount_by_unit()
-    rows, day = [], start
-    while day <= end:
-        rows.extend(UnitDayCount(unit_id=unit_id, day=day, metric="officers", value=n)
-                    for unit_id, n in headcount.items())
-        day += timedelta(days=1)
-    UnitDayCount.objects.bulk_create(rows, batch_size=2000)
-    return written + len(rows)
+            f"GROUP BY o.unit_id, c.day, c.metric "
+            f"UNION ALL SELECT heads.unit_id, days.d, 'officers', heads.n FROM heads CROSS JOIN days",
+            [*days, *heads_params, start, end])
+        return max(cursor.rowcount, 0)
 
 
 def _fill_range(start: date, end: date, report: FillReport) -> None:
@@ -171,39 +155,40 @@ def counts_fill(*, through: date | None = None, start: date | None = None,
                 now: datetime | None = None) -> FillReport:
     """Fill both count tables up to `through` (default: yesterday, the last complete day).
 
-    - Forward: from the day after `FillState.filled_through` (or, on a first run, from `start`, by
-      default the earlier of the first usage event's day and FIRST_FILL_DAYS ago) to `through`, in
-      ranges of CHUNK_DAYS, each in its own transaction together with the move of `filled_through`.
     - Refill: the days in `RefillDay`, plus the recording days of case steps written by imports
       applied since the previous run, when already filled: each run of days is rewritten and its
-      `RefillDay` rows deleted in one transaction.
+      `RefillDay` rows deleted in the same transaction.
+    - Forward: from the day after `FillState.filled_through` (or, on a first run, from `start`, by
+      default the earlier of the first usage event's day and FIRST_FILL_DAYS ago) to `through`, in
+      ranges of CHUNK_DAYS, each in one transaction together with the move of `filled_through`.
 
     Idempotent: a second run with nothing new writes nothing. Returns a `FillReport`.
     """
     now = now or timezone.now()
     through = through or (timezone.localdate(now) - timedelta(days=1))
     report = FillReport()
-    state, _ = FillState.objects.get_or_create(table=OFFICER_TABLE)
-    FillState.objects.get_or_create(table=UNIT_TABLE)
-    last_run = state.updated_at if state.filled_through else None
+    states = {state.table: state for state in FillState.objects.filter(table__in=[OFFICER_TABLE, UNIT_TABLE])}
+    if len(states) < 2:
+        for table in (OFFICER_TABLE, UNIT_TABLE):
+            states[table] = FillState.objects.get_or_create(table=table)[0]
+    filled_through = states[OFFICER_TABLE].filled_through
 
-    if state.filled_through is not None:
-        if last_run is not None:
-            refill_days_mark(days=step_days_imported_since(since=last_run))
-        marks = list(RefillDay.objects.filter(day__lte=state.filled_through).order_by("day").values_list("pk", "day"))
-        for run_start, run_end in _runs([day for _, day in marks]):
+    if filled_through is not None:
+        refill_days_mark(days=step_days_imported_since(since=states[OFFICER_TABLE].updated_at))
+        marks = list(RefillDay.objects.filter(day__lte=through).order_by("day").values_list("pk", "day"))
+        refill = [day for _, day in marks if day <= filled_through]
+        for run_start, run_end in _runs(refill):
             with transaction.atomic():
                 _fill_range(run_start, run_end, report)
                 RefillDay.objects.filter(pk__in=[pk for pk, day in marks if run_start <= day <= run_end]).delete()
-            day = run_start
-            while day <= run_end:
-                report.refilled.append(day)
-                day += timedelta(days=1)
-        # Marks for days beyond what is filled are covered by the forward fill below.
-        RefillDay.objects.filter(day__gt=state.filled_through, day__lte=through).delete()
-        FillState.objects.filter(table=OFFICER_TABLE).update(updated_at=now)
+            report.refilled.extend(run_start + timedelta(days=offset)
+                                   for offset in range((run_end - run_start).days + 1))
+        # Marks for days not filled yet are covered by the forward fill below.
+        beyond = [pk for pk, day in marks if day > filled_through]
+        if beyond:
+            RefillDay.objects.filter(pk__in=beyond).delete()
 
-    begin = state.filled_through + timedelta(days=1) if state.filled_through else (start or _first_day(through))
+    begin = filled_through + timedelta(days=1) if filled_through else (start or _first_day(through))
     while begin <= through:
         end = min(through, begin + timedelta(days=CHUNK_DAYS - 1))
         with transaction.atomic():
@@ -211,6 +196,8 @@ def counts_fill(*, through: date | None = None, start: date | None = None,
             FillState.objects.filter(table__in=[OFFICER_TABLE, UNIT_TABLE]).update(filled_through=end, updated_at=now)
         report.filled.append((begin, end))
         begin = end + timedelta(days=1)
+    if report.refilled and not report.filled:
+        FillState.objects.filter(table__in=[OFFICER_TABLE, UNIT_TABLE]).update(updated_at=now)
     return report
 
 

@@ -215,7 +215,7 @@ def usage_import_check(*, batch: UsageImport, max_seconds: float | None = STEP_S
     that cannot be read at all (not a spreadsheet, missing headers, bad encoding) gives one error
     naming the header row or the file. Does nothing to a batch that is no longer being checked."""
     with transaction.atomic():
-        batch = UsageImport.objects.select_for_update().select_related("software__import_mapping",
+        batch = UsageImport.objects.select_for_update(of=("self",)).select_related("software__import_mapping",
                                                                        "uploaded_by").get(pk=batch.pk)
         if batch.status != UsageImport.Status.CHECKING:
             return batch
@@ -256,7 +256,7 @@ def usage_import_apply(*, batch: UsageImport, user, skip_unmatched: bool = False
     are skipped only when `skip_unmatched` (the user has seen the list). Marks the days touched for a
     refill. Raises UsageImportError (not awaiting confirmation, unmatched rows not acknowledged)."""
     with transaction.atomic():
-        batch = UsageImport.objects.select_for_update().select_related("software").get(pk=batch.pk)
+        batch = UsageImport.objects.select_for_update(of=("self",)).select_related("software").get(pk=batch.pk)
         if batch.status != UsageImport.Status.PREVIEW:
             raise UsageImportError(_("This import is not awaiting confirmation."))
         if batch.unmatched_count and not skip_unmatched:

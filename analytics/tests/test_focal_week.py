@@ -58,9 +58,12 @@ def test_recorded_action_keeps_what_the_list_showed_and_appears_next_week(world,
     assert "Hẹn một buổi hướng dẫn 30 phút" in page
 
 
-def test_an_officer_outside_the_focal_units_cannot_be_recorded(world, client_for):  # noqa: ANN001
+def test_an_officer_outside_the_focal_units_or_an_unknown_action_is_not_recorded(world, client_for):  # noqa: ANN001
     focal(world.units["A"], world.officers["unit_manager"])
     client = client_for("unit_manager")
+    response = client.post(reverse("analytics:focal-action", args=[world.officers["officer"].pk]),
+                           {"kind": "bribe"}, follow=True)
+    assert "Hãy chọn việc đã làm trong danh sách." in response.content.decode()
     response = client.post(reverse("analytics:focal-action", args=[world.officers["other_b"].pk]),
                            {"kind": "book_session"})
     assert response.status_code == 404 and not FocalAction.objects.exists()
@@ -80,3 +83,17 @@ def test_week_page_queries_do_not_grow_with_officers(world, client_for, django_a
                                     position=world.positions["clerk"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(reverse("analytics:focal-week")).status_code == 200
+
+
+def test_weekly_digest_goes_to_each_focal_person_once_a_week(world):  # noqa: ANN001
+    from analytics.services.focal_digest import focal_digests_send
+    from learning.models import Notification
+
+    focal(world.units["A"], world.officers["unit_manager"])
+    help_request(world.officers["officer"])
+    monday = dt.date(2026, 12, 7)
+    assert focal_digests_send(today=monday) == 1
+    assert focal_digests_send(today=monday + dt.timedelta(days=2)) == 0
+    note = Notification.objects.get(recipient=world.user("unit_manager"), reason_key__startswith="support:focal-week")
+    assert world.officers["officer"].full_name in note.body and note.url == reverse("analytics:focal-week")
+    assert focal_digests_send(today=monday + dt.timedelta(days=7)) == 1

@@ -108,7 +108,7 @@ def test_steps_of_a_case_import_applied_after_the_fill_are_refilled(world):
     from cases.tests.factories import step_type
 
     step = case_services.case_step_record(case=case, step_type=step_type("decision"), legal_date=MONDAY,
-                                          recorded_by=world.officers["officer"],
+                                          by=world.officers["officer"],
                                           recorded_at=moment(MONDAY + timedelta(days=1)))
     CaseStep.objects.filter(pk=step.pk).update(import_batch=batch)
 

@@ -121,11 +121,11 @@ def test_new_settings_recompute_the_months_from_their_date(march):
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"weight_activity": -1}, "zero or more"),
+    ({"weight_activity": -1}, "từ 0 trở lên"),
     ({"weight_activity": 0, "weight_breadth": 0, "weight_timeliness": 0, "weight_training": 0,
-      "weight_skills": 0}, "zero or more"),
-    ({"stage_regular_from": 90}, "increase"),
-    ({"stage_proficient_from": 120}, "between 0 and 100"),
+      "weight_skills": 0}, "ít nhất một trọng số"),
+    ({"stage_regular_from": 90}, "tăng dần"),
+    ({"stage_proficient_from": 120}, "từ 0 đến 100"),
 ])
 def test_bad_settings_are_refused_and_change_nothing(world, change, message):
     values = {"weight_activity": 30, "weight_breadth": 15, "weight_timeliness": 30, "weight_training": 15,

@@ -146,3 +146,22 @@ def test_score_formula_page_is_vietnamese_and_shows_the_weights(world, client_fo
     assert "Cách tính điểm" in body
     assert "Chấp hành viên" in body  # expected positions table
     assert "45.83" in body  # the worked example
+
+
+def test_import_and_xapi_pages_keep_a_flat_query_budget(world, client_for, django_assert_max_num_queries):
+    software = map_email()
+    for index in range(15):
+        imports.usage_import_start(software=software, upload=SimpleUploadedFile(f"{index}.csv", CSV.encode()),
+                                   user=world.user("admin"))
+    from analytics.services.xapi import xapi_token_create
+
+    for index in range(5):
+        xapi_token_create(name=f"Hệ thống {index}")
+    client = client_for("admin")
+    client.get(reverse("analytics:admin-import-start"))
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("analytics:admin-import-start")).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("analytics:admin-xapi")).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("analytics:score-formula")).status_code == 200

@@ -131,13 +131,6 @@ class _Checker:
         self.seen = _SeenIds()
         self._type_memo: dict[str, int | None] = {}
 
-    def _in_scope(self, unit_path: str, unit_id: int) -> bool:
-        if self.scope.everything:
-            return True
-        if self.scope.unit_path:
-            return unit_path.startswith(self.scope.unit_path)
-        return False
-
     def check(self, chunk: list[tuple[int, dict[str, str]]]) -> tuple[list[dict], list[RowError], list[list]]:
         """Check one chunk of rows: (valid rows, errors, staging records of the rows with errors)."""
         rows, errors, rejected = [], [], []
@@ -169,7 +162,7 @@ class _Checker:
             if row["unit_code"] and row["case_number"] and case is None:
                 row_errors.append(RowError(number, steps_format.HEADER_OF["case_number"],
                                            f"Không có hồ sơ số «{row['case_number']}» ở đơn vị «{row['unit_code']}»."))
-            elif case is not None and not self._in_scope(case["unit__path"], case["unit_id"]):
+            elif case is not None and not self.scope.covers_unit_path(case["unit__path"]):
                 row_errors.append(RowError(number, steps_format.HEADER_OF["case_number"],
                                            f"Hồ sơ «{row['case_number']}» không thuộc đơn vị bạn được nhập dữ liệu."))
             officer_id = officers.get(row["officer_email"])
@@ -257,7 +250,7 @@ def _sha256(source: BinaryIO) -> str:
     return digest.hexdigest()
 
 
-def step_import_preview(*, uploaded_by: User, file_name: str, content: bytes | None = None,
+def step_import_preview(*, by: User, file_name: str, content: bytes | None = None,
                         file: BinaryIO | None = None, today: date | None = None) -> ImportBatch:
     """Check a file of steps (`content` bytes, or a seekable binary `file` streamed from disk) without
     changing any case.
@@ -273,7 +266,7 @@ def step_import_preview(*, uploaded_by: User, file_name: str, content: bytes | N
     source: BinaryIO = io.BytesIO(content) if content is not None else file
     today = today or timezone.localdate()
     outcome = _Outcome()
-    checker = _Checker(user=uploaded_by, today=today)
+    checker = _Checker(user=by, today=today)
     handle, staging_path = tempfile.mkstemp(prefix="steps-", suffix=".jsonl.gz")
     os.close(handle)
     try:
@@ -297,7 +290,7 @@ def step_import_preview(*, uploaded_by: User, file_name: str, content: bytes | N
             outcome.add_errors([RowError(0, "", "Tệp không có dòng dữ liệu nào.")])
         outcome.errors.sort(key=lambda error: error["row"])
         batch = ImportBatch(
-            uploaded_by=uploaded_by, file_name=file_name[:255], file_sha256=_sha256(source),
+            uploaded_by=by, file_name=file_name[:255], file_sha256=_sha256(source),
             status=ImportBatch.Status.INVALID if outcome.error_count else ImportBatch.Status.PREVIEW,
             total_rows=outcome.total, new_rows=outcome.new, corrected_rows=outcome.corrected,
             unchanged_rows=outcome.unchanged, error_count=outcome.error_count, errors=outcome.errors,
@@ -333,9 +326,6 @@ class _Applier:
         self.rebuild: set[int] = set()
         self.outcome = _Outcome()
 
-    def _in_scope(self, unit_path: str) -> bool:
-        return self.scope.everything or bool(self.scope.unit_path and unit_path.startswith(self.scope.unit_path))
-
     def apply(self, records: list[list]) -> None:
         if any(len(record) != 8 for record in records):
             raise StepImportError(CHANGED)
@@ -358,7 +348,7 @@ class _Applier:
             unit_id, path, kind, case_officer_id, status = case
             allowed = in_scope.get(path)
             if allowed is None:
-                allowed = in_scope[path] = self._in_scope(path)
+                allowed = in_scope[path] = self.scope.covers_unit_path(path)
             if not allowed:
                 raise StepImportError(CHANGED)
             legal_date = date.fromisoformat(legal)

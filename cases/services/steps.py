@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import (
     CLOSED_STATUSES, CaseDeadline, CaseKind, CaseParty, CaseStep, DeadlineRule, EnforcementCase, StepSource, StepType,
@@ -148,7 +149,7 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
                 [(d.pk, d.is_open, d.met_by_id, d.met_on) for d in closed if d.pk is not None])
     insert_rows(CaseDeadline, DEADLINE_FIELDS, [d.values() for d in created])
     by_status: dict[str, list[int]] = defaultdict(list)
-    for case_id, (_, _, status) in latest_status.items():
+    for case_id, (_step, _day, status) in latest_status.items():
         by_status[status].append(case_id)
     for status, ids in by_status.items():  # cases already in that status are not rewritten
         EnforcementCase.objects.filter(pk__in=ids).exclude(status=status).update(status=status)
@@ -205,7 +206,7 @@ def case_deadlines_rebuild_many(*, case_ids: Iterable[int], calendar: WorkingCal
 def case_create(*, unit: Unit, number: str, intake_date: date, officer: Officer | None = None,
                 kind: str = CaseKind.ON_REQUEST, judgment_ref: str = "", obligation: str = "",
                 amount_due: Decimal | int = 0, external_id: str = "",
-                parties: Sequence[tuple[str, str, str]] = (), recorded_by: Officer | None = None,
+                parties: Sequence[tuple[str, str, str]] = (), by: Officer | None = None,
                 recorded_at: datetime | None = None) -> EnforcementCase:
     """Open a case with its parties (role, name, address) and record its intake step.
 
@@ -213,7 +214,7 @@ def case_create(*, unit: Unit, number: str, intake_date: date, officer: Officer 
     """
     number = " ".join(number.split())
     if EnforcementCase.objects.filter(unit=unit, number=number).exists():
-        raise CaseError(f"Số hồ sơ «{number}» đã có ở đơn vị này.")
+        raise CaseError(_("Case number «%(number)s» already exists in this unit.") % {"number": number})
     case = EnforcementCase.objects.create(
         unit=unit, number=number, officer=officer, intake_date=intake_date, kind=kind, judgment_ref=judgment_ref,
         obligation=obligation, amount_due=Decimal(amount_due), external_id=external_id,
@@ -224,7 +225,7 @@ def case_create(*, unit: Unit, number: str, intake_date: date, officer: Officer 
         for role, name, address in parties
     ])
     case_step_record(case=case, step_type=StepType.objects.get(code="intake"), legal_date=intake_date,
-                     recorded_by=recorded_by or officer, recorded_at=recorded_at)
+                     by=by or officer, recorded_at=recorded_at)
     return case
 
 
@@ -232,7 +233,7 @@ def case_create(*, unit: Unit, number: str, intake_date: date, officer: Officer 
 
 @transaction.atomic
 def case_step_record(*, case: EnforcementCase, step_type: StepType, legal_date: date,
-                     recorded_by: Officer | None, note: str = "", source: str = StepSource.MANUAL,
+                     by: Officer | None, note: str = "", source: str = StepSource.MANUAL,
                      recorded_at: datetime | None = None, external_id: str = "") -> CaseStep:
     """Record one step of a case now (or at `recorded_at`), with its lag and on-time flag.
 
@@ -243,15 +244,15 @@ def case_step_record(*, case: EnforcementCase, step_type: StepType, legal_date: 
     recorded_at = recorded_at or timezone.now()
     recorded_date = _local_date(recorded_at)
     if not case.is_open and step_type.code != "archive":
-        raise CaseError("Hồ sơ đã kết thúc; không thể ghi nhận thêm bước.")
+        raise CaseError(_("The case is closed; no more steps can be recorded."))
     if legal_date > recorded_date:
-        raise CaseError("Ngày của văn bản không được sau ngày ghi nhận.")
+        raise CaseError(_("The document date cannot be after the day it is recorded."))
     if external_id and CaseStep.objects.current().filter(external_id=external_id).exists():
-        raise CaseError(f"Mã bước «{external_id}» đã có.")
+        raise CaseError(_("Step id «%(id)s» already exists.") % {"id": external_id})
     lag, on_time = step_lag(legal_date=legal_date, recorded_date=recorded_date, within=step_type.on_time_within)
     step = CaseStep.objects.create(
         case=case, step_type=step_type, legal_date=legal_date, recorded_at=recorded_at, recorded_date=recorded_date,
-        recorded_by=recorded_by, unit_id=case.unit_id, source=source, external_id=external_id, note=note.strip(),
+        recorded_by=by, unit_id=case.unit_id, source=source, external_id=external_id, note=note.strip(),
         lag_working_days=lag, on_time=on_time,
     )
     advance_cases(cases={case.pk: _facts(case)}, new_steps=[step], rules=RuleBook(), calendar=get_calendar(),
@@ -262,7 +263,7 @@ def case_step_record(*, case: EnforcementCase, step_type: StepType, legal_date: 
 
 @transaction.atomic
 def case_step_correct(*, step: CaseStep, legal_date: date, step_type: StepType, note: str,
-                      corrected_by: Officer | None) -> CaseStep:
+                      by: Officer | None) -> CaseStep:
     """Correct a step by adding a new version; the old one stays in the history, no longer current.
 
     Timeliness keeps measuring the first recording of the step (a correction does not make a late
@@ -271,9 +272,9 @@ def case_step_correct(*, step: CaseStep, legal_date: date, step_type: StepType, 
     """
     step = CaseStep.objects.select_for_update().select_related("case").get(pk=step.pk)
     if not step.is_current:
-        raise CaseError("Bước này đã được sửa; hãy sửa phiên bản mới nhất.")
+        raise CaseError(_("This step was already corrected; correct its latest version."))
     if legal_date > step.recorded_date:
-        raise CaseError("Ngày của văn bản không được sau ngày ghi nhận lần đầu.")
+        raise CaseError(_("The document date cannot be after the day it was first recorded."))
     lag, on_time = step_lag(legal_date=legal_date, recorded_date=step.recorded_date, within=step_type.on_time_within)
     CaseStep.objects.filter(pk=step.pk).update(is_current=False)
     new = CaseStep.objects.create(
@@ -282,8 +283,8 @@ def case_step_correct(*, step: CaseStep, legal_date: date, step_type: StepType, 
         external_id=step.external_id, note=note.strip(), lag_working_days=lag, on_time=on_time,
         supersedes=step, version=step.version + 1,
     )
-    if corrected_by is not None and corrected_by != step.recorded_by:
-        new.note = (new.note + f" (sửa bởi {corrected_by.full_name})").strip()
+    if by is not None and by != step.recorded_by:
+        new.note = (new.note + f" (sửa bởi {by.full_name})").strip()
         new.save(update_fields=["note"])
     case_deadlines_rebuild(case=step.case)
     return new

@@ -15,5 +15,5 @@ def test_a_recorded_step_leaves_the_cached_panel_at_once(world, client_for):
     client = client_for("officer")
     assert f'id="due-{deadline.pk}"' in client.get(reverse("core:home")).content.decode()
     services.case_step_record(case=case, step_type=step_type(deadline.expected.code),
-                              legal_date=deadline.due_date, recorded_by=world.officers["officer"])
+                              legal_date=deadline.due_date, by=world.officers["officer"])
     assert f'id="due-{deadline.pk}"' not in client.get(reverse("core:home")).content.decode()

@@ -23,7 +23,7 @@ def steps(world):  # noqa: ANN001, ANN201
         ("notification", date(2026, 3, 5), date(2026, 3, 6)),   # lag 1, on time
         ("verification", date(2026, 3, 6), date(2026, 3, 16)),  # 9..13, 16 → lag 6, late
     ]:
-        services.case_step_record(case=case, step_type=step_type(code), legal_date=legal, recorded_by=officer,
+        services.case_step_record(case=case, step_type=step_type(code), legal_date=legal, by=officer,
                                   recorded_at=local_moment(recorded))
     # Officer of A1 (inside A's subtree): one step, lag 0. Officer of B: outside A's subtree.
     make_case(world, unit_key="A1", number="1/A1", officer_key="other_a1")
@@ -31,7 +31,7 @@ def steps(world):  # noqa: ANN001, ANN201
     # A step recorded in April is outside the March period.
     april = make_case(world, number="2/A", intake=date(2026, 3, 31))
     services.case_step_record(case=april, step_type=step_type("decision"), legal_date=date(2026, 4, 1),
-                              recorded_by=officer, recorded_at=local_moment(date(2026, 4, 1)))
+                              by=officer, recorded_at=local_moment(date(2026, 4, 1)))
     return case
 
 
@@ -149,7 +149,7 @@ def test_timeliness_page_query_count_stays_flat(steps, world, client_for, django
     for index in range(15):
         case = make_case(world, number=f"{index}/T", intake=date(2026, 1, 5 + index))
         services.case_step_record(case=case, step_type=step_type("decision"), legal_date=date(2026, 2, 2 + index),
-                                  recorded_by=world.officers["officer"],
+                                  by=world.officers["officer"],
                                   recorded_at=local_moment(date(2026, 2, 3 + index)))
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url)

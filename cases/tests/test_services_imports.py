@@ -70,7 +70,7 @@ def cases(world):  # noqa: ANN001, ANN201
 
 
 def preview(world, content: bytes, name: str, role: str = "admin") -> ImportBatch:  # noqa: ANN001
-    return services.step_import_preview(uploaded_by=world.user(role), file_name=name, content=content, today=TODAY)
+    return services.step_import_preview(by=world.user(role), file_name=name, content=content, today=TODAY)
 
 
 def apply(world, batch: ImportBatch, role: str = "admin") -> ImportBatch:  # noqa: ANN001
@@ -176,7 +176,7 @@ def test_apply_rolls_back_everything_when_a_late_row_became_invalid(world, cases
     from cases.tests.factories import local_moment, step_type
 
     services.case_step_record(case=cases[0], step_type=step_type("decision"), legal_date=date(2026, 3, 3),
-                              recorded_by=world.officers["officer"], recorded_at=local_moment(date(2026, 3, 4)),
+                              by=world.officers["officer"], recorded_at=local_moment(date(2026, 3, 4)),
                               external_id="S-3")
     steps_before = CaseStep.objects.count()
     with pytest.raises(services.StepImportError):
@@ -215,7 +215,7 @@ def test_preview_streams_from_a_file_and_apply_reads_only_the_staged_rows(world,
     path = tmp_path / "buoc.xlsx"
     path.write_bytes(xlsx_bytes(GOOD))
     with path.open("rb") as handle:
-        batch = services.step_import_preview(uploaded_by=world.user("admin"), file_name="buoc.xlsx", file=handle,
+        batch = services.step_import_preview(by=world.user("admin"), file_name="buoc.xlsx", file=handle,
                                              today=TODAY)
     assert batch.status == ImportBatch.Status.PREVIEW and batch.new_rows == 3
     assert batch.file and batch.staged

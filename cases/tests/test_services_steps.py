@@ -10,7 +10,7 @@ from cases.tests.factories import local_moment, make_case, step_type
 
 
 def record(case, code, legal, recorded, by):  # noqa: ANN001, ANN201
-    return services.case_step_record(case=case, step_type=step_type(code), legal_date=legal, recorded_by=by,
+    return services.case_step_record(case=case, step_type=step_type(code), legal_date=legal, by=by,
                                      recorded_at=local_moment(recorded))
 
 
@@ -85,7 +85,7 @@ def test_correction_adds_a_version_and_keeps_the_history(case, world):
     step = record(case, "decision", date(2026, 3, 3), date(2026, 3, 9), world.officers["officer"])
     assert step.lag_working_days == 4
     new = services.case_step_correct(step=step, legal_date=date(2026, 3, 6), step_type=step_type("decision"),
-                                     note="sai ngày", corrected_by=world.officers["unit_manager"])
+                                     note="sai ngày", by=world.officers["unit_manager"])
     step.refresh_from_db()
     assert not step.is_current and new.is_current and new.supersedes == step and new.version == 2
     assert new.recorded_date == date(2026, 3, 9) and new.lag_working_days == 1 and new.on_time
@@ -94,7 +94,7 @@ def test_correction_adds_a_version_and_keeps_the_history(case, world):
     assert CaseDeadline.objects.get(case=case, expected__code="procuracy").due_date == date(2026, 3, 11)
     with pytest.raises(services.CaseError):
         services.case_step_correct(step=step, legal_date=date(2026, 3, 6), step_type=step_type("decision"),
-                                   note="", corrected_by=None)
+                                   note="", by=None)
 
 
 def test_the_2025_law_applies_to_triggers_from_1_july_2026(world):

@@ -4,7 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from cases.models import CaseStep
 from cases.tests.factories import make_case, step_type
@@ -58,11 +59,14 @@ def test_quick_entry_records_a_step_with_htmx(world, client_for):
     client = client_for("officer")
     url = reverse("cases:step-record", kwargs={"pk": case.pk})
     form = client.get(url, {"type": "decision", "deadline": deadline.pk}, HTTP_HX_REQUEST="true")
-    assert 'value="decision"' not in form.content.decode() or "selected" in form.content.decode()
+    assert f'<option value="{step_type("decision").pk}" selected>' in form.content.decode()  # ?type= preselects
     response = client.post(f"{url}?deadline={deadline.pk}", {
         "step_type": step_type("decision").pk, "legal_date": timezone.localdate().isoformat(), "note": ""},
         HTTP_HX_REQUEST="true")
-    assert response.status_code == 200 and "ok" in response.content.decode()
+    with translation.override("vi"):
+        saved = gettext("Recorded: %(step)s for case %(number)s.") % {
+            "step": step_type("decision").name, "number": case.number}
+    assert response.status_code == 200 and f'<p class="ok" role="status">{saved}</p>' in response.content.decode()
     step = CaseStep.objects.get(case=case, step_type__code="decision")
     assert step.recorded_by == world.officers["officer"] and step.lag_working_days == 0
     deadline.refresh_from_db()
@@ -108,7 +112,10 @@ def test_import_pages_preview_then_apply(world, client_for):
     client = client_for("admin")
     response = client.post(reverse("cases:import-start"), {"file": SimpleUploadedFile("buoc.csv", csv_bytes(GOOD))})
     detail = response["Location"]
-    assert "3 " in client.get(detail).content.decode()
+    with translation.override("vi"):
+        summary = gettext("%(t)s rows: %(n)s new steps, %(c)s corrections, %(u)s unchanged.") % {
+            "t": 3, "n": 3, "c": 0, "u": 0}
+    assert f'<p id="import-summary">{summary}</p>' in client.get(detail).content.decode()
     client.post(detail + "apply/")
     assert CaseStep.objects.filter(source="import").count() == 3
     assert client.get(reverse("cases:import-template")).content.startswith(b"PK")
@@ -122,6 +129,6 @@ def test_closed_case_has_no_record_form(world, client_for, role):
 
     case = make_case(world)
     services.case_step_record(case=case, step_type=step_type("closure"), legal_date=case.intake_date,
-                              recorded_by=world.officers["officer"])
+                              by=world.officers["officer"])
     body = client_for(role).get(reverse("cases:case-detail", kwargs={"pk": case.pk})).content.decode()
     assert 'name="legal_date"' not in body

@@ -11,19 +11,20 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contests import events, live_questions
+from contests import events, live_questions, selectors
 from contests.formats.base import format_for
-from contests.models import Registration, RoundFormat
+from contests.models import RoundFormat
 from contests.models_live import LiveAnswer, LiveParticipant, LivePhase, LiveSession
 
 TOP = 10
@@ -109,11 +110,6 @@ def live_session_open(*, round_, host, now: datetime | None = None) -> LiveSessi
     raise LiveError("pin", _("No free PIN was found; try again."))
 
 
-def _registration_for(*, contest_id: int, officer) -> Registration | None:  # noqa: ANN001
-    return (Registration.objects.filter(contest_id=contest_id, withdrawn_at__isnull=True)
-            .filter(Q(officer=officer) | Q(members=officer)).select_related("team_unit").first())
-
-
 @transaction.atomic
 def live_join(*, pin: str, officer, now: datetime | None = None) -> LiveParticipant:  # noqa: ANN001
     """Join the open session with this PIN as `officer`, or come back to it (same officer, same
@@ -125,14 +121,14 @@ def live_join(*, pin: str, officer, now: datetime | None = None) -> LiveParticip
     session = None
     if len(pin) == 6 and pin.isdigit():
         session = (LiveSession.objects.filter(pin=pin).exclude(phase=LivePhase.FINISHED)
-                   .select_related("round").first())
+                   .select_related("round__contest").first())
     if session is None:
         raise LiveError("pin", _("PIN %(pin)s does not match any open live round. Check the PIN on the projector.")
                         % {"pin": pin[:12] or "—"})
     existing = LiveParticipant.objects.filter(session=session, officer=officer).first()
     if existing is not None:
         return existing
-    registration = _registration_for(contest_id=session.round.contest_id, officer=officer)
+    registration = selectors.registration_for_officer(contest=session.round.contest, officer=officer)
     if registration is None:
         raise LiveError("not_registered", _("You are not registered for this contest, so you cannot join its live "
                                             "final. Ask the organisers."))
@@ -235,9 +231,9 @@ def live_answer_submit(*, session_id: int, participant_id: int, index: int, raw:
     still in its read time ("not_open"), past its countdown ("late"), already answered by this
     participant ("duplicate": the first answer stays) or not a valid answer ("invalid"). Points are
     computed at once (speed rule and streak) but shown only at the reveal. Emits `round.answered`
-    (the count) to the host after commit."""
+    (the count) to the host after commit, at most every half second unless everyone has answered."""
     now = now or timezone.now()
-    session = LiveSession.objects.only("phase", "question_index", "opened_at", "closes_at", "options",
+    session = LiveSession.objects.only("pin", "phase", "question_index", "opened_at", "closes_at", "options",
                                        "questions").get(pk=session_id)
     if session.phase != LivePhase.READING or session.question_index != index:
         if session.question_index == index and session.phase in (LivePhase.REVEAL, LivePhase.LEADERBOARD):
@@ -276,10 +272,26 @@ def live_answer_submit(*, session_id: int, participant_id: int, index: int, raw:
                                            "stays.") % {"number": index + 1}) from None
         LiveParticipant.objects.filter(pk=participant_id).update(
             score=F("score") + points, streak=(streak_before + 1) if right else 0, last_streak_index=index)
-        count = LiveAnswer.objects.filter(session_id=session_id, question_index=index).count()
-        events.broadcast(session_id=session_id, event="round.answered", host_only=True,
-                         payload={"index": index, "count": count})
+        _answer_count_broadcast(session_id=session_id, pin=session.pin, index=index)
     return AnswerReceipt(index=index, received_at=now)
+
+
+ANSWER_COUNT_EVERY = 0.5  # seconds
+_answer_count_sent: dict[tuple[int, str], float] = {}
+
+
+def _answer_count_broadcast(*, session_id: int, pin: str, index: int) -> None:
+    """Tell the projector how many have answered: at most every half second per process (a hall
+    answering at once would otherwise send it a thousand messages), and always when everyone has."""
+    now = time.monotonic()
+    count = LiveAnswer.objects.filter(session_id=session_id, question_index=index).count()
+    key = (session_id, pin)
+    if now - _answer_count_sent.get(key, 0.0) < ANSWER_COUNT_EVERY:
+        if count < LiveParticipant.objects.filter(session_id=session_id).count():
+            return
+    _answer_count_sent[key] = now
+    events.broadcast(session_id=session_id, event="round.answered", host_only=True,
+                     payload={"index": index, "count": count})
 
 
 # ---------------------------------------------------------------- reads used by the steps above

@@ -8,6 +8,7 @@ have ready sign-in sessions, daphne processes on given ports, and small WebSocke
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import os
 import signal
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ DAPHNE = str(Path(sys.executable).parent / "daphne")
 
 def port_is_free(port: int) -> bool:
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: TIME_WAIT is not "in use"
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -50,14 +53,17 @@ class LiveServers:
                     "PYTHONPATH": str(ROOT)})
         self.env = env
         self.servers: dict[int, subprocess.Popen] = {}
+        atexit.register(self.stop)  # no server outlives the test or bench that started it
 
     def migrate(self) -> None:
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=self.env,
                        check=True)
 
-    def seed(self, *, players: int, read_seconds: int = 0, answer_seconds: int = 20) -> dict[str, Any]:
+    def seed(self, *, players: int, read_seconds: int = 0, answer_seconds: int = 20,
+             joined: bool = True) -> dict[str, Any]:
         out = subprocess.run([sys.executable, "-m", "contests.tests.live_processes", "seed", "--players", str(players),
-                              "--read", str(read_seconds), "--answer", str(answer_seconds)],
+                              "--read", str(read_seconds), "--answer", str(answer_seconds),
+                              *([] if joined else ["--not-joined"])],
                              cwd=ROOT, env=self.env, check=True, capture_output=True, text=True)
         return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -76,11 +82,13 @@ class LiveServers:
             if self.servers[port].poll() is not None:
                 raise RuntimeError(f"daphne on {port} stopped: {(self.tmp / f'daphne-{port}.log').read_text()[-2000:]}")
             try:
-                asyncio.run(ping(port))
-                return
-            except (OSError, asyncio.TimeoutError, Exception):  # noqa: BLE001 - not up yet
+                # Plain HTTP: the caller may already run an event loop (Playwright's sync API does).
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except OSError:  # not up yet
                 time.sleep(0.3)
-        raise RuntimeError(f"daphne on {port} did not answer /ws/health/")
+        raise RuntimeError(f"daphne on {port} did not answer /healthz")
 
     def kill(self, port: int) -> None:
         """Kill the process at once (SIGKILL), as a crash would."""
@@ -111,9 +119,8 @@ def _connect(port: int, path: str, cookie: str | None = None):  # noqa: ANN202
 
 async def ping(port: int) -> None:
     async with _connect(port, "/ws/health/") as socket_:
-        await socket_.send(json.dumps({"type": "ping"}))
-        reply = json.loads(await asyncio.wait_for(socket_.recv(), 5))
-        assert reply == {"type": "pong"}
+        await socket_.send("ping")
+        assert await asyncio.wait_for(socket_.recv(), 5) == "pong"
 
 
 class Client:
@@ -163,6 +170,22 @@ class Client:
             except asyncio.TimeoutError:
                 pass
 
+    async def wait_for_any(self, kinds: tuple[str, ...], *, timeout: float = 10, after: int = 0) -> dict:
+        """The first message whose type is one of `kinds`, from index `after`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for _at, message in self.messages[after:]:
+                if message.get("type") in kinds:
+                    return message
+            left = deadline - time.monotonic()
+            if left <= 0 or self.closed:
+                raise AssertionError(f"none of {kinds} on {self.path} (port {self.port})")
+            self._arrived.clear()
+            try:
+                await asyncio.wait_for(self._arrived.wait(), timeout=min(left, 0.5))
+            except asyncio.TimeoutError:
+                pass
+
     async def close(self) -> None:
         if self.socket is not None:
             await self.socket.close()
@@ -172,7 +195,7 @@ class Client:
 
 # ---------------------------------------------------------------- seeding (runs in its own process)
 
-def seed(*, players: int, read_seconds: int, answer_seconds: int) -> dict[str, Any]:
+def seed(*, players: int, read_seconds: int, answer_seconds: int, joined: bool = True) -> dict[str, Any]:
     import django
 
     django.setup()
@@ -197,6 +220,7 @@ def seed(*, players: int, read_seconds: int, answer_seconds: int) -> dict[str, A
     organiser = org_services.officer_create(full_name="Ban Tổ Chức", email="live-host@moj.gov.vn", unit=units[0],
                                             position=position, username="live-host",
                                             roles={Role.OFFICER, Role.CONTEST_ORGANISER})
+    User.objects.filter(pk=organiser.user_id).update(must_change_password=False)
     round_ = live_round(organiser=organiser, audience_unit=None,
                         options={"read_seconds": read_seconds, "answer_seconds": answer_seconds})
     users = User.objects.bulk_create([User(username=f"live-{n}", email=f"live-{n}@moj.gov.vn", password="!")
@@ -211,7 +235,7 @@ def seed(*, players: int, read_seconds: int, answer_seconds: int) -> dict[str, A
     registrations = list(Registration.objects.filter(contest=round_.contest).order_by("officer__user_id"))
     session = live_session_open(round_=round_, host=organiser.user)
     now = timezone.now()
-    LiveParticipant.objects.bulk_create([
+    LiveParticipant.objects.bulk_create([] if not joined else [
         LiveParticipant(session=session, officer=officer, registration=registration, unit_id=officer.unit_id,
                         display_name=officer.full_name, joined_at=now)
         for officer, registration in zip(officers, registrations, strict=True)])
@@ -233,11 +257,11 @@ def seed(*, players: int, read_seconds: int, answer_seconds: int) -> dict[str, A
         data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
                 HASH_SESSION_KEY: user.get_session_auth_hash()}
         rows.append(Session(session_key=key, session_data=SessionStore().encode(data), expire_date=expiry))
-        people.append({"cookie": key, "participant": participants[officer.pk], "name": officer.full_name})
+        people.append({"cookie": key, "participant": participants.get(officer.pk), "name": officer.full_name})
     Session.objects.bulk_create(rows, batch_size=500)
     questions = [{"qtype": q["qtype"], "answers": {a["text"]: a["id"] for a in q["data"].get("answers", [])}}
                  for q in session.questions]
-    return {"session": session.pk, "pin": session.pin, "host_cookie": host_cookie, "players": people,
+    return {"session": session.pk, "round": round_.pk, "pin": session.pin, "host_cookie": host_cookie, "players": people,
             "questions": questions}
 
 
@@ -249,9 +273,11 @@ def main() -> None:
     parser.add_argument("--players", type=int, default=3)
     parser.add_argument("--read", type=int, default=0)
     parser.add_argument("--answer", type=int, default=20)
+    parser.add_argument("--not-joined", action="store_true")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    print(json.dumps(seed(players=args.players, read_seconds=args.read, answer_seconds=args.answer)))
+    print(json.dumps(seed(players=args.players, read_seconds=args.read, answer_seconds=args.answer,
+                          joined=not args.not_joined)))
 
 
 if __name__ == "__main__":

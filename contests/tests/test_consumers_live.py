@@ -62,17 +62,6 @@ async def _connect(path: str, cookie: str | None) -> tuple[WebsocketCommunicator
     return socket, connected, code
 
 
-def test_health_socket_answers_a_ping(db):  # noqa: ANN001
-    async def scenario() -> None:
-        socket, connected, _ = await _connect("/ws/health/", None)
-        assert connected
-        await socket.send_json_to({"type": "ping"})
-        assert await socket.receive_json_from(timeout=TIMEOUT) == {"type": "pong"}
-        await socket.disconnect()
-
-    async_to_sync(scenario)()
-
-
 @pytest.mark.parametrize("role,allowed", [
     ("contest_organiser", True), ("admin", True), ("officer", False), ("judge", False), ("trainer", False),
     ("unit_manager", False), ("provincial_leader", False), (None, False)])

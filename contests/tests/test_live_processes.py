@@ -141,8 +141,9 @@ def test_two_processes_behind_one_redis_share_one_round(servers):  # noqa: ANN00
     top, lines = asyncio.run(scenario())
     assert len(top) == 4 and top[-1]["score"] == 0
     # Devices on the second process got the same leaderboard, each its own line.
-    assert [line["rank"] for line in lines] == [1, 2, 3, 4]
-    assert lines[3]["gap"] == top[2]["score"]
+    ranks = [line["rank"] for line in lines]
+    assert ranks[3] == 4 and all(rank <= 3 for rank in ranks[:3])
+    assert lines[3]["gap"] == top[2]["score"] and lines[3]["score"] == 0
     assert _stored(cluster, session)["answers"] == 4
 
 

@@ -117,3 +117,17 @@ def test_the_finished_round_can_be_opened_again(final, world, client_for):  # no
     LiveSession.objects.filter(pk=final.pk).update(phase="finished", finished_at=timezone.now() - timedelta(hours=1))
     response = client_for("contest_organiser").get(reverse("contests:live-host", kwargs={"round_id": final.round_id}))
     assert response.status_code == 200 and "contests/live.js" not in response.content.decode()
+
+
+def test_live_pages_with_their_assets_stay_under_the_page_budget(final, world, client_for):  # noqa: ANN001
+    from tests.test_page_budget import BUDGET, compressed_weight
+
+    live_join(pin=final.pin, officer=world.officers["officer"])
+    pages = [("contest_organiser", reverse("contests:live-host", kwargs={"round_id": final.round_id})),
+             ("officer", reverse("contests:live-play", kwargs={"session_id": final.pk})),
+             ("officer", reverse("contests:live-join"))]
+    for role, url in pages:
+        response = client_for(role).get(url)
+        weight, assets = compressed_weight(response.content.decode())
+        assert "contests/live.css" in assets
+        assert weight <= 50 * 1024 < BUDGET, (url, weight)

@@ -26,9 +26,9 @@ async def _ping(origin: bytes) -> list:
     return [True, pong, silent]
 
 
-def test_health_socket_answers_ping_with_pong():
+def test_health_socket_answers_ping_with_pong(transactional_db):  # noqa: ANN001 - the auth middleware reads the session
     assert _ping(b"http://testserver") == [True, "pong", True]
 
 
-def test_health_socket_refuses_a_foreign_origin():
+def test_health_socket_refuses_a_foreign_origin(transactional_db):  # noqa: ANN001
     assert _ping(b"http://evil.example") == [False]

@@ -10,8 +10,8 @@ from core.roles import Role, user_roles
 from org.selectors import officer_for_user
 
 # The session, the user and the officer with their roles come from caches (core.principal) after a
-# first visit; then one query per panel (cases, learning, quizzes, contests, adoption, IT help), none once
-# the panels are cached (core.fragments).
+# first visit; then one query per panel (cases, learning, quizzes, contests, software use, IT help), none
+# once the panels are cached (core.fragments).
 HOME_QUERIES = 6
 HOME_QUERIES_CACHED = 0
 
@@ -23,7 +23,8 @@ def test_home_for_an_officer_keeps_its_query_count(world, client_for, django_ass
         response = client.get(reverse("core:home"))
     assert response.status_code == 200
     body = response.content.decode()
-    for panel in ("panel-cases", "panel-learning", "panel-quizzes", "panel-contests"):
+    for panel in ("panel-cases", "panel-learning", "panel-quizzes", "panel-contests", "panel-adoption",
+                  "panel-support"):
         assert f'id="{panel}"' in body
 
 
@@ -35,7 +36,8 @@ def test_home_without_the_panel_cache_keeps_its_query_count(world, client_for, d
     with django_assert_num_queries(HOME_QUERIES):
         response = client.get(reverse("core:home"))
     body = response.content.decode()
-    for panel in ("panel-cases", "panel-learning", "panel-quizzes", "panel-contests"):
+    for panel in ("panel-cases", "panel-learning", "panel-quizzes", "panel-contests", "panel-adoption",
+                  "panel-support"):
         assert f'id="{panel}"' in body
 
 

@@ -12,7 +12,7 @@ from learning.models import Course, Lesson
 
 def make_course(*, code: str = "C1", title: str = "Sử dụng chữ ký số", lessons: int = 2, quiz: bool = False,
                 publish: bool = True, created_by=None) -> Course:  # noqa: ANN001
-    course = services.course_create(created_by=created_by, code=code, title=title, category=Course.Category.E_OFFICE,
+    course = services.course_create(by=created_by, code=code, title=title, category=Course.Category.E_OFFICE,
                                     estimated_minutes=20, skill_tags="IU06")
     module = services.module_save(course=course, title="Phần 1")
     for index in range(lessons):

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from org import services as org_services
 from learning import counting, selectors, services
 from learning.models import Assignment, Enrollment, EnrollmentCount, Lesson
+from learning.services.progress import _enrollment_start
 from learning.tests.factories import due_in, make_course
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +178,7 @@ def test_concurrent_start_counts_once(world):
     stale = _current(officer, course)
     first, second = course.lessons.in_order()
     services.lesson_open(officer=officer, lesson=first)
-    services._enrollment_start(stale, timezone.now())  # the other request still thinks it is not started
+    _enrollment_start(stale, timezone.now())  # the other request still thinks it is not started
     services.lesson_open(officer=officer, lesson=second)
     assert_counts_exact(world)
     assert EnrollmentCount.objects.get(course=course).started == 1

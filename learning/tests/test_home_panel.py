@@ -26,7 +26,7 @@ def test_a_course_assigned_by_the_manager_shows_at_once(world, client_for):
     client = client_for("officer")
     assert "Khóa học được giao" not in client.get(reverse("core:home")).content.decode()
     services.assignment_create(course=course, unit=world.units["A"], due_date=due_in(10),
-                               created_by=world.user("unit_manager"))
+                               by=world.user("unit_manager"))
     assert "Khóa học được giao" in client.get(reverse("core:home")).content.decode()
 
 

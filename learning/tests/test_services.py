@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from core.roles import Role
 from org import services as org_services
@@ -122,7 +123,7 @@ def test_editing_a_published_course_keeps_progress_and_certificates(world):
     services.course_unpublish(course=course)
     assert Certificate.objects.filter(officer=officer, course=course).exists()
     assert LessonProgress.objects.filter(enrollment=half).count() == 1
-    assert selectors.my_courses(officer=other)["open"][0].course == course
+    assert selectors.enrollment_groups_for_officer(officer=other)["open"][0].course == course
 
 
 def test_resume_points_to_last_opened_unfinished_lesson(world):
@@ -156,7 +157,7 @@ def test_reminders_never_send_twice(world, django_capture_on_commit_callbacks):
     late_course = make_course(code="C2", title="Hộp thư công vụ")
     services.assignment_create(course=late_course, unit=world.units["A"], due_date=due_in(0))
     mail.outbox.clear()
-    tomorrow_plus = dt.date.today() + dt.timedelta(days=1)
+    tomorrow_plus = timezone.localdate() + dt.timedelta(days=1)  # the site's date, as due_in() uses
     with django_capture_on_commit_callbacks(execute=True):
         first = services.reminders_send(today=tomorrow_plus)
     assert first["due_soon"] == 1  # other_a1, course due in 2 days

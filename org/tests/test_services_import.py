@@ -73,7 +73,7 @@ def counts() -> tuple[int, int]:
 
 
 def preview(admin, name: str, content: bytes) -> StaffImport:  # noqa: ANN001
-    return services.staff_import_preview(uploaded_by=admin, file_name=name, content=content)
+    return services.staff_import_preview(by=admin, file_name=name, content=content)
 
 
 def assert_applied(names: list[str]) -> None:

@@ -193,7 +193,7 @@ def test_template_download_is_an_xlsx_with_vietnamese_headers(client_for, world)
 
 def test_template_example_row_previews_cleanly(client_for, world, django_user_model):  # noqa: ANN001
     content = client_for("admin").get(reverse("org:import-template")).content
-    imp = services.staff_import_preview(uploaded_by=world.user("admin"), file_name="mau.xlsx", content=content)
+    imp = services.staff_import_preview(by=world.user("admin"), file_name="mau.xlsx", content=content)
     assert imp.status == StaffImport.Status.PREVIEW, imp.errors
 
 

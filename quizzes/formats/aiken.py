@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .errors import FormatParseError
-from .gift import TRIM_CHARS, as_text
+from .gift import TRIM_CHARS, read_source
 from .model import ParsedAnswer, ParsedQuestion
 
 __all__ = ["AikenResult", "parse_aiken", "serialize_aiken"]
@@ -63,12 +63,8 @@ def parse_aiken(text: str | bytes, *, strict: bool = True) -> AikenResult:
     collected and reading goes on. Nothing else is raised for any text input.
     """
     result = AikenResult()
-    try:
-        source = as_text(text)
-    except FormatParseError as error:
-        if strict:
-            raise
-        result.errors.append(error)
+    source = read_source(text, strict=strict, errors=result.errors)
+    if source is None:
         return result
 
     question: ParsedQuestion | None = None

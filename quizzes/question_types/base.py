@@ -93,6 +93,9 @@ class QuestionTypeBase(ABC):
     gradable: ClassVar[bool] = True
     #: Whether Aiken (single-choice only) can carry the type.
     aiken: ClassVar[bool] = False
+    #: The answer inputs (and, in a review, the right choices) inside ``quizzes/_question.html``;
+    #: empty for a type with nothing to answer.
+    template: ClassVar[str] = "quizzes/question_types/typed.html"
 
     # --- answering -------------------------------------------------------------------------
     def response_build(self, *, data: dict[str, Any], order: list[str], fields: PostedFields,
@@ -151,6 +154,13 @@ class QuestionTypeBase(ABC):
         """Add to ``shown`` what the answer form needs: texts and choice ids, never a fraction."""
         shown["text_value"] = response.get("text", "")
 
+    def show(self, shown: dict[str, Any], *, data: dict[str, Any], order: list[str], response: dict[str, Any],
+             render: Callable[[str, str], str], text_format: str) -> None:
+        """Everything the answer inputs need: :meth:`show_for_attempt` and the type's template."""
+        shown["template"] = self.template
+        self.show_for_attempt(shown, data=data, order=order, response=response, render=render,
+                              text_format=text_format)
+
     def show_right(self, shown: dict[str, Any], *, data: dict[str, Any]) -> None:
         """Mark the right choices in a review page that may show them."""
         shown["right_answers"] = self.right_answers(data)
@@ -183,3 +193,33 @@ def question_type_for(qtype: str) -> QuestionTypeBase:
 def question_types() -> dict[str, QuestionTypeBase]:
     """Every registered type by name."""
     return dict(_REGISTRY)
+
+
+class TypedAnswerBase(QuestionTypeBase):
+    """A type whose response is typed text checked against ``data["answers"]`` in order: the first
+    accepted answer gives the fraction and feedback (Moodle's short answer and numerical)."""
+
+    def read_typed(self, text: str) -> Any:  # noqa: ANN401
+        """The typed text as the type compares it, or None when it can never match (WRONG)."""
+        return text
+
+    @abstractmethod
+    def accepts(self, data: dict[str, Any], answer: dict[str, Any], typed: Any) -> bool:  # noqa: ANN401
+        """Whether ``answer`` accepts the value from :meth:`read_typed`."""
+
+    def grade(self, data: dict[str, Any], response: dict[str, Any] | None) -> Grade:
+        text = str((response or {}).get("text", "")).strip()
+        if not text:
+            return Grade(0.0, UNANSWERED, [])
+        typed = self.read_typed(text)
+        if typed is None:
+            return Grade(0.0, WRONG, [])
+        for answer in data.get("answers", []):
+            if self.accepts(data, answer, typed):
+                fraction = clamp(fraction_of(answer))
+                feedback = [answer["feedback"]] if answer.get("feedback") else []
+                return Grade(fraction, state_of(fraction), feedback, (answer["id"],))
+        return Grade(0.0, WRONG, [])
+
+    def right_answers(self, data: dict[str, Any]) -> list[str]:
+        return accepted_texts(data)

@@ -20,6 +20,7 @@ from quizzes.question_types.base import (
 @register
 class Essay(QuestionTypeBase):
     name = "essay"
+    template = "quizzes/question_types/essay.html"
 
     def grade(self, data: dict[str, Any], response: dict[str, Any] | None) -> Grade:
         if not str((response or {}).get("text", "")).strip():
@@ -37,6 +38,7 @@ class Essay(QuestionTypeBase):
 class Description(QuestionTypeBase):
     name = "description"
     gradable = False
+    template = ""
 
     def response_build(self, *, data: dict[str, Any], order: list[str], fields: PostedFields,
                        refuse: Callable[[str], Exception]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ def _rows(data: dict[str, Any]) -> list[dict[str, Any]]:
 @register
 class Matching(QuestionTypeBase):
     name = "matching"
+    template = "quizzes/question_types/matching.html"
 
     def response_build(self, *, data: dict[str, Any], order: list[str], fields: PostedFields,
                        refuse: Callable[[str], Exception]) -> dict[str, Any]:

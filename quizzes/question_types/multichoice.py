@@ -26,6 +26,7 @@ from quizzes.question_types.base import (
 @register
 class MultiChoice(QuestionTypeBase):
     name = "multichoice"
+    template = "quizzes/question_types/multichoice.html"
     aiken = True
 
     def response_build(self, *, data: dict[str, Any], order: list[str], fields: PostedFields,
@@ -95,7 +96,6 @@ class MultiChoice(QuestionTypeBase):
         fractions = {a["id"]: fraction_of(a) for a in data.get("answers", [])}
         for choice in shown["choices"]:
             choice["right"] = fractions.get(choice["id"], 0) > 0
-        super().show_right(shown, data=data)
 
     def data_from_parsed(self, parsed: ParsedQuestion) -> dict[str, Any]:
         return {"single": parsed.single, "shuffle": True, "answers": [

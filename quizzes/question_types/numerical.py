@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from quizzes.formats import ParsedAnswer, ParsedQuestion
-from quizzes.question_types.base import (
-    UNANSWERED,
-    WRONG,
-    Grade,
-    QuestionTypeBase,
-    accepted_texts,
-    clamp,
-    decimal_or_none,
-    decimal_text,
-    fraction_of,
-    register,
-    state_of,
-)
+from quizzes.question_types.base import TypedAnswerBase, decimal_or_none, decimal_text, register
 
 
 def parse_number(text: str) -> Decimal | None:
@@ -46,25 +35,20 @@ def numerical_matches(answer: dict[str, Any], number: Decimal) -> bool:
 
 
 @register
-class Numerical(QuestionTypeBase):
+class Numerical(TypedAnswerBase):
     name = "numerical"
 
-    def grade(self, data: dict[str, Any], response: dict[str, Any] | None) -> Grade:
-        text = str((response or {}).get("text", "")).strip()
-        if not text:
-            return Grade(0.0, UNANSWERED, [])
-        number = parse_number(text)
-        if number is None:
-            return Grade(0.0, WRONG, [])
-        for answer in data.get("answers", []):
-            if numerical_matches(answer, number):
-                fraction = clamp(fraction_of(answer))
-                feedback = [answer["feedback"]] if answer.get("feedback") else []
-                return Grade(fraction, state_of(fraction), feedback, (answer["id"],))
-        return Grade(0.0, WRONG, [])
+    def show_for_attempt(self, shown: dict[str, Any], *, data: dict[str, Any], order: list[str],
+                         response: dict[str, Any], render: Callable[[str, str], str], text_format: str) -> None:
+        super().show_for_attempt(shown, data=data, order=order, response=response, render=render,
+                                 text_format=text_format)
+        shown["inputmode"] = "decimal"  # a number pad on phones
 
-    def right_answers(self, data: dict[str, Any]) -> list[str]:
-        return accepted_texts(data)
+    def read_typed(self, text: str) -> Decimal | None:
+        return parse_number(text)
+
+    def accepts(self, data: dict[str, Any], answer: dict[str, Any], typed: Decimal) -> bool:
+        return numerical_matches(answer, typed)
 
     def data_from_parsed(self, parsed: ParsedQuestion) -> dict[str, Any]:
         return {"answers": [

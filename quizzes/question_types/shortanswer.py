@@ -8,18 +8,7 @@ from typing import Any
 
 from core.text import fold, nfc
 from quizzes.formats import ParsedAnswer, ParsedQuestion
-from quizzes.question_types.base import (
-    UNANSWERED,
-    WRONG,
-    Grade,
-    QuestionTypeBase,
-    accepted_texts,
-    clamp,
-    decimal_text,
-    fraction_of,
-    register,
-    state_of,
-)
+from quizzes.question_types.base import TypedAnswerBase, decimal_text, register
 
 
 def _wildcard_regex(pattern: str) -> re.Pattern[str]:
@@ -41,23 +30,12 @@ def shortanswer_matches(pattern: str, text: str, *, case_sensitive: bool = False
 
 
 @register
-class ShortAnswer(QuestionTypeBase):
+class ShortAnswer(TypedAnswerBase):
     name = "shortanswer"
 
-    def grade(self, data: dict[str, Any], response: dict[str, Any] | None) -> Grade:
-        text = str((response or {}).get("text", "")).strip()
-        if not text:
-            return Grade(0.0, UNANSWERED, [])
-        for answer in data.get("answers", []):
-            if shortanswer_matches(answer.get("text", ""), text, case_sensitive=bool(data.get("case_sensitive")),
-                                   accent_insensitive=bool(data.get("accent_insensitive"))):
-                fraction = clamp(fraction_of(answer))
-                feedback = [answer["feedback"]] if answer.get("feedback") else []
-                return Grade(fraction, state_of(fraction), feedback, (answer["id"],))
-        return Grade(0.0, WRONG, [])
-
-    def right_answers(self, data: dict[str, Any]) -> list[str]:
-        return accepted_texts(data)
+    def accepts(self, data: dict[str, Any], answer: dict[str, Any], typed: str) -> bool:
+        return shortanswer_matches(answer.get("text", ""), typed, case_sensitive=bool(data.get("case_sensitive")),
+                                   accent_insensitive=bool(data.get("accent_insensitive")))
 
     def data_from_parsed(self, parsed: ParsedQuestion) -> dict[str, Any]:
         return {"case_sensitive": bool(parsed.case_sensitive), "accent_insensitive": bool(parsed.accent_insensitive),

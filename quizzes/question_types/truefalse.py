@@ -14,6 +14,7 @@ from quizzes.question_types.base import UNANSWERED, Grade, PostedFields, Questio
 @register
 class TrueFalse(QuestionTypeBase):
     name = "truefalse"
+    template = "quizzes/question_types/truefalse.html"
 
     def response_build(self, *, data: dict[str, Any], order: list[str], fields: PostedFields,
                        refuse: Callable[[str], Exception]) -> dict[str, Any]:
@@ -51,7 +52,6 @@ class TrueFalse(QuestionTypeBase):
 
     def show_right(self, shown: dict[str, Any], *, data: dict[str, Any]) -> None:
         shown["right_value"] = bool(data.get("correct"))
-        super().show_right(shown, data=data)
 
     def data_from_parsed(self, parsed: ParsedQuestion) -> dict[str, Any]:
         return {"correct": bool(parsed.correct), "feedback_true": parsed.feedback_true,

@@ -43,9 +43,9 @@ def question(qtype: str = "multichoice", *, cat: QuestionCategory | None = None,
 
 def quiz(*, questions: list[Question] | None = None, time_limit: int | None = 30, attempts: int = 1,
          published: bool = True, **fields) -> Quiz:  # noqa: ANN003
-    quiz = Quiz.objects.create(title=fields.pop("title", "Kiểm tra tin học"), time_limit_minutes=time_limit,
-                               attempts_allowed=attempts, is_published=published,
-                               open_at=fields.pop("open_at", timezone.now() - timedelta(days=1)), **fields)
+    quiz = services.quiz_create(by=None, title=fields.pop("title", "Kiểm tra tin học"), time_limit_minutes=time_limit,
+                                attempts_allowed=attempts, is_published=published,
+                                open_at=fields.pop("open_at", timezone.now() - timedelta(days=1)), **fields)
     for q in questions if questions is not None else [question()]:
         services.quiz_slot_add(quiz=quiz, question=q, mark=Decimal(1) if q.qtype != "description" else Decimal(0))
     return quiz

@@ -127,7 +127,7 @@ def test_edit_makes_a_new_version_and_keeps_answer_ids(db):  # noqa: ANN001
     data["answers"][0]["fraction"] = "0"
     services.question_update(question=question, title="v2", text="t", data=data, text_format="moodle",
                              general_feedback="", default_mark=first.default_mark, category=question.category,
-                             tags=["IU02"], user=None)
+                             tags=["IU02"], by=None)
     question.refresh_from_db()
     assert question.current_version.number == 2
     assert [a["id"] for a in question.current_version.data["answers"]] == [a["id"] for a in first.data["answers"]]

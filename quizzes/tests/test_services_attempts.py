@@ -9,8 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from quizzes import services
+from quizzes import selectors, services
 from quizzes.models import Attempt, AttemptAnswer, Override, QuestionVersion
+from quizzes.services.attempts import _slots_key
 from quizzes.tests import factories
 
 
@@ -53,7 +54,7 @@ def test_full_attempt_grades_every_type_and_waits_for_the_essay(world):  # noqa:
     assert attempt.score == Decimal(5)  # five auto-graded questions, the essay waits
     assert attempt.max_score == Decimal(6)
     essay = attempt.answers.get(version__qtype="essay")
-    services.answer_grade_manual(answer=essay, mark=Decimal("0.5"), user=world.user("trainer"), comment="Khá")
+    services.answer_grade_manual(answer=essay, mark=Decimal("0.5"), by=world.user("trainer"), comment="Khá")
     attempt.refresh_from_db()
     assert not attempt.needs_grading
     assert attempt.score == Decimal("5.5")
@@ -131,15 +132,80 @@ def test_two_tabs_saving_the_same_question_keep_the_last_answer_and_count_both(w
 
 
 def test_starting_twice_at_once_opens_one_attempt(world):  # noqa: ANN001
+    """Another tab stores its attempt just after this start has checked for one (it counted none)
+    and before it inserts its own: the database refuses the second open attempt and this start
+    returns the other tab's attempt instead of failing."""
+    from django.db import connection
+
     quiz = factories.all_types_quiz(attempts=3)
     officer = world.officers["officer"]
-    first = services.attempt_start(quiz=quiz, officer=officer)
+    other_tab: dict[str, Attempt | bool] = {}
+
+    def other_tab_inserts_after_the_check(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+        result = execute(sql, params, many, context)
+        if not other_tab and sql.startswith("SELECT COUNT(") and 'FROM "quizzes_attempt" ' in sql:
+            other_tab["busy"] = True
+            other_tab["attempt"] = Attempt.objects.create(quiz=quiz, officer=officer, number=1,
+                                                          started_at=timezone.now())
+        return result
+
+    with connection.execute_wrapper(other_tab_inserts_after_the_check):
+        raced = services.attempt_start(quiz=quiz, officer=officer)
+    assert "attempt" in other_tab, "the race was not reproduced"
+    assert raced.pk == other_tab["attempt"].pk
+    assert Attempt.objects.filter(quiz=quiz, officer=officer).count() == 1
+    first = raced
     # The database refuses a second open attempt even if the check above it is skipped.
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Attempt.objects.create(quiz=quiz, officer=officer, number=2, started_at=timezone.now())
     assert services.attempt_start(quiz=quiz, officer=officer).pk == first.pk
+
+
+def test_start_reads_and_draws_before_the_write_transaction(world):  # noqa: ANN001
+    """In a start burst only the inserts queue for the single writer: the rule checks and the draw
+    (quiz slots, questions) run outside the transaction that writes the attempt."""
+    from django.db import connection
+
+    quiz = factories.all_types_quiz()
+    seen: list[tuple[str, bool]] = []
+
+    def record(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+        seen.append((sql.split()[0], connection.in_atomic_block, sql))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        services.attempt_start(quiz=quiz, officer=world.officers["officer"])
+    # Tests run inside a transaction of their own: the start's writes are in a nested one.
+    base = seen[0][1]
+    draws = [in_atomic for verb, in_atomic, sql in seen if verb == "SELECT" and "quizzes_quizslot" in sql]
+    inserts = [in_atomic for verb, in_atomic, sql in seen if verb == "INSERT" and "quizzes_attempt" in sql]
+    assert draws and inserts
+    assert all(flag == base for flag in draws)
+    assert connection.in_atomic_block == base
+
+
+def test_number_taken_by_an_ended_attempt_checks_the_rules_again(world):  # noqa: ANN001
+    """Another tab started and finished attempt 1 while this start was drawing: with one attempt
+    allowed, this start is refused instead of opening a second one."""
+    from django.db import connection
+
+    quiz = factories.all_types_quiz(attempts=1)
+    officer = world.officers["officer"]
+    other: dict[str, Attempt | bool] = {}
+
+    def other_tab_finishes_first(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+        result = execute(sql, params, many, context)
+        if not other and sql.startswith("SELECT COUNT(") and 'FROM "quizzes_attempt" ' in sql:
+            other["busy"] = True  # after this start counted no attempt, before it inserts its own
+            other["attempt"] = Attempt.objects.create(quiz=quiz, officer=officer, number=1,
+                                                      started_at=timezone.now(), state=Attempt.State.FINISHED)
+        return result
+
+    with connection.execute_wrapper(other_tab_finishes_first), pytest.raises(services.QuizError):
+        services.attempt_start(quiz=quiz, officer=officer)
+    assert list(Attempt.objects.filter(quiz=quiz, officer=officer)) == [other["attempt"]]
 
 
 def test_overdue_attempts_are_closed_by_the_command_with_what_was_saved(world):  # noqa: ANN001
@@ -221,7 +287,7 @@ def test_random_slots_draw_distinct_questions_and_keep_their_version(world):  # 
     question = QuestionVersion.objects.get(pk=versions[0]).question
     services.question_update(question=question, title="Sửa", text="Mới", data={"correct": False},
                              text_format="moodle", general_feedback="", default_mark=Decimal(1), category=cat,
-                             tags=[], user=None)
+                             tags=[], by=None)
     assert AttemptAnswer.objects.get(attempt=attempt, index=0).version_id == versions[0]
 
 
@@ -244,8 +310,8 @@ def test_regrade_after_fixing_a_wrong_key(world):  # noqa: ANN001
     assert attempt.score == 0 and attempt.passed is False
     services.question_update(question=question, title="Đã sửa đáp án", text="x", data={"correct": True},
                              text_format="moodle", general_feedback="", default_mark=Decimal(1),
-                             category=question.category, tags=[], user=None)
-    result = services.quiz_regrade(quiz=quiz, user=world.user("trainer"))
+                             category=question.category, tags=[], by=None)
+    result = services.quiz_regrade(quiz=quiz, by=world.user("trainer"))
     assert result == {"attempts": 1, "changed": 1}
     attempt.refresh_from_db()
     assert attempt.score == 1 and attempt.passed is True
@@ -269,7 +335,7 @@ def test_passing_a_quiz_of_a_lesson_completes_the_lesson(world):  # noqa: ANN001
     assert progress.completed_at is not None and progress.source == "quiz"
 
 
-def test_a_pass_still_finishes_when_learning_refuses_the_lesson(world):  # noqa: ANN001
+def test_a_pass_still_finishes_when_learning_refuses_the_lesson(world, caplog):  # noqa: ANN001
     lesson = _quiz_lesson(published=False)
     quiz = factories.quiz(questions=[factories.question("truefalse")], lesson=lesson)
     officer = world.officers["officer"]
@@ -278,6 +344,11 @@ def test_a_pass_still_finishes_when_learning_refuses_the_lesson(world):  # noqa:
     attempt = services.attempt_submit(attempt=attempt)
     assert attempt.passed is True
     assert Attempt.objects.get(pk=attempt.pk).state == Attempt.State.FINISHED
+    # Learning really refused the lesson (its course is not published): nothing was completed.
+    from learning.models import LessonProgress
+
+    assert not LessonProgress.objects.filter(lesson=lesson, completed_at__isnull=False).exists()
+    assert any("not completed" in record.getMessage() for record in caplog.records)
 
 
 def _quiz_lesson(*, published: bool):  # noqa: ANN202
@@ -295,7 +366,7 @@ def test_grade_for_officer_by_grading_method(world):  # noqa: ANN001
     expected = {"highest": Decimal(80), "first": Decimal(40), "last": Decimal(60), "average": Decimal(60)}
     for method, grade in expected.items():
         quiz.grading_method = method
-        assert services.quiz_grade_for(quiz=quiz, attempts=attempts) == grade
+        assert selectors.quiz_grade_for(quiz=quiz, attempts=attempts) == grade
 
 
 def test_saving_an_answer_is_one_guarded_update_that_locks_the_attempt_once_the_attempt_is_known(world):  # noqa: ANN001
@@ -334,7 +405,7 @@ def test_a_stale_cached_question_is_read_again_and_the_answer_stored(world):  # 
     attempt = services.attempt_start(quiz=quiz, officer=officer)
     tf = index_of(attempt, "truefalse")
     answer(attempt, tf, officer.user, choice="true")
-    key = services._slots_key(attempt.pk, officer.user.pk)
+    key = _slots_key(attempt.pk, officer.user.pk)
     slots = caches["local"].get(key)
     answer_id, version_id, qtype, data, order = slots[tf]
     slots[tf] = (answer_id, version_id + 1000, qtype, data, order)  # a version this answer does not have

@@ -15,8 +15,8 @@ The package: ``common`` (constants and text helpers shared by both directions), 
 (:func:`parse_gift`) and ``write`` (:func:`serialize_gift`).
 """
 
-from .common import TRIM_CHARS, as_text
+from .common import TRIM_CHARS, as_text, read_source
 from .read import GiftResult, parse_gift
 from .write import serialize_gift
 
-__all__ = ["TRIM_CHARS", "GiftResult", "as_text", "parse_gift", "serialize_gift"]
+__all__ = ["TRIM_CHARS", "GiftResult", "as_text", "parse_gift", "read_source", "serialize_gift"]

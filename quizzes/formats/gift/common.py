@@ -56,3 +56,13 @@ def _has_line_break(text: str) -> bool:
     return "\n" in text or "\r" in text
 
 
+def read_source(text: str | bytes, *, strict: bool, errors: list[FormatParseError]) -> str | None:
+    """The file as NFC text (see :func:`as_text`), or None once its encoding error is raised
+    (strict) or added to ``errors`` (lenient). Shared by the GIFT and Aiken readers."""
+    try:
+        return as_text(text)
+    except FormatParseError as error:
+        if strict:
+            raise
+        errors.append(error)
+        return None

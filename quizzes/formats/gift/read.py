@@ -23,7 +23,7 @@ from .common import (
     TRIM_CHARS,
     _decimal_text,
     _ESCAPABLE,
-    as_text,
+    read_source,
 )
 
 
@@ -53,12 +53,8 @@ def parse_gift(text: str | bytes, *, strict: bool = True) -> GiftResult:
     programming error and raises ``TypeError``).
     """
     result = GiftResult()
-    try:
-        source = as_text(text)
-    except FormatParseError as error:
-        if strict:
-            raise
-        result.errors.append(error)
+    source = read_source(text, strict=strict, errors=result.errors)
+    if source is None:
         return result
 
     category: str | None = None

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from quizzes.models import QuestionCategory
 from quizzes.services import QuizError, category_get_or_create_path, questions_import
@@ -28,10 +29,10 @@ class Command(BaseCommand):
         try:
             content = path.read_bytes()
         except OSError as exc:
-            raise CommandError(f"Không đọc được tệp {path}: {exc.strerror}") from exc
+            raise CommandError(_("Cannot read the file %(path)s: %(reason)s") % {"path": path, "reason": exc.strerror}) from exc
         names = [part for part in options["category"].split("/") if part.strip()]
         if not names:
-            raise CommandError("Tên danh mục trống.")
+            raise CommandError(_("The category name is empty."))
         if options["dry_run"]:
             category = QuestionCategory(name=names[-1])
         else:
@@ -47,7 +48,7 @@ class Command(BaseCommand):
             for error in result.errors:
                 self.stderr.write(error["message"])
             counts = ", ".join(f"{qtype}: {n}" for qtype, n in sorted(result.imported.items())) or "0"
-            verb = "sẽ nhập" if options["dry_run"] else ("đã nhập" if result.saved else "không nhập")
+            verb = _("would import") if options["dry_run"] else (_("imported") if result.saved else _("not imported"))
             self.stdout.write(f"{verb} — {counts}")
         if result.errors and not options["lenient"]:
-            raise CommandError(f"{len(result.errors)} lỗi; không câu hỏi nào được nhập.")
+            raise CommandError(_("%(n)s errors; no question was imported.") % {"n": len(result.errors)})

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning', '0005_course_co_trainers'),
+        ('learning', '0006_course_co_trainers'),
     ]
 
     operations = [

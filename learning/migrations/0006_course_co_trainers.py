@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning', '0004_certificate_issue_details'),
+        ('learning', '0005_text_nfc'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

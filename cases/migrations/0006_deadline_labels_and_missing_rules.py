@@ -61,5 +61,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0004_deadline_rule_verified")]
+    dependencies = [("cases", "0005_text_nfc")]
     operations = [migrations.RunPython(forwards, backwards)]

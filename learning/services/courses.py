@@ -1,0 +1,150 @@
+"""Courses, modules, lessons and course images."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.fragments import panel_cache_bump_all
+from learning.models import Course, CourseImage, Lesson, Module
+from learning.services.common import LearningError
+from learning.services.progress import enrollment_evaluate
+
+
+# --- Courses, modules, lessons ------------------------------------------------------------------
+
+COURSE_FIELDS = ("code", "title", "summary", "category", "level", "estimated_minutes", "skill_tags")
+
+
+@transaction.atomic
+def course_create(*, by, prerequisites: Iterable[Course] = (), **fields: object) -> Course:  # noqa: ANN001
+    """Create a draft course from COURSE_FIELDS; prerequisites are other courses."""
+    course = Course.objects.create(created_by=by, status=Course.Status.DRAFT,
+                                   **{key: fields[key] for key in COURSE_FIELDS if key in fields})
+    course.prerequisites.set([other for other in prerequisites if other.pk != course.pk])
+    return course
+
+
+@transaction.atomic
+def course_update(*, course: Course, prerequisites: Iterable[Course] | None = None, **fields: object) -> Course:
+    """Change a course's description. Progress and certificates are untouched."""
+    for key in COURSE_FIELDS:
+        if key in fields:
+            setattr(course, key, fields[key])
+    course.save()
+    if prerequisites is not None:
+        course.prerequisites.set([other for other in prerequisites if other.pk != course.pk])
+    panel_cache_bump_all(panel="learning")
+    return course
+
+
+@transaction.atomic
+def course_publish(*, course: Course) -> Course:
+    """Publish a course (it needs at least one lesson) and bring every learner's progress up to date.
+
+    Publishing again after edits is how a trainer releases changes: completed enrollments stay completed,
+    certificates stay valid; others get their percentage recomputed against the new lesson list.
+    """
+    if not course.lessons.active().exists():
+        raise LearningError(_("A course needs at least one lesson before it can be published."))
+    course.status = Course.Status.PUBLISHED
+    course.published_at = course.published_at or timezone.now()
+    course.save(update_fields=["status", "published_at", "updated_at"])
+    course_refresh_progress(course=course)
+    panel_cache_bump_all(panel="learning")
+    return course
+
+
+@transaction.atomic
+def course_unpublish(*, course: Course) -> Course:
+    """Take a course out of the catalogue. Enrolled officers keep their progress, access and certificates."""
+    course.status = Course.Status.DRAFT
+    course.save(update_fields=["status", "updated_at"])
+    panel_cache_bump_all(panel="learning")
+    return course
+
+
+@transaction.atomic
+def module_save(*, course: Course, title: str, module: Module | None = None, position: int | None = None) -> Module:
+    """Create a module at the end of the course, or rename/reorder an existing one."""
+    if module is None:
+        module = Module(course=course)
+        if position is None:
+            position = (course.modules.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    module.title = title.strip()
+    if position is not None:
+        module.position = position
+    module.save()
+    return module
+
+
+LESSON_FIELDS = ("title", "kind", "body", "url", "is_required", "estimated_minutes", "position", "video",
+                 "attachment")
+
+
+@transaction.atomic
+def lesson_save(*, module: Module, lesson: Lesson | None = None, **fields: object) -> Lesson:
+    """Create a lesson at the end of the module, or change one. Existing progress on it is kept."""
+    creating = lesson is None
+    lesson = lesson or Lesson(module=module)
+    lesson.module = module
+    for key in LESSON_FIELDS:
+        if key in fields and fields[key] is not None:
+            setattr(lesson, key, fields[key])
+    if creating and not fields.get("position"):
+        last = module.lessons.order_by("-position").values_list("position", flat=True).first() or 0
+        lesson.position = last + 1
+    lesson.save()
+    if lesson.course.is_published:
+        course_refresh_progress(course=lesson.course)
+    return lesson
+
+
+@transaction.atomic
+def lesson_remove(*, lesson: Lesson) -> bool:
+    """Delete a lesson nobody has opened; archive it otherwise so that learners' history stays.
+
+    Returns True when deleted, False when archived.
+    """
+    course = lesson.course
+    if lesson.progress.exists():
+        lesson.is_archived = True
+        lesson.save(update_fields=["is_archived"])
+        deleted = False
+    else:
+        lesson.delete()
+        deleted = True
+    if course.is_published:
+        course_refresh_progress(course=course)
+    return deleted
+
+
+def lesson_move(*, lesson: Lesson, step: int) -> None:
+    """Swap a lesson with its neighbour in the module (step -1 up, +1 down)."""
+    siblings = list(lesson.module.lessons.active().order_by("position", "pk"))
+    index = next(i for i, other in enumerate(siblings) if other.pk == lesson.pk)
+    target = index + step
+    if 0 <= target < len(siblings):
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+        for position, other in enumerate(siblings, start=1):
+            if other.position != position:
+                Lesson.objects.filter(pk=other.pk).update(position=position)
+
+
+def course_image_add(*, course: Course, image) -> CourseImage:  # noqa: ANN001
+    return CourseImage.objects.create(course=course, image=image)
+
+
+def course_refresh_progress(*, course: Course) -> int:
+    """Recompute progress_percent of the course's open enrollments (after lessons were added or removed).
+
+    Completes an enrollment whose required lessons are now all done. Returns the number evaluated.
+    """
+    count = 0
+    for enrollment in course.enrollments.current().filter(completed_at__isnull=True).select_related("officer"):
+        enrollment_evaluate(enrollment=enrollment)
+        count += 1
+    return count

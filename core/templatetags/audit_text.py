@@ -13,7 +13,7 @@ from core.roles import Role
 register = template.Library()
 
 KEY_LABELS = {
-    "change": _("Change"), "roles": _("Roles"), "from": _("From"), "to": _("To"), "moved_from": _("Moved from"),
+    "change": _("Change"), "roles": _("Roles"), "from": _("Before"), "to": _("After"), "moved_from": _("Moved from"),
     "moved_to": _("Moved to"), "kind": _("Kind"), "sha256": _("File fingerprint"), "new": _("New"),
     "create": _("Created"), "update": _("Updated"), "unchanged": _("Unchanged"), "corrected": _("Corrected"),
     "format": _("Format"), "regrade": _("Regrade"), "attempts": _("Attempts"), "changed": _("Changed"),

@@ -74,7 +74,7 @@ async def measure_bare(ports: list[int], players: int, rounds: int) -> list[list
         marks = [len(c.messages) for c in clients]
         start = time.perf_counter()
         await clients[0].send({"action": "go", "n": n})
-        got = await asyncio.gather(*(c.wait_for("bare", after=m, timeout=60, n=n) for c, m in zip(clients, marks)))
+        got = await asyncio.gather(*(c.wait_for("bare", after=m, timeout=300, n=n) for c, m in zip(clients, marks)))
         del got
         results.append([next(at for at, msg in c.messages[m:] if msg.get("n") == n) - start
                         for c, m in zip(clients, marks)])
@@ -90,7 +90,7 @@ async def measure_live(world: dict, ports: list[int], rounds: int) -> dict:
     players = world["players"]
     clients = await open_all([(ports[n % len(ports)], f"/ws/contests/live/{session}/play/", p["cookie"])
                               for n, p in enumerate(players)])
-    await asyncio.gather(*(c.wait_for("round.state", timeout=60) for c in clients))
+    await asyncio.gather(*(c.wait_for("round.state", timeout=300) for c in clients))
     await host.wait_for("round.state")
     phase, index = "lobby", -1
     latencies, acks, refused = [], 0, 0
@@ -99,7 +99,7 @@ async def measure_live(world: dict, ports: list[int], rounds: int) -> dict:
         marks = [len(c.messages) for c in clients]
         start = time.perf_counter()
         await host.send({"action": "next", "phase": phase, "index": index})
-        await asyncio.gather(*(c.wait_for("round.question", after=m, timeout=60, index=n)
+        await asyncio.gather(*(c.wait_for("round.question", after=m, timeout=300, index=n)
                                for c, m in zip(clients, marks)))
         latencies.append([next(at for at, msg in c.messages[m:] if msg.get("type") == "round.question") - start
                           for c, m in zip(clients, marks)])
@@ -117,17 +117,17 @@ async def measure_live(world: dict, ports: list[int], rounds: int) -> dict:
 
         answer_marks = [len(c.messages) for c in clients]
         await asyncio.gather(*(c.send({"action": "answer", "index": n, "answer": answer_for()}) for c in clients))
-        replies = await asyncio.gather(*(c.wait_for_any(("answer.ack", "answer.refused"), after=m, timeout=60)
+        replies = await asyncio.gather(*(c.wait_for_any(("answer.ack", "answer.refused"), after=m, timeout=300)
                                          for c, m in zip(clients, answer_marks)))
         acks += sum(1 for r in replies if r["type"] == "answer.ack")
         refused += sum(1 for r in replies if r["type"] == "answer.refused")
         mark = len(host.messages)
         await host.send({"action": "next", "phase": "answering", "index": n})
-        await host.wait_for("round.reveal", after=mark, timeout=60)
+        await host.wait_for("round.reveal", after=mark, timeout=300)
         mark = len(host.messages)
         await host.send({"action": "next", "phase": "reveal", "index": n})
-        await host.wait_for("round.leaderboard", after=mark, timeout=60)
-        await asyncio.gather(*(c.wait_for("round.leaderboard", after=m, timeout=60, index=n)
+        await host.wait_for("round.leaderboard", after=mark, timeout=300)
+        await asyncio.gather(*(c.wait_for("round.leaderboard", after=m, timeout=300, index=n)
                                for c, m in zip(clients, answer_marks)))
         phase, index = "leaderboard", n
     await asyncio.sleep(0.5)

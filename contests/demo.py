@@ -1,7 +1,7 @@
 """Demo contest "Hội thi Tin học THADS 2027": a finished online qualifying round with a frozen last half
 hour, a live final ready for `bantochuc` to host with registered contestants (`canbo` among them), a
-judged practical round half-scored by `giamkhao` and two more judges; and a second contest open for
-registration. Deterministic and idempotent."""
+judged practical round half-scored by `giamkhao` and two more judges; last year's contest with its results
+and awards published; and a contest open for registration. Deterministic and idempotent."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from quizzes.models import Quiz
 
 TITLE = "Hội thi Tin học THADS 2027"
 DEMO_USERNAMES = ["canbo", "canbomoi", "giangvien", "quanly", "lanhdao", "bantochuc", "giamkhao", "quantri"]
+PAST_TITLE = "Hội thi Tin học THADS 2026"
 OPEN_TITLE = "Hội thi Chữ ký số và văn bản điện tử 2027"
 CATEGORY = ["Hội thi Tin học THADS"]
 STATEMENTS = [
@@ -143,6 +144,32 @@ def seed(*, rng: random.Random) -> None:
                       for criterion in criteria}
             services.score_sheet_save(assignment=sheet, judge=judge, entries=points, submit=number < 4,
                                       now=now - timedelta(days=1))
+
+    # Last year's contest: one online round, results published with awards (public page, PDFs).
+    last_year = now - timedelta(days=300)
+    past = services.contest_create(
+        created_by=organiser, title=PAST_TITLE, audience_unit=province, registration_opens_at=last_year - timedelta(days=20),
+        registration_closes_at=last_year - timedelta(days=1), awards_first=1, awards_second=1, awards_third=2,
+        awards_merit=2, description="Hội thi năm trước: kết quả và giải thưởng đã công bố.")
+    past_round = services.round_save(
+        contest=past, title="Thi trực tuyến", format="online",
+        quiz=_quiz("Đề thi — Hội thi Tin học THADS 2026", [("truefalse", text, {"correct": answer})
+                                                          for text, answer in STATEMENTS[2:8]]),
+        opens_at=last_year, closes_at=last_year + timedelta(hours=1), options={"freeze_minutes": 10})
+    Contest.objects.filter(pk=past.pk).update(is_published=True)
+    past.refresh_from_db()
+    for person in people[:10]:
+        Registration.objects.create(contest=past, kind="individual", officer=person, registered_by=person.user)
+        started = last_year + timedelta(minutes=rng.randint(0, 40))
+        attempt = services.round_attempt_start(round_=past_round, officer=person, now=started)
+        for answer in attempt.answers.select_related("version"):
+            correct = bool(answer.version.data.get("correct"))
+            right = rng.random() < 0.75
+            quiz_services.attempt_answer_save(attempt_id=attempt.pk, user_id=person.user_id, index=answer.index,
+                                              raw={"choice": "true" if right == correct else "false"},
+                                              now=started + timedelta(seconds=20 * (answer.index + 1)))
+        quiz_services.attempt_submit(attempt=attempt, now=started + timedelta(seconds=rng.randint(150, 900)))
+    services.results_publish(contest=past, now=last_year + timedelta(days=1))
 
     # A second contest, open for registration (individuals and unit teams).
     services.contest_create(

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.certificates.models import IssuedCertificate
+
 
 class Contest(models.Model):
     title = models.CharField(_("title"), max_length=200)
@@ -122,8 +124,11 @@ class AwardLevel(models.TextChoices):
     MERIT = "merit", _("Consolation prize")
 
 
-class Award(models.Model):
-    """A prize given to an entry at its overall rank; `code` is the public verification code."""
+class Award(IssuedCertificate):
+    """A prize given to an entry at its overall rank, printed as a certificate (core.certificates):
+    `code` is the public verification code, `number` its line in the issuing agency's register."""
+
+    SERIES = "GT"  # the register series of award certificates ("003/2027/GT")
 
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="awards")
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="awards")

@@ -6,7 +6,7 @@ Setup, registration and judging reads are grouped first; the live final's reads 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
@@ -197,6 +197,11 @@ class ResultRow:
     last_submission: datetime | None = None
     rank: int = 0
     award: str = ""
+    award_code: str = ""
+
+    @property
+    def time(self) -> timedelta | None:
+        return timedelta(seconds=self.time_seconds) if self.time_seconds is not None else None
 
 
 @dataclass
@@ -216,12 +221,36 @@ class Results:
     awards: dict[int, Award] = field(default_factory=dict)
 
 
+def round_standings(*, round_: Round) -> list[dict]:
+    """Any round's entries ranked by its format's points (DMOJ shared ranks), for a format whose own
+    scoreboard has another shape (the live final's podium): rank, name, unit, points."""
+    from contests.formats import format_for
+    from contests.formats.base import shared_ranks
+
+    entries = {registration.pk: registration for registration in registration_list(contest=round_.contest)}
+    rows = sorted((row for row in format_for(round_).scores() if row.registration_id in entries),
+                  key=lambda row: (-row.points, row.tie_breaks))
+    return [{"rank": rank, "name": entry_name(entries[row.registration_id]),
+             "unit": entry_unit(entries[row.registration_id]).name, "points": row.points,
+             "registration_id": row.registration_id}
+            for rank, row in zip(shared_ranks([(row.points, row.tie_breaks) for row in rows]), rows, strict=True)]
+
+
 def award_list(*, contest: Contest) -> QuerySet[Award]:
     return contest.awards.select_related("registration").order_by("rank", "id")
 
 
+def award_for_registration(*, registration: Registration) -> Award | None:
+    """The entry's award once the contest's results are published, else None."""
+    if not registration.contest.results_published_at:
+        return None
+    return Award.objects.filter(registration=registration).first()
+
+
 def award_by_code(*, code: str) -> Award | None:
-    return Award.objects.select_related("contest").filter(code=code.strip().upper()).first()
+    from core.certificates import normalise_code
+
+    return Award.objects.select_related("contest").filter(code=normalise_code(code)).first()
 
 
 def results_compute(*, contest: Contest, live: bool = True) -> Results:
@@ -277,6 +306,7 @@ def results_compute(*, contest: Contest, live: bool = True) -> Results:
     for row in ordered:
         award = awards.get(row.registration.pk)
         row.award = award.get_level_display() if award else ""
+        row.award_code = award.code if award else ""
     by_unit: dict[int, list[ResultRow]] = {}
     for row in ordered:
         by_unit.setdefault(row.unit.pk, []).append(row)

@@ -18,12 +18,14 @@ urlpatterns = [
     path("manage/<int:pk>/publish/", views.contest_publish, name="contest-publish"),
     path("manage/<int:pk>/rounds/new/", views.round_create, name="round-create"),
     path("manage/<int:pk>/results/", views.results_manage, name="results-manage"),
+    path("manage/<int:pk>/results.xlsx", views.results_export, name="results-export"),
     path("manage/rounds/<int:pk>/", views.round_edit, name="round-edit"),
     path("manage/rounds/<int:pk>/judging/", views.round_judging, name="round-judging"),
     path("judging/", views.judge_list, name="judge-list"),
     path("judging/<int:pk>/", views.sheet, name="sheet"),
     path("results/<int:pk>/", views.public_results, name="public-results"),
     path("awards/<str:code>/", views.award_verify, name="award-verify"),
+    path("awards/<str:code>/pdf/", views.award_pdf, name="award-pdf"),
 ]
 
 # ---------------------------------------------------------------- live final

@@ -251,6 +251,7 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "contests/contest_detail.html", {
         "contest": contest, "rounds": selectors.round_list(contest=contest), "now": now,
         "registration": registration, "problem": problem,
+        "award": selectors.award_for_registration(registration=registration) if registration else None,
         "registration_open": selectors.contest_registration_open(contest=contest, now=now),
         "can_register_team": perms.can_register_team(request.user) and contest.allow_teams,
         "can_manage": perms.can_manage_contest(request.user, contest),
@@ -336,6 +337,8 @@ def scoreboard(request: HttpRequest, pk: int) -> HttpResponse:
     if round_.format not in registered_formats():
         raise Http404
     board = format_for(round_).scoreboard(viewer=request.user)
+    if "rows" not in board:
+        board = {"rows": selectors.round_standings(round_=round_)}
     officer = officer_for_user(request.user)
     mine = selectors.registration_for_officer(contest=round_.contest, officer=officer) if officer else None
     return render(request, "contests/scoreboard.html", {"round": round_, "contest": round_.contest, "board": board,
@@ -412,3 +415,49 @@ def award_verify(request: HttpRequest, code: str) -> HttpResponse:
         award = None
     return render(request, "contests/award_verify.html", {"award": award, "code": code},
                   status=200 if award else 404)
+
+
+def award_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """The award certificate (core.certificates' layout, QR code to the public check), for the entry's
+    own officers and those who manage the contest, once the results are published."""
+    from core.certificates import CertificateDocument, certificate_pdf, issuer_from_stored, site_url
+
+    award = selectors.award_by_code(code=code)
+    if award is None or not award.contest.results_published_at:
+        raise Http404
+    registration = (Registration.objects.select_related("officer", "team_unit").prefetch_related("members")
+                    .get(pk=award.registration_id))
+    officer = officer_for_user(request.user)
+    own = officer is not None and officer.pk in selectors.entry_officer_ids(registration)
+    if not own and not perms.can_manage_contest(request.user, award.contest):
+        raise Http404
+    team = registration.kind == "team"
+    document = CertificateDocument(
+        title="Giấy chứng nhận", holder_name=award.holder_name,
+        holder_label="" if team else "Ông/Bà:", holder_unit="" if team else award.holder_unit_name,
+        lines=(f"Đã đạt {award.get_level_display()}", award.contest.title),
+        number=award.number or award.code, issued_on=timezone.localdate(award.issued_at), code=award.code,
+        verify_url=site_url(reverse("contests:award-verify", kwargs={"code": award.code})),
+        issuer=issuer_from_stored(award),
+    )
+    response = HttpResponse(certificate_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="giai-thuong-{award.code}.pdf"'
+    return response
+
+
+@require(perms.can_organise_contests)
+def results_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live overall and unit results as an .xlsx workbook (core.exports: safe cells, frozen header)."""
+    from core.exports import Sheet, xlsx_response
+
+    contest = _managed_contest(request, pk)
+    results = selectors.results_compute(contest=contest)
+    overall = Sheet(
+        title=_("Overall ranking")[:31],
+        headers=[_("Rank"), _("Entry"), _("Unit"), *[f"{round_.title} ×{round_.weight}" for round_ in results.rounds],
+                 _("Total"), _("Time used"), _("Award")],
+        rows=([row.rank, row.name, row.unit.name, *row.cells, row.total,
+               str(row.time) if row.time is not None else "", row.award] for row in results.rows))
+    units = Sheet(title=_("Units")[:31], headers=[_("Rank"), _("Unit"), _("Entries"), _("Mean total"), _("Best total")],
+                  rows=([line.rank, line.unit.name, line.entries, line.mean, line.best] for line in results.units))
+    return xlsx_response([overall, units], filename=f"ket-qua-hoi-thi-{contest.pk}.xlsx")

@@ -117,7 +117,7 @@ def _seed_focal_course(*, trainer) -> None:  # noqa: ANN001
     code, title, modules = FOCAL_COURSE
     if Course.objects.filter(code=code).exists():
         return
-    course = learning_services.course_create(created_by=trainer, code=code, title=title,
+    course = learning_services.course_create(by=trainer, code=code, title=title,
                                              category=Course.Category.ADVANCED_IT, estimated_minutes=120,
                                              skill_tags="IU07 IU08 IU15", level=Course.Level.ADVANCED,
                                              summary="Khoá học dành cho cán bộ đầu mối CNTT của Cục và các Chi cục.")

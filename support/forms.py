@@ -1,4 +1,4 @@
-
+"""Input of the IT help desk: requests, replies, ratings, articles, focal persons and their actions."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import Form
 from support.models import ActionKind, FocalKind, RequestStatus
-
 
 ATTACHMENT_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".docx", ".xlsx", ".odt", ".ods", ".txt"}
 

@@ -10,3 +10,12 @@ def _fresh_calendar_and_media(settings, tmp_path):  # noqa: ANN001
     calendar.invalidate()
     yield
     calendar.invalidate()
+
+
+@pytest.fixture
+def empty_catalogue(db):  # noqa: ANN001
+    """No software but the ones a test makes (migration 0003 seeds the 8 software of the catalogue):
+    for tests written against a catalogue they build themselves."""
+    from analytics.models import Software
+
+    Software.objects.all().delete()

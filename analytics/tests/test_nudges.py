@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -12,6 +13,9 @@ from django.utils import timezone
 from analytics.services.nudges import inactive_reminders_send, manager_digests_send
 from analytics.tests.factories import make_software, put_officer_counts
 from learning.models import Notification
+
+# Written against a catalogue each test builds; the seeded one is set aside.
+pytestmark = pytest.mark.usefixtures("empty_catalogue")
 
 
 def test_officer_inactive_in_expected_software_is_reminded_once(world, client_for):

@@ -19,6 +19,9 @@ from cases.models import CaseDeadline
 from cases.tests.factories import ensure_reference_data, make_case
 from org import services as org_services
 
+# Written against a catalogue each test builds; the seeded one is set aside.
+pytestmark = pytest.mark.usefixtures("empty_catalogue")
+
 
 @pytest.fixture
 def data(world):  # noqa: ANN001, ANN201

@@ -15,6 +15,7 @@ from contests.models import Contest, Round, RoundFormat
 from contests.services.base import ContestError
 from core.fragments import panel_cache_bump_all
 from core.models import User
+from core.text import nfc
 from org.models import Position, Unit
 from quizzes.models import Quiz
 
@@ -49,7 +50,7 @@ def contest_create(*, created_by: User, title: str, description: str = "", audie
     and the registration window; raises ContestError naming the field."""
     values = {key: value for key, value in locals().items() if key in CONTEST_FIELDS}
     _check_contest(values)
-    values["title"] = values["title"].strip()
+    values["title"], values["description"] = nfc(values["title"].strip()), nfc(values["description"])
     contest = Contest.objects.create(created_by=created_by, **values)
     contest.audience_positions.set(audience_positions or [])
     return contest
@@ -66,7 +67,7 @@ def contest_update(*, contest: Contest, audience_positions: list[Position] | Non
     merged = {key: getattr(contest, key) for key in CONTEST_FIELDS} | values
     _check_contest(merged)
     for key, value in values.items():
-        setattr(contest, key, value.strip() if key == "title" else value)
+        setattr(contest, key, nfc(value.strip()) if key == "title" else nfc(value) if key == "description" else value)
     contest.save()
     if audience_positions is not None:
         contest.audience_positions.set(audience_positions)
@@ -104,7 +105,7 @@ def round_save(*, contest: Contest, round_: Round | None = None, title: str, for
     if not (title or "").strip():
         raise ContestError("Tên vòng thi: không được để trống.")
     if weight is None or weight < 0:
-        raise ContestError("Hệ số: phải là số không âm.")
+        raise ContestError("Trọng số: phải là số không âm.")
     if format in (RoundFormat.ONLINE, RoundFormat.LIVE) and quiz is None:
         raise ContestError("Bài thi: vòng thi trực tuyến và chung kết trực tiếp cần một bài kiểm tra từ ngân hàng.")
     if format == RoundFormat.ONLINE:
@@ -118,7 +119,7 @@ def round_save(*, contest: Contest, round_: Round | None = None, title: str, for
     if format == RoundFormat.JUDGED:
         quiz = None
     round_ = round_ or Round(contest=contest, order=(contest.rounds.aggregate(n=Max("order"))["n"] or 0) + 1)
-    round_.title, round_.format, round_.weight, round_.quiz = title.strip(), format, weight, quiz
+    round_.title, round_.format, round_.weight, round_.quiz = nfc(title.strip()), format, weight, quiz
     round_.opens_at, round_.closes_at = opens_at, closes_at
     if options is None:  # keep what the round has
         options = dict(round_.options or {}) if round_.pk else {}

@@ -17,6 +17,7 @@ from contests.services.base import ContestError
 from core.models import AuditEvent, User
 from core.roles import Role, has_role
 from core.services import audit_record
+from core.text import nfc
 
 
 def _judged(round_: Round) -> None:
@@ -32,7 +33,7 @@ def task_save(*, round_: Round, title: str, description: str = "", task: Task | 
         raise ContestError("Tên phần thi: không được để trống.")
     if task is None:
         task = Task(round=round_, order=(round_.tasks.aggregate(n=Max("order"))["n"] or 0) + 1)
-    task.title, task.description = title.strip(), description
+    task.title, task.description = nfc(title.strip()), nfc(description)
     task.save()
     return task
 
@@ -52,7 +53,7 @@ def criterion_save(*, task: Task, title: str, max_points: Decimal, criterion: Cr
                                f"không hạ xuống {max_points} được.")
     else:
         criterion = Criterion(task=task, order=(task.criteria.aggregate(n=Max("order"))["n"] or 0) + 1)
-    criterion.title, criterion.max_points = title.strip(), max_points
+    criterion.title, criterion.max_points = nfc(title.strip()), max_points
     criterion.save()
     return criterion
 
@@ -130,7 +131,7 @@ def score_sheet_save(*, assignment: JudgeAssignment, judge: User, entries: dict[
     unknown = set(entries) - set(criteria)
     if unknown:
         raise ContestError("Có tiêu chí không thuộc vòng thi này.")
-    parsed = {pk: (_parse_points(raw, criteria[pk]), (comment or "").strip()) for pk, (raw, comment) in entries.items()}
+    parsed = {pk: (_parse_points(raw, criteria[pk]), nfc((comment or "").strip())) for pk, (raw, comment) in entries.items()}
     if submit:
         scored = set(locked.scores.values_list("criterion_id", flat=True)) | set(parsed)
         missing = [criterion.title for pk, criterion in criteria.items() if pk not in scored]
@@ -165,9 +166,9 @@ def score_amend(*, assignment: JudgeAssignment, criterion: Criterion, points: An
     score = JudgeScore.objects.filter(assignment=locked, criterion=criterion).first()
     before = {"points": str(score.points), "comment": score.comment} if score else None
     score, _created = JudgeScore.objects.update_or_create(
-        assignment=locked, criterion=criterion, defaults={"points": value, "comment": (comment or "").strip()})
+        assignment=locked, criterion=criterion, defaults={"points": value, "comment": nfc((comment or "").strip())})
     audit_record(action=AuditEvent.Action.OTHER, actor=user, target=f"contests.JudgeScore:{score.pk}",
                  detail={"event": "score_amended", "sheet": locked.pk, "criterion": criterion.title,
                          "before": before, "after": {"points": str(value), "comment": score.comment},
-                         "reason": reason.strip()})
+                         "reason": nfc(reason.strip())})
     return score

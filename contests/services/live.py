@@ -8,6 +8,7 @@ any server process, or a restarted one, carries the round on.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import secrets
@@ -384,17 +385,24 @@ def finish_payload(session: LiveSession, standings: list[Standing] | None = None
             "units": live_unit_standings(session=session)}
 
 
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str) -> dict[str, Any]:
+    # A step event reaches every socket of the process with the same text: parse it once, not a
+    # thousand times. Callers only read the result.
+    return json.loads(text)
+
+
 def personal_line(*, standings: str, participant_id: int, results: str | None = None) -> dict[str, Any]:
     """One device's own part of a reveal or leaderboard: its score, rank, gap to the one above
     and (at a reveal) its points for the question. `standings` and `results` are the JSON texts a
     step event carries (compact_standings, _question_results); nothing about others is returned."""
-    mine = json.loads(standings).get(str(participant_id)) if standings else None
+    mine = _parsed(standings).get(str(participant_id)) if standings else None
     if mine is None:
         return {}
     score, rank, gap, above = mine
     line: dict[str, Any] = {"score": score, "rank": rank, "gap": gap}
     if results is not None:
-        result = json.loads(results).get(str(participant_id))
+        result = _parsed(results).get(str(participant_id))
         line.update({"answered": result is not None, "points": result[0] if result else 0,
                      "right": bool(result and result[1])})
     if rank == 1:

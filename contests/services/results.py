@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from django.db import transaction
@@ -11,14 +10,15 @@ from django.utils import timezone
 from contests.models import Award, AwardLevel, Contest
 from contests.selectors import results_compute
 from contests.services.base import ContestError
+from core.certificates import certificate_number_next, new_verification_code
 from core.fragments import panel_cache_bump_all
+from org.selectors import certificate_issuer_for_unit
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def _new_code() -> str:
     while True:
-        code = "HT-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        code = new_verification_code()
         if not Award.objects.filter(code=code).exists():
             return code
 
@@ -35,10 +35,15 @@ def _level_for(contest: Contest, rank: int) -> str | None:
 
 
 @transaction.atomic
-def awards_issue(*, contest: Contest) -> list[Award]:
+def awards_issue(*, contest: Contest, now: datetime | None = None) -> list[Award]:
     """Give Nhất, Nhì, Ba, Khuyến khích by overall rank (the contest's counts of each, in that order;
-    entries sharing a rank get the same award; an entry with no points gets none). Idempotent: an entry
-    keeps its verification code when re-issued; awards no longer earned are removed."""
+    entries sharing a rank get the same award; an entry with no points gets none).
+
+    Each new award is a certificate of core.certificates: a verification code, the next number of the
+    issuing agency's "GT" register for the year, and the issuer as it is today (the agency over the
+    contest's audience unit, else over the entry's unit). Idempotent: an entry keeps its code and number
+    when re-issued; awards no longer earned are removed."""
+    now = now or timezone.now()
     results = results_compute(contest=contest)
     kept: list[Award] = []
     existing = {award.registration_id: award for award in contest.awards.all()}
@@ -46,10 +51,16 @@ def awards_issue(*, contest: Contest) -> list[Award]:
         level = _level_for(contest, row.rank) if row.total > 0 else None
         if level is None:
             continue
-        award = existing.pop(row.registration.pk, None) or Award(contest=contest, registration=row.registration,
-                                                                 code=_new_code())
+        award = existing.pop(row.registration.pk, None)
+        if award is None:
+            issuer = certificate_issuer_for_unit(unit=contest.audience_unit or row.unit)
+            award = Award(contest=contest, registration=row.registration, code=_new_code(),
+                          number=certificate_number_next(issuer_key=issuer.key, series=Award.SERIES,
+                                                         year=timezone.localdate(now).year),
+                          **issuer.model_fields())
         award.level, award.rank, award.points = level, row.rank, row.total
         award.holder_name, award.unit_name = row.name, row.unit.name
+        award.holder_unit_name = row.unit.name
         award.save()
         kept.append(award)
     Award.objects.filter(pk__in=[award.pk for award in existing.values()]).delete()
@@ -69,7 +80,7 @@ def results_publish(*, contest: Contest, published: bool = True, now: datetime |
             raise ContestError(f"Vòng thi chưa kết thúc: {', '.join(open_rounds)}.")
         contest.results_published_at = now
         contest.save(update_fields=["results_published_at"])
-        awards_issue(contest=contest)
+        awards_issue(contest=contest, now=now)
     else:
         contest.results_published_at = None
         contest.save(update_fields=["results_published_at"])

@@ -33,6 +33,8 @@ def test_demo_seed_builds_a_contest_in_progress():
     assert sheets.filter(judge__username="giamkhao", submitted_at__isnull=True).exists()
     results = selectors.results_compute(contest=contest)
     assert results.rows[0].total > 0 and results.units
+    past = Contest.objects.get(title=demo.PAST_TITLE)
+    assert past.results_published_at and past.awards.filter(level="first").exists()
     open_contest = Contest.objects.get(title=demo.OPEN_TITLE)
     assert selectors.contest_registration_open(contest=open_contest)
     counts = (Contest.objects.count(), Attempt.objects.count(), JudgeAssignment.objects.count())

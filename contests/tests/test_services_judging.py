@@ -117,3 +117,15 @@ def test_judged_scores_are_hidden_from_contestants_until_results_are_published(w
     contest, round_, _registration, _criteria = _setup(world)
     assert format_for(round_).scoreboard(viewer=world.user("officer"))["hidden"] is True
     assert format_for(round_).scoreboard(viewer=world.user("contest_organiser"))["hidden"] is False
+
+
+def test_text_typed_in_combining_form_is_stored_precomposed(world):
+    import unicodedata
+
+    _contest, round_, registration, (first, second) = _setup(world)
+    combining = unicodedata.normalize("NFD", "Thao tác thành thạo")
+    sheet = services.judge_assign(round_=round_, registration=registration, judge=world.user("judge"))
+    services.score_sheet_save(assignment=sheet, judge=world.user("judge"), entries={first.pk: ("5", combining)})
+    assert JudgeScore.objects.get(criterion=first).comment == "Thao tác thành thạo"
+    task = services.task_save(round_=round_, title=unicodedata.normalize("NFD", "Gửi văn bản"))
+    assert task.title == "Gửi văn bản"

@@ -68,8 +68,8 @@ def _award(world):  # noqa: ANN001, ANN202
     contest = _published_results(world)
     registration = factories.enter(contest, world.officers["officer"])
     Award.objects.create(contest=contest, registration=registration, level="first", rank=1, points=Decimal(90),
-                         holder_name="Nguyễn Văn Á", unit_name="Chi cục A", code="HT-MATRIX1")
-    return {"code": "HT-MATRIX1"}
+                         holder_name="Nguyễn Văn Á", unit_name="Chi cục A", code="MATRIXAWARD1")
+    return {"code": "MATRIXAWARD1"}
 
 
 ACCESS = {
@@ -87,12 +87,15 @@ ACCESS = {
     "contests:contest-publish": Rule(allowed=ORGANISERS, kwargs=_pk, method="post", data=lambda w: {"published": "1"}),
     "contests:round-create": Rule(allowed=ORGANISERS, kwargs=_pk),
     "contests:results-manage": Rule(allowed=ORGANISERS, kwargs=_pk),
+    "contests:results-export": Rule(allowed=ORGANISERS, kwargs=_pk),
     "contests:round-edit": Rule(allowed=ORGANISERS, kwargs=_online_round),
     "contests:round-judging": Rule(allowed=ORGANISERS, kwargs=_judged_round),
     "contests:judge-list": Rule(allowed=roles("judge")),
     "contests:sheet": Rule(allowed=roles("judge"), kwargs=_sheet),
     "contests:public-results": Rule(allowed=PUBLIC, kwargs=lambda w: {"pk": _published_results(w).pk}),
     "contests:award-verify": Rule(allowed=PUBLIC, kwargs=_award),
+    # The holder (the plain officer's entry) and those who manage the contest.
+    "contests:award-pdf": Rule(allowed=roles("officer", "contest_organiser", "admin"), kwargs=_award),
 }
 
 # ---------------------------------------------------------------- live final

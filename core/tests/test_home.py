@@ -39,6 +39,7 @@ def test_home_without_the_panel_cache_keeps_its_query_count(world, client_for, d
     for panel in ("panel-cases", "panel-learning", "panel-quizzes", "panel-contests", "panel-adoption",
                   "panel-support"):
         assert f'id="{panel}"' in body
+    assert body.count('<section class="card" aria-labelledby="panel-') == HOME_QUERIES  # one query per panel
 
 
 def test_officer_and_roles_come_from_one_query(world, django_assert_num_queries):

@@ -109,6 +109,23 @@ def world(db) -> World:  # noqa: ANN001
 
 
 @pytest.fixture
+def branch_trainer(world):  # noqa: ANN001, ANN201
+    """A trainer who is NOT at province level: in division A1 of branch A (their unit subtree holds no
+    learner of the world). Kept out of `world` itself so that the world's head counts stay as they are."""
+    from org import services
+
+    officer = services.officer_create(
+        full_name="Mai Giảng Viên", email="trainer_a1@moj.gov.vn", unit=world.units["A1"],
+        position=world.positions["clerk"], username="trainer_a1", password=PASSWORD,
+        roles={Role.OFFICER, Role.TRAINER},
+    )
+    type(officer.user).objects.filter(pk=officer.user_id).update(must_change_password=False)
+    officer.user.refresh_from_db()
+    world.officers["trainer_a1"] = officer
+    return officer
+
+
+@pytest.fixture
 def client_for(world, client):  # noqa: ANN001, ANN201
     """client_for("unit_manager") -> a Django test client signed in as that role's officer."""
     from django.test import Client

@@ -55,13 +55,33 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _record_initial(*, deadlines: list[CaseDeadline], deadline: CaseDeadline | None, chosen: StepType | None,
+                    today) -> tuple[dict, CaseDeadline | None]:  # noqa: ANN001
+    """What the step form starts with: the step that is due (the given deadline's, else the case's
+    earliest open deadline's, unless ?type= chose one) and today's date — except for an overdue step,
+    whose date is left for the officer to give (the date the act happened, not the day it is recorded)."""
+    if deadline is None and chosen is None:
+        open_ones = sorted((item for item in deadlines if item.is_open), key=lambda item: item.due_date)
+        deadline = open_ones[0] if open_ones else None
+    step_type = chosen or (deadline.expected if deadline is not None else None)
+    if deadline is not None and step_type is not None and deadline.expected_id != step_type.pk:
+        deadline = None  # another step was chosen: the deadline's legal date does not apply
+    initial: dict = {"step_type": step_type} if step_type is not None else {}
+    overdue = deadline is not None and deadline.is_open and deadline.due_date < today
+    if not overdue:
+        initial["legal_date"] = today
+    return initial, (deadline if overdue else None)
+
+
 @require(can_use_cases)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _visible_case(request, pk)
-    form = StepRecordForm(initial={"legal_date": timezone.localdate()})
+    today = timezone.localdate()
+    deadlines = selectors.case_deadline_list(case=case)
+    initial, overdue = _record_initial(deadlines=deadlines, deadline=None, chosen=None, today=today)
     return render(request, "cases/case_detail.html", {
         "case": case, "parties": selectors.case_parties(case=case), "steps": selectors.case_step_history(case=case),
-        "deadlines": selectors.case_deadline_list(case=case), "form": form, "today": timezone.localdate(),
+        "deadlines": deadlines, "form": StepRecordForm(initial=initial), "today": today, "overdue": overdue,
     })
 
 
@@ -72,11 +92,12 @@ def step_record(request: HttpRequest, pk: int) -> HttpResponse:
     case = _visible_case(request, pk)
     deadline = None
     if request.GET.get("deadline", "").isdigit():
-        deadline = CaseDeadline.objects.filter(case=case, pk=int(request.GET["deadline"])).first()
-    initial = {"legal_date": timezone.localdate()}
+        deadline = CaseDeadline.objects.filter(case=case, pk=int(request.GET["deadline"])).select_related(
+            "expected").first()
     chosen = StepType.objects.filter(code=request.GET.get("type", "")).first()
-    if chosen is not None:
-        initial["step_type"] = chosen
+    deadlines = [] if deadline is not None or chosen is not None else selectors.case_deadline_list(case=case)
+    initial, overdue = _record_initial(deadlines=deadlines, deadline=deadline, chosen=chosen,
+                                       today=timezone.localdate())
     form = StepRecordForm(request.POST or None, initial=initial)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -88,11 +109,19 @@ def step_record(request: HttpRequest, pk: int) -> HttpResponse:
             error = str(exc)
         else:
             if request.htmx:
-                return render(request, "cases/step_form.html#step-saved", {"case": case, "step": step})
+                response = render(request, "cases/step_form.html#step-saved",
+                                  {"case": case, "step": step, "deadline": deadline,
+                                   "from_list": request.GET.get("from", "")})
+                if deadline is not None and request.GET.get("from") == "due-list":
+                    # Opened from a due list (home panel, to-do page): the row itself becomes the result,
+                    # so the step no longer shows as due with its button.
+                    response["HX-Retarget"] = f"#due-{deadline.pk}"
+                    response["HX-Reswap"] = "outerHTML"
+                return response
             messages.success(request, _("Step recorded: %(step)s.") % {"step": step.step_type.name})
             return redirect("cases:case-detail", pk=case.pk)
-    context = {"case": case, "form": form, "deadline": deadline, "error": error,
-               "target": request.GET.get("target", "")}
+    context = {"case": case, "form": form, "deadline": deadline, "error": error, "overdue": overdue,
+               "target": request.GET.get("target", ""), "from_list": request.GET.get("from", "")}
     template = "cases/step_form.html#step-form" if request.htmx else "cases/step_form.html"
     return render(request, template, context)
 

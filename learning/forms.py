@@ -143,6 +143,8 @@ class ReportFilterForm(Form):
                                     empty_label=_("All courses"))
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False,
                                   empty_label=_("All units"))
+    status = forms.ChoiceField(label=_("Show"), required=False,
+                               choices=[("", _("All rows")), ("overdue", _("Only rows with overdue officers"))])
 
     def __init__(self, *args, courses=None, units=None, **kwargs):  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)

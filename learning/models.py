@@ -19,6 +19,10 @@ class CourseQuerySet(models.QuerySet):
     def published(self) -> CourseQuerySet:
         return self.filter(status=Course.Status.PUBLISHED)
 
+    def taught_by(self, user) -> CourseQuerySet:  # noqa: ANN001
+        """Courses the user wrote or co-teaches."""
+        return self.filter(Q(created_by=user) | Q(co_trainers=user)).distinct()
+
 
 class Course(models.Model):
     class Category(models.TextChoices):
@@ -54,6 +58,10 @@ class Course(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Trainers who co-teach the course: beside its author they see its learners, results, certificates and
+    # reports whatever the learners' units (org.selectors.scope_filter's course-based scope).
+    co_trainers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("co-trainers"), blank=True,
+                                         related_name="co_taught_courses")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -329,6 +337,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # False for in-site-only notices. A failed send is retried by the next periodic run, up to
+    # EMAIL_MAX_ATTEMPTS times (learning.services.notifications_email_pending).
+    email_wanted = models.BooleanField(default=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

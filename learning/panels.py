@@ -30,3 +30,13 @@ def panel_context(request: HttpRequest) -> dict | None:
         row["days_left"] = (row["due_date"] - today).days if row["due_date"] else None
     return {"open": open_rows[:PANEL_ROWS], "more": max(len(open_rows) - PANEL_ROWS, 0),
             "completed_count": len(rows) - len(open_rows), "unread": unread}
+
+
+TRAINER_ROWS = 8
+
+
+def trainer_panel_context(request: HttpRequest) -> dict:
+    """The trainer's courses (written or co-taught) with their learners in progress and overdue; "awaiting
+    grading" is the quizzes panel's."""
+    courses = selectors.course_list_taught_with_learners(user=request.user, limit=TRAINER_ROWS + 1)
+    return {"courses": courses[:TRAINER_ROWS], "more": len(courses) > TRAINER_ROWS}

@@ -39,15 +39,16 @@ def can_view_lesson(user, lesson: Lesson) -> bool:  # noqa: ANN001
 
 
 def can_download_certificate(user, certificate: Certificate) -> bool:  # noqa: ANN001
-    """The holder, and whoever may see the holder's records through the scope rule (managers, admins)."""
+    """The holder, and whoever may see the holder's records through the scope rule (managers, admins, and
+    trainers of the course whatever the holder's unit)."""
     officer = officer_for_user(user)
     if officer is not None and certificate.officer_id == officer.pk:
         return True
     if not can_view_reports(user):
         return False
-    from org.selectors import officer_list_visible
+    from learning.selectors import certificate_list_visible
 
-    return officer_list_visible(user=user).filter(pk=certificate.officer_id).exists()
+    return certificate_list_visible(user=user).filter(pk=certificate.pk).exists()
 
 
 def can_revoke_certificate(user) -> bool:  # noqa: ANN001

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from core.text import fold
 from org.models import Officer, Unit
-from org.selectors import scope_filter, scope_for, unit_list_visible
+from org.selectors import scope_filter, scope_for, teaches_courses, unit_list_visible
 from learning.models import (
     Assignment,
     Certificate,
@@ -179,7 +179,15 @@ def assignment_list_visible(*, user) -> QuerySet[Assignment]:  # noqa: ANN001
 
 def _scoped_enrollments(*, user) -> QuerySet[Enrollment]:  # noqa: ANN001
     return Enrollment.objects.current().filter(scope_filter(user=user, unit_field="officer__unit",
-                                                            officer_field="officer"))
+                                                            officer_field="officer",
+                                                            taught=course_taught_filter(user=user)))
+
+
+def _drill_down_path(*, user, unit_id: int) -> str | None:  # noqa: ANN001
+    """The path of a unit to drill into: one within the user's scope or, for a trainer (whose course-based
+    scope reaches learners anywhere), any unit — the rows stay limited by scope_filter."""
+    units = Unit.objects.all() if teaches_courses(user) else unit_list_visible(user=user)
+    return units.filter(pk=unit_id).values_list("path", flat=True).first()
 
 
 def report_funnel(*, user, course_id: int | None = None, unit_id: int | None = None,
@@ -189,14 +197,15 @@ def report_funnel(*, user, course_id: int | None = None, unit_id: int | None = N
     so its cost does not grow with the number of enrollments. `unit_id` limits to that unit's subtree."""
     today = today or timezone.localdate()
     scope = scope_for(user)
-    if not scope.everything and scope.unit_path is None:
+    if not scope.everything and scope.unit_path is None and not teaches_courses(user):
         # Only one's own record (or nothing): the count table has no per-officer rows.
         return report_funnel_direct(user=user, course_id=course_id, unit_id=unit_id, today=today)
-    counts = EnrollmentCount.objects.filter(scope_filter(user=user, unit_field="unit"))
+    counts = EnrollmentCount.objects.filter(scope_filter(user=user, unit_field="unit",
+                                                         taught=course_taught_filter(user=user)))
     if course_id:
         counts = counts.filter(course_id=course_id)
     if unit_id:
-        path = unit_list_visible(user=user).filter(pk=unit_id).values_list("path", flat=True).first()
+        path = _drill_down_path(user=user, unit_id=unit_id)
         counts = counts.filter(unit__path__startswith=path) if path else counts.none()
     rows = (
         counts.values("course_id", "course__code", "course__title", "unit_id", "unit__name", "unit__path")
@@ -226,7 +235,7 @@ def report_funnel_direct(*, user, course_id: int | None = None, unit_id: int | N
     if course_id:
         enrollments = enrollments.filter(course_id=course_id)
     if unit_id:
-        path = unit_list_visible(user=user).filter(pk=unit_id).values_list("path", flat=True).first()
+        path = _drill_down_path(user=user, unit_id=unit_id)
         enrollments = enrollments.filter(officer__unit__path__startswith=path) if path else enrollments.none()
     rows = (
         enrollments.values("course_id", "course__code", "course__title", "officer__unit_id", "officer__unit__name",
@@ -287,7 +296,8 @@ def enrollment_with_time_spent(*, enrollments: QuerySet[Enrollment]) -> QuerySet
 def certificate_list_visible(*, user, query: str = "") -> QuerySet[Certificate]:  # noqa: ANN001
     """Certificates of officers within the user's scope, newest first; `query` matches the code or the name."""
     certificates = Certificate.objects.filter(scope_filter(user=user, unit_field="officer__unit",
-                                                           officer_field="officer"))
+                                                           officer_field="officer",
+                                                           taught=course_taught_filter(user=user)))
     query = query.strip()
     if query:
         code = normalise_code(query)
@@ -300,6 +310,13 @@ def normalise_code(code: str) -> str:
     """A verification code as typed from paper: spaces and dashes dropped, upper case."""
     return "".join(char for char in code.upper() if char.isalnum())[:20]
 
+
+def course_taught_filter(*, user, course_field: str = "course") -> Q:  # noqa: ANN001
+    """Rows of the courses the user wrote or co-teaches (`course_field` leads from the row to its course),
+    for org.selectors.scope_filter(taught=…): trainers see those whatever the learners' units."""
+    from learning.models import Course
+
+    return Q(**{f"{course_field}__in": Course.objects.taught_by(user).values("pk")})
 
 def _unread(user) -> Subquery:  # noqa: ANN001
     return Subquery(Notification.objects.filter(recipient=user, read_at__isnull=True).order_by()
@@ -366,3 +383,18 @@ def assigned_courses_by_officer_due_day(*, start: dt.date, end: dt.date) -> Quer
             .annotate(done_on=TruncDate("completed_at"))
             .values(o_id=F("officer_id"), d=F("due_date"))
             .annotate(n=Count("id"), on_time_n=Count("id", filter=Q(done_on__lte=F("due_date")))).order_by())
+
+
+def course_list_taught_with_learners(*, user, limit: int = 9) -> list[dict]:  # noqa: ANN001
+    """The courses the user wrote or co-teaches as dicts (pk, code, title, status, in_progress, overdue: current
+    unfinished enrollments not yet due / past due), those with most learners behind first; one query."""
+    today = timezone.localdate()
+    current = Q(enrollments__is_current=True, enrollments__completed_at__isnull=True)
+    return list(
+        Course.objects.filter(Q(created_by=user) | Q(co_trainers=user)).order_by()
+        .values("pk", "code", "title", "status").distinct()
+        .annotate(in_progress=Count("enrollments", filter=current & Q(enrollments__due_date__gte=today)
+                                    | current & Q(enrollments__due_date__isnull=True), distinct=True),
+                  overdue=Count("enrollments", filter=current & Q(enrollments__due_date__lt=today), distinct=True))
+        .order_by("-overdue", "-in_progress", "code")[:limit]
+    )

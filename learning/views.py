@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from core.exports import xlsx_response
 from core.permissions import require
-from org.selectors import officer_for_user, unit_list_visible
+from org.models import Unit
+from org.selectors import officer_for_user, teaches_courses, unit_list_visible
 from learning import permissions as perms
 from learning import selectors, services
 from learning.files import serve_file
@@ -449,6 +450,14 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def lesson_remove(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = get_object_or_404(Lesson.objects.select_related("course", "module"), pk=pk)
     course_id = lesson.course_id
+    if request.POST.get("confirm") != "yes":
+        return render(request, "learning/confirm.html", {
+            "title": _("Remove a lesson"),
+            "question": _("Remove the lesson “%(lesson)s” from “%(course)s”?") % {"lesson": lesson.title,
+                                                                                "course": lesson.course.title},
+            "consequence": _("If officers have opened it, it is archived and their history is kept."),
+            "confirm_label": _("Yes, remove"), "cancel_url": reverse("learning:course-edit", kwargs={"pk": course_id}),
+        })
     if services.lesson_remove(lesson=lesson):
         messages.success(request, _("Lesson deleted."))
     else:
@@ -496,9 +505,17 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require(perms.can_assign_courses)
 def assignment_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = get_object_or_404(Assignment.objects.select_related("unit"), pk=pk)
+    assignment = get_object_or_404(Assignment.objects.select_related("unit", "course"), pk=pk)
     if not perms.can_assign_to_unit(request.user, assignment.unit):
         raise Http404
+    if request.POST.get("confirm") != "yes":
+        return render(request, "learning/confirm.html", {
+            "title": _("Stop an assignment"),
+            "question": _("Stop assigning “%(course)s” to %(unit)s?") % {"course": assignment.course.title,
+                                                                         "unit": assignment.unit.name},
+            "consequence": _("Officers already enrolled keep their enrollment; newcomers are no longer enrolled."),
+            "confirm_label": _("Yes, stop"), "cancel_url": reverse("learning:assignment-list"),
+        })
     services.assignment_deactivate(assignment=assignment)
     messages.success(request, _("Assignment stopped. Officers already enrolled keep their enrollment."))
     return redirect("learning:assignment-list")
@@ -518,6 +535,8 @@ def _report_filters(request: HttpRequest) -> tuple[ReportFilterForm, dict]:
 def report(request: HttpRequest) -> HttpResponse:
     form, filters = _report_filters(request)
     rows = selectors.report_funnel(user=request.user, **filters)
+    if form.is_valid() and form.cleaned_data.get("status") == "overdue":  # the managers' digest links here
+        rows = [row for row in rows if row["overdue"]]
     totals = {key: sum(row[key] for row in rows) for key in ("assigned", "started", "completed", "overdue")}
     return render(request, "learning/report.html", {"form": form, "rows": rows, "totals": totals,
                                                      "query": request.GET.urlencode()})
@@ -534,7 +553,8 @@ def report_officers(request: HttpRequest, course: int) -> HttpResponse:
     course_obj = get_object_or_404(Course, pk=course)
     unit_id = request.GET.get("unit")
     unit_id = int(unit_id) if unit_id and unit_id.isdigit() else None
-    unit = unit_list_visible(user=request.user).filter(pk=unit_id).first() if unit_id else None
+    units = Unit.objects.all() if teaches_courses(request.user) else unit_list_visible(user=request.user)
+    unit = units.filter(pk=unit_id).first() if unit_id else None  # the rows below stay within scope
     if unit_id and unit is None:
         raise Http404
     status = request.GET.get("status", "")

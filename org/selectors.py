@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from core.principal import principal_get, principal_set
-from core.roles import Role, RoleNames, remember_roles, user_roles
+from core.roles import Role, RoleNames, has_role, remember_roles, user_roles
 from core.text import fold
 from org.models import Officer, Position, Unit, UnitKind
 
@@ -111,12 +111,30 @@ def officer_list_visible(*, user) -> QuerySet[Officer]:  # noqa: ANN001
     return officers.none()
 
 
-def scope_filter(*, user, unit_field: str = "unit", officer_field: str | None = None) -> Q:  # noqa: ANN001
+def scope_filter(*, user, unit_field: str = "unit", officer_field: str | None = None,  # noqa: ANN001
+                 taught: Q | None = None) -> Q:
     """A Q object that limits any model with a unit (and optionally officer) foreign key to the scope.
 
     Feature apps use it so that their lists and exports obey the same rule:
     `Enrollment.objects.filter(scope_filter(user=u, unit_field="officer__unit", officer_field="officer"))`.
+
+    `taught` is the course-based scope beside the unit-based one: a Q selecting the rows of what the
+    user teaches (courses and quizzes they own or co-teach, built by the app that owns them, e.g.
+    `learning.selectors.course_taught_filter`). For a trainer those rows are visible whatever the
+    learners' units; for anyone else `taught` is ignored.
     """
+    unit_scope = _unit_scope_filter(user=user, unit_field=unit_field, officer_field=officer_field)
+    if taught is not None and teaches_courses(user):
+        return unit_scope | taught
+    return unit_scope
+
+
+def teaches_courses(user) -> bool:  # noqa: ANN001
+    """Trainers get the course-based scope (scope_filter's `taught`) beside their unit's."""
+    return has_role(user, Role.TRAINER)
+
+
+def _unit_scope_filter(*, user, unit_field: str, officer_field: str | None) -> Q:  # noqa: ANN001
     scope = scope_for(user)
     if scope.everything:
         return Q()
@@ -169,11 +187,11 @@ def certificate_issuer_for_unit(*, unit: Unit):  # noqa: ANN201 - core.certifica
     from core.certificates import IssuerSnapshot
     from org.models import UnitSignatory
 
-    ancestor_ids = [int(segment) for segment in unit.path.split("/") if segment] or [unit.pk]
-    signatories = {item.unit_id: item for item in
-                   UnitSignatory.objects.select_related("unit").filter(unit_id__in=ancestor_ids)}
-    for unit_id in reversed(ancestor_ids):
-        signatory = signatories.get(unit_id)
+    paths = unit.ancestor_paths() or [unit.path]
+    signatories = {item.unit.path: item for item in
+                   UnitSignatory.objects.select_related("unit").filter(unit__path__in=paths)}
+    for path in reversed(paths):
+        signatory = signatories.get(path)
         if signatory is not None:
             return IssuerSnapshot(
                 key=signatory.unit.code, agency=signatory.agency_name or signatory.unit.name,
@@ -181,7 +199,7 @@ def certificate_issuer_for_unit(*, unit: Unit):  # noqa: ANN201 - core.certifica
                 signer_name=signatory.signer_name, signature_file=signatory.signature.name or "",
                 seal_file=signatory.seal.name or "",
             )
-    top = unit if ancestor_ids[0] == unit.pk else Unit.objects.filter(pk=ancestor_ids[0]).first() or unit
+    top = unit if paths[0] == unit.path else Unit.objects.filter(path=paths[0]).first() or unit
     return IssuerSnapshot(key=top.code, agency=top.name)
 
 

@@ -33,3 +33,4 @@ def ensure_reference_data() -> None:
     from django.apps import apps
 
     import_module("cases.migrations.0002_seed_step_types_and_rules").seed(apps, None)
+    import_module("cases.migrations.0006_deadline_labels_and_missing_rules").forwards(apps, None)

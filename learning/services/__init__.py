@@ -47,6 +47,7 @@ from learning.services.notifications import (
     manager_digests_send,
     notification_mark_read,
     notification_send,
+    notifications_email_pending,
     reminders_send,
 )
 from learning.services.progress import (
@@ -89,7 +90,7 @@ __all__ = [
     "manager_digests_send",
     "module_save",
     "notification_mark_read",
-    "notification_send",
+    "notification_send", "notifications_email_pending",
     "officer_enrollments_follow",
     "prerequisites_message",
     "reminders_send",

@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.fragments import panel_cache_bump, panel_cache_bump_all
+from core.site import site_url
 from core.roles import Role
 from learning import counting
 from learning.models import Enrollment, Notification
@@ -36,7 +37,7 @@ def notification_send(*, recipient, kind: str, reason_key: str, title: str, body
     try:
         with transaction.atomic():
             notification = Notification.objects.create(recipient=recipient, kind=kind, reason_key=reason_key,
-                                                       title=title, body=body, url=url)
+                                                       title=title, body=body, url=url, email_wanted=email)
     except IntegrityError:
         return None
     if email and recipient.email:
@@ -44,20 +45,43 @@ def notification_send(*, recipient, kind: str, reason_key: str, title: str, body
     return notification
 
 
-def _email_notification(notification_id: int) -> None:
+EMAIL_MAX_ATTEMPTS = 5
+EMAIL_RETRY_DAYS = 14  # older unsent notices are stale: not e-mailed any more
+
+
+def _email_notification(notification_id: int) -> bool:
+    """E-mail one notification (its link made absolute on THADS_SITE_URL). True when sent; a failure is
+    logged and counted on the notification, and the next periodic run tries again."""
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     if notification.emailed_at:
-        return
+        return False
     body = notification.body
     if notification.url:
-        base = getattr(settings, "THADS_SITE_URL", "").rstrip("/")
-        body = f"{body}\n\n{base}{notification.url}"
+        body = f"{body}\n\n{site_url(notification.url)}"
     try:
         send_mail(f"[THADS IT] {notification.title}", body, None, [notification.recipient.email])
-    except Exception:  # noqa: BLE001 - the in-site notification stands; the next run does not resend
+    except Exception:  # noqa: BLE001 - the in-site notification stands; the next run retries
         logger.exception("could not e-mail notification %s", notification_id)
-        return
-    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+        Notification.objects.filter(pk=notification_id).update(email_attempts=F("email_attempts") + 1)
+        return False
+    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now(),
+                                                            email_attempts=F("email_attempts") + 1)
+    return True
+
+
+def notifications_email_pending(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """E-mail every notification still unsent: those created in bulk (new course assigned) and those whose
+    send failed before (up to EMAIL_MAX_ATTEMPTS tries, created within EMAIL_RETRY_DAYS). Recipients without
+    an e-mail address and in-site-only notices are left alone. Returns {"emailed": n, "email_failed": n}."""
+    now = now or timezone.now()
+    pending = (Notification.objects.filter(emailed_at__isnull=True, email_wanted=True,
+                                           email_attempts__lt=EMAIL_MAX_ATTEMPTS,
+                                           created_at__gte=now - dt.timedelta(days=EMAIL_RETRY_DAYS))
+               .exclude(recipient__email="").order_by("pk").values_list("pk", flat=True))
+    counts = {"emailed": 0, "email_failed": 0}
+    for notification_id in list(pending):
+        counts["emailed" if _email_notification(notification_id) else "email_failed"] += 1
+    return counts
 
 
 def notification_mark_read(*, user, notification_id: int | None = None) -> int:  # noqa: ANN001
@@ -106,7 +130,8 @@ def enrollment_recertify_due(*, today: dt.date) -> int:
 
 
 def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
-    """The periodic job: enrol newcomers, start refresher cycles, remind officers, send manager digests.
+    """The periodic job: enrol newcomers, start refresher cycles, remind officers, send manager digests, then
+    e-mail every notification still unsent (new course assigned; earlier failures — counted as email_failed).
 
     Safe to run as often as wanted: each reminder has a reason key (enrollment + due date, or manager + week)
     and is sent at most once. Returns counts by kind.
@@ -140,6 +165,7 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
         )
         counts["overdue"] += bool(sent)
     counts["digest"] = manager_digests_send(today=today)
+    counts.update(notifications_email_pending())
     panel_cache_bump_all(panel="learning")  # new enrollments and notifications for many officers
     return counts
 

@@ -166,7 +166,9 @@ def test_reminders_never_send_twice(world, django_capture_on_commit_callbacks):
     digest = Notification.objects.get(kind=Notification.Kind.DIGEST)
     assert "Trần Thị OTHER_A1" in digest.body
     sent = len(mail.outbox)
-    assert sent == 5
+    assigned = Notification.objects.filter(kind=Notification.Kind.ASSIGNED).count()
+    assert assigned == 4  # other_a1 for the first course, A's three officers for the second
+    assert sent == 5 + assigned  # the reminders and the digest, and "new course assigned" (e-mailed by the run)
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_reminders", "--today", tomorrow_plus.isoformat(), verbosity=0)
         again = services.reminders_send(today=tomorrow_plus)

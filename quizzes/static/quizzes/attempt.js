@@ -4,6 +4,8 @@
   "use strict";
   var bar = document.getElementById("attempt-bar");
   if (!bar) { return; }
+  // Answers save by themselves: the "Save answer" buttons are only for a browser without scripts.
+  document.documentElement.classList.add("autosave");
   var text = function (key) { return bar.getAttribute("data-text-" + key) || ""; };
   var stateLine = document.getElementById("connection-state");
   var pending = new Map();   // form -> true while a save is waiting or running

@@ -73,10 +73,12 @@ class SoftwareInfo:
     code: str
     name: str
     expected_position_ids: frozenset[int]
+    expected_of_everyone: bool = False
 
     def expected_of(self, position_id: int) -> bool:
-        """No position listed means every officer is expected to use it."""
-        return not self.expected_position_ids or position_id in self.expected_position_ids
+        """The score's rule (analytics.services.scores.expected_codes_by_position): expected of every
+        officer, or of the listed positions."""
+        return self.expected_of_everyone or position_id in self.expected_position_ids
 
 
 def software_catalogue() -> list[SoftwareInfo]:
@@ -85,8 +87,8 @@ def software_catalogue() -> list[SoftwareInfo]:
     cached = cache.get(CATALOGUE_KEY)
     if cached is None:
         software = list(Software.objects.filter(is_active=True).prefetch_related("expected_positions"))
-        cached = [SoftwareInfo(item.pk, item.code, item.name,
-                               frozenset(p.pk for p in item.expected_positions.all())) for item in software]
+        cached = [SoftwareInfo(item.pk, item.code, item.name, frozenset(p.pk for p in item.expected_positions.all()),
+                               item.expected_of_everyone) for item in software]
         cache.set(CATALOGUE_KEY, cached, CATALOGUE_SECONDS)
     return cached
 

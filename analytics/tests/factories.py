@@ -15,7 +15,8 @@ from analytics.services.events import NewEvent, usage_events_insert
 def make_software(code: str, name: str = "", positions=(), order: int = 0) -> Software:  # noqa: ANN001
     """An active catalogue entry expected of `positions` (none: of everyone), whether seeded or new."""
     software, _created = Software.objects.update_or_create(
-        code=code, defaults={"name": name or code, "order": order, "is_active": True})
+        code=code, defaults={"name": name or code, "order": order, "is_active": True,
+                             "expected_of_everyone": not positions})
     software.expected_positions.set(positions)
     return software
 

@@ -238,22 +238,8 @@ def stats(request: HttpRequest) -> HttpResponse:
 
 
 def _stats_xlsx(figures, months: int) -> HttpResponse:  # noqa: ANN001
-    from io import BytesIO
-
-    from openpyxl import Workbook
-
+    from core.exports import Sheet, xlsx_response
     from support.formats.stats_xlsx import stats_sheets
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, headers, rows in stats_sheets(figures):
-        sheet = workbook.create_sheet(title[:31])
-        sheet.append(headers)
-        for row in rows:
-            sheet.append(row)
-    out = BytesIO()
-    workbook.save(out)
-    response = HttpResponse(out.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="ho-tro-cntt-{months}-thang.xlsx"'
-    return response
+    sheets = [Sheet(title=title, headers=headers, rows=rows) for title, headers, rows in stats_sheets(figures)]
+    return xlsx_response(sheets, filename=f"ho-tro-cntt-{months}-thang.xlsx")

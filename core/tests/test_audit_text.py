@@ -24,3 +24,9 @@ def test_audit_page_shows_no_raw_dictionary(world, client_for):
     audit_record(action=AuditEvent.Action.ROLE_CHANGED, target="canbo", detail={"change": "add", "roles": ["officer"]})
     body = client_for("admin").get(reverse("core:audit-log")).content.decode()
     assert "Thay đổi: thêm · Vai trò: Cán bộ" in body and "{&#x27;change" not in body
+
+
+def test_detail_reads_the_same_whatever_order_the_keys_come_in():
+    from core.templatetags.audit_text import audit_detail
+
+    assert audit_detail({"roles": ["officer"], "change": "add"}) == audit_detail({"change": "add", "roles": ["officer"]})

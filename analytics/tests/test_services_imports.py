@@ -91,7 +91,7 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_saved(world, email_
     assert [(error["row"], error["column"]) for error in batch.errors] == [
         (3, "Thao tác"), (4, "Thời gian"), (5, "Thời gian"), (6, "Email người dùng"), (7, "Mã sự kiện")]
     assert "Ký số" in batch.errors[0]["message"] and "EMAIL" in batch.errors[0]["message"]
-    assert "dòng 2" in batch.errors[4]["message"] or "row 2" in batch.errors[4]["message"]
+    assert batch.errors[4]["message"] == "Mã sự kiện «m-1» trùng với dòng 2."
     with pytest.raises(imports.UsageImportError):
         imports.usage_import_apply(batch=batch, user=world.user("admin"))
     assert not UsageEvent.objects.exists()

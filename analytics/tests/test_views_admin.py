@@ -78,7 +78,7 @@ def test_import_journey_with_progress_preview_unmatched_and_apply(world, client_
     assert 'name="skip_unmatched"' in page
     refused = client.post(reverse("analytics:admin-import-apply", args=[batch.pk]), {}, follow=True)
     assert not UsageEvent.objects.exists()
-    assert "1" in refused.content.decode()
+    assert "1 dòng không khớp với cán bộ nào: đánh dấu ô để bỏ qua các dòng đó, hoặc sửa tệp." in refused.content.decode()
     client.post(reverse("analytics:admin-import-apply", args=[batch.pk]), {"skip_unmatched": "on"})
     assert UsageEvent.objects.count() == 2
     batch.refresh_from_db()
@@ -90,7 +90,7 @@ def test_a_20_mb_upload_is_refused_with_a_message(world, client_for, settings):
     response = client_for("admin").post(reverse("analytics:admin-import-start"), {
         "software": software.pk, "file": SimpleUploadedFile("big.csv", b"a" * (20 * 1024 * 1024))})
     assert response.status_code == 200
-    assert "20.0" in response.content.decode() or "20,0" in response.content.decode()
+    assert "Tệp nặng 20.0 MB; tối đa 10.0 MB. Hãy tách thành nhiều tệp theo tháng." in response.content.decode()
     assert not UsageImport.objects.exists()
 
 

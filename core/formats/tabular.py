@@ -176,7 +176,8 @@ def _iter_csv(source: BinaryIO, limits: TableLimits) -> Iterator[list[str]]:
             raise TableFileError(f"Tệp CSV bị lỗi định dạng ở dòng {reader.line_num}: {exc}",
                                  row=reader.line_num) from exc
     finally:
-        text.detach()
+        if not source.closed:  # the caller may have closed the file before the generator was collected
+            text.detach()
 
 
 XLSX_BROKEN = xlsx_guard.XLSX_BROKEN

@@ -46,8 +46,9 @@ def _project_forms() -> list[type]:
     base = Path(settings.BASE_DIR).resolve()
     found = []
     for config in apps.get_app_configs():
-        if base not in Path(config.path).resolve().parents:
-            continue
+        path = Path(config.path).resolve()
+        if base not in path.parents or "site-packages" in path.parts:
+            continue  # installed libraries may live inside the checkout (.venv)
         try:
             module = importlib.import_module(f"{config.name}.forms")
         except ModuleNotFoundError:

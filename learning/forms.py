@@ -36,7 +36,8 @@ def _check_upload(upload, allowed: set[str] | dict, max_bytes: int) -> None:  # 
 class CourseForm(ModelForm):
     class Meta:
         model = Course
-        fields = ["code", "title", "summary", "category", "level", "estimated_minutes", "skill_tags", "prerequisites"]
+        fields = ["code", "title", "summary", "category", "level", "estimated_minutes", "skill_tags", "prerequisites",
+                  "lock_order", "grade_method"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3}),
                    "prerequisites": forms.CheckboxSelectMultiple}
         help_texts = {"skill_tags": _("Codes of the IT skills standard separated by commas, e.g. IU01, IU06.")}
@@ -48,6 +49,10 @@ class CourseForm(ModelForm):
             others = others.exclude(pk=self.instance.pk)
         self.fields["prerequisites"].queryset = others
         self.fields["prerequisites"].required = False
+        self.fields["grade_method"].required = False  # left out: the course keeps its method (or the default)
+
+    def clean_grade_method(self) -> str:
+        return self.cleaned_data.get("grade_method") or self.instance.grade_method or Course.GradeMethod.BEST
 
     def clean_skill_tags(self) -> str:
         tags = [tag.strip().upper() for tag in self.cleaned_data["skill_tags"].split(",") if tag.strip()]
@@ -70,17 +75,43 @@ class LessonForm(ModelForm):
 
     class Meta:
         model = Lesson
-        fields = ["title", "kind", "body", "video", "attachment", "url", "is_required", "estimated_minutes", "position"]
+        fields = ["title", "kind", "body", "video", "attachment", "url", "is_required", "estimated_minutes", "position",
+                  "completion_rule", "completion_minutes", "completion_percent", "grade_weight"]
         widgets = {"body": forms.Textarea(attrs={"rows": 14})}
         help_texts = {
             "body": _("Markdown. Insert an uploaded image with ![description](image address)."),
             "video": _("MP4 or WebM, at most 300 MB."),
             "attachment": _("PDF, Office or ZIP file, at most 20 MB."),
+            "completion_rule": _("A quiz lesson is always completed by passing its quiz."),
+            "grade_weight": _("Only for a quiz lesson in a course graded by weights."),
         }
 
     def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.fields["position"].required = False
+        if not self.instance.pk and not self.is_bound:
+            self.initial.setdefault("completion_rule", Lesson.CompletionRule.VIEWED)
+        # Left out of a post, the rule fields keep the lesson's values (a new lesson: "viewed").
+        for name in ("completion_rule", "completion_minutes", "completion_percent", "grade_weight"):
+            self.fields[name].required = False
+
+    def _kept(self, name: str, new_default: object) -> object:
+        value = self.cleaned_data.get(name)
+        if value in (None, ""):
+            return getattr(self.instance, name) if self.instance.pk else new_default
+        return value
+
+    def clean_completion_rule(self) -> str:
+        return self._kept("completion_rule", Lesson.CompletionRule.VIEWED)
+
+    def clean_completion_minutes(self) -> int:
+        return self._kept("completion_minutes", 2)
+
+    def clean_completion_percent(self) -> int:
+        return self._kept("completion_percent", 90)
+
+    def clean_grade_weight(self) -> int:
+        return self._kept("grade_weight", 1)
 
     def clean_video(self):  # noqa: ANN201
         video = self.cleaned_data.get("video")
@@ -105,6 +136,16 @@ class LessonForm(ModelForm):
             field, message = needs[kind]
             if not data.get(field):
                 self.add_error(field, message)
+        rule = data.get("completion_rule")
+        rules = Lesson.CompletionRule
+        if kind == Lesson.Kind.QUIZ:
+            data["completion_rule"] = rules.QUIZ
+        elif rule == rules.QUIZ:
+            self.add_error("completion_rule", _("Only a quiz lesson is completed by passing a quiz."))
+        elif rule == rules.VIDEO and kind != Lesson.Kind.VIDEO:
+            self.add_error("completion_rule", _("“Video watched” needs a lesson of kind video."))
+        elif rule == rules.FILE and kind != Lesson.Kind.FILE:
+            self.add_error("completion_rule", _("“File downloaded” needs a lesson of kind file to download."))
         return data
 
 

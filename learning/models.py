@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +41,11 @@ class Course(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
+    class GradeMethod(models.TextChoices):
+        BEST = "best", _("Mean of each quiz's best attempt")
+        LAST = "last", _("Mean of each quiz's last attempt")
+        WEIGHTED = "weighted", _("Weighted by the quiz lessons' weights (best attempt)")
+
     code = models.SlugField(_("code"), max_length=40, unique=True)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
@@ -53,6 +58,11 @@ class Course(models.Model):
     # Comma-separated skill codes of the IT skills standard, e.g. "IU01,IU06.2".
     skill_tags = models.CharField(_("skill tags"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Moodle's "restrict access by completion": a lesson opens once the required lessons before it are done.
+    lock_order = models.BooleanField(_("lock lessons in order"), default=False,
+                                     help_text=_("A lesson opens only when the required lessons before it are done."))
+    grade_method = models.CharField(_("course grade"), max_length=10, choices=GradeMethod.choices,
+                                    default=GradeMethod.BEST)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -106,7 +116,19 @@ class LessonQuerySet(models.QuerySet):
         return self.order_by("module__position", "module_id", "position", "pk")
 
 
+class CompletionRule(models.TextChoices):
+    MANUAL = "manual", _("the learner marks it as done")
+    VIEWED = "viewed", _("viewed")
+    TIME = "time", _("viewed for at least N minutes")
+    VIDEO = "video", _("video watched to N %")
+    FILE = "file", _("file downloaded")
+    QUIZ = "quiz", _("quiz passed")
+    TRAINER = "trainer", _("marked by the trainer")
+
+
 class Lesson(models.Model):
+    CompletionRule = CompletionRule
+
     class Kind(models.TextChoices):
         TEXT = "text", _("Text")
         VIDEO = "video", _("Video")
@@ -125,6 +147,18 @@ class Lesson(models.Model):
     url = models.URLField(_("link"), blank=True)
     is_required = models.BooleanField(_("required"), default=True)
     estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), default=5)
+    # How the lesson counts as done (learning.completion checks it). Lessons made before rules existed keep
+    # "marked by the learner"; a quiz lesson is always completed by passing its quiz.
+    completion_rule = models.CharField(_("completed when"), max_length=10, choices=CompletionRule.choices,
+                                       default=CompletionRule.MANUAL)
+    completion_minutes = models.PositiveSmallIntegerField(
+        _("minutes to view"), default=2, validators=[MinValueValidator(1)],
+        help_text=_("For “viewed for at least N minutes”."))
+    completion_percent = models.PositiveSmallIntegerField(
+        _("percentage of the video to watch"), default=90, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("For “video watched to N %”."))
+    # The weight of a quiz lesson in a course graded "weighted".
+    grade_weight = models.PositiveSmallIntegerField(_("weight in the course grade"), default=1)
     # A lesson removed from a course that learners have already started is archived, never deleted.
     is_archived = models.BooleanField(_("archived"), default=False)
 
@@ -141,6 +175,36 @@ class Lesson(models.Model):
     def save(self, *args, **kwargs):  # noqa: ANN002, ANN003
         self.course_id = self.module.course_id
         super().save(*args, **kwargs)
+
+    @property
+    def rule(self) -> str:
+        """The completion rule in force: a quiz lesson is completed by its quiz whatever is stored."""
+        if self.kind == self.Kind.QUIZ:
+            return CompletionRule.QUIZ
+        if self.completion_rule == CompletionRule.QUIZ:
+            return CompletionRule.MANUAL
+        return self.completion_rule
+
+    @property
+    def learner_may_tick(self) -> bool:
+        return self.rule == CompletionRule.MANUAL
+
+    @property
+    def completion_text(self) -> str:
+        """What completes the lesson, as the learner reads it ("Hoàn thành khi: xem ít nhất 5 phút")."""
+        rule = self.rule
+        if rule == CompletionRule.TIME:
+            return _("Completed when: viewed for at least %(minutes)s minutes") % {"minutes": self.completion_minutes}
+        if rule == CompletionRule.VIDEO:
+            return _("Completed when: %(percent)s%% of the video is watched") % {"percent": self.completion_percent}
+        texts = {
+            CompletionRule.MANUAL: _("Completed when: you mark it as done"),
+            CompletionRule.VIEWED: _("Completed when: opened"),
+            CompletionRule.FILE: _("Completed when: the file is downloaded"),
+            CompletionRule.QUIZ: _("Completed when: the quiz is passed"),
+            CompletionRule.TRAINER: _("Completed when: the trainer confirms it"),
+        }
+        return str(texts[rule])
 
 
 class CourseImage(models.Model):
@@ -164,6 +228,11 @@ class Assignment(models.Model):
     positions = models.ManyToManyField("org.Position", verbose_name=_("positions"), blank=True,
                                        help_text=_("Leave empty for every position."), related_name="+")
     due_date = models.DateField(_("due date"))
+    # Relative due date: an officer enrolled later has until max(due_date, enrolment day + N days).
+    due_days_after_enrolment = models.PositiveSmallIntegerField(
+        _("days after enrolment"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("For officers enrolled later: they have this many days from their enrolment "
+                    "(or the due date above if it is later). Leave empty for the fixed due date."))
     recertify_months = models.PositiveSmallIntegerField(
         _("recertify every (months)"), null=True, blank=True, validators=[MinValueValidator(1)],
         help_text=_("For refreshers such as yearly security training; leave empty for none."),
@@ -268,12 +337,22 @@ class LessonProgress(models.Model):
         MANUAL = "manual", _("Marked by the learner")
         QUIZ = "quiz", _("Quiz passed")
         IMPORT = "import", _("Imported")
+        VIEWED = "viewed", _("Viewed")
+        TIME = "time", _("Viewed long enough")
+        VIDEO = "video", _("Video watched")
+        FILE = "file", _("File downloaded")
+        TRAINER = "trainer", _("Marked by the trainer")
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="progress")
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
     first_opened_at = models.DateTimeField(auto_now_add=True)
     last_opened_at = models.DateTimeField(null=True, blank=True)
     time_spent_seconds = models.PositiveIntegerField(default=0)
+    # Measured by the server alone (between the page being opened and its heartbeats), for the
+    # "viewed for at least N minutes" rule; time_spent_seconds may also hold reported or imported time.
+    seen_seconds = models.PositiveIntegerField(default=0)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    video_percent = models.PositiveSmallIntegerField(default=0)
     completed_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, blank=True)
 

@@ -98,6 +98,8 @@ def enrollment_current_get(*, officer: Officer | None, course: Course) -> Enroll
 class OutlineLesson:
     lesson: Lesson
     progress: LessonProgress | None
+    # In a course locking its lessons in order: the required lesson to finish first, else None.
+    locked_by: Lesson | None = None
 
     @property
     def is_completed(self) -> bool:
@@ -114,8 +116,18 @@ def course_outline(*, course: Course, enrollment: Enrollment | None = None,
     progress = {}
     if enrollment is not None:
         progress = {row.lesson_id: row for row in LessonProgress.objects.filter(enrollment=enrollment)}
-    return [(module, [OutlineLesson(lesson, progress.get(lesson.pk)) for lesson in module.lessons.all()])
-            for module in modules]
+    outline = [(module, [OutlineLesson(lesson, progress.get(lesson.pk)) for lesson in module.lessons.all()])
+               for module in modules]
+    if enrollment is not None and course.lock_order:
+        blocking = None  # the first required, not completed, active lesson met so far
+        for _module, items in outline:
+            for item in items:
+                if item.lesson.is_archived:
+                    continue
+                item.locked_by = blocking
+                if blocking is None and item.lesson.is_required and not item.is_completed:
+                    blocking = item.lesson
+    return outline
 
 
 def lesson_list_in_order(*, course: Course) -> list[Lesson]:
@@ -136,6 +148,27 @@ def lesson_resume(*, enrollment: Enrollment) -> Lesson | None:
         if lesson.pk not in done:
             return lesson
     return lessons[0]
+
+
+def lesson_blocking_get(*, enrollment: Enrollment, lesson: Lesson,
+                        done: set[int] | None = None) -> Lesson | None:
+    """In a course that locks its lessons in order, the first required lesson before `lesson` that the
+    enrollment has not completed (the one to finish first); None when the lesson is open."""
+    course = lesson.course
+    if not course.lock_order:
+        return None
+    lessons = lesson_list_in_order(course=course)
+    ids = [other.pk for other in lessons]
+    if lesson.pk not in ids:
+        return None
+    before = [other for other in lessons[:ids.index(lesson.pk)] if other.is_required]
+    if not before:
+        return None
+    if done is None:
+        done = set(LessonProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False,
+                                                 lesson__in=[other.pk for other in before])
+                   .values_list("lesson_id", flat=True))
+    return next((other for other in before if other.pk not in done), None)
 
 
 def lesson_neighbours(*, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("lessons/<int:pk>/", views.lesson_detail, name="lesson-detail"),
     path("lessons/<int:pk>/complete/", views.lesson_complete, name="lesson-complete"),
     path("lessons/<int:pk>/heartbeat/", views.lesson_heartbeat, name="lesson-heartbeat"),
+    path("lessons/<int:pk>/video-progress/", views.lesson_video_progress, name="lesson-video-progress"),
     path("lessons/<int:pk>/video/", views.lesson_video, name="lesson-video"),
     path("lessons/<int:pk>/file/", views.lesson_file, name="lesson-file"),
     path("images/<int:pk>/", views.course_image, name="course-image"),

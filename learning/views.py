@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -41,8 +42,6 @@ PAGE_SIZE = 50
 def _officer_or_403(request: HttpRequest):  # noqa: ANN202
     officer = officer_for_user(request.user)
     if officer is None:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     return officer
 
@@ -144,25 +143,31 @@ def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = selectors.enrollment_current_get(officer=officer, course=lesson.course)
     progress = None
     blocked = ""
+    locked_by = None
     if enrollment is not None:
         try:
             progress = services.lesson_open(officer=officer, lesson=lesson)
+        except services.LessonLocked as error:
+            blocked, locked_by = str(error), error.blocking
         except services.LearningError as error:
             blocked = str(error)
     previous, following = selectors.lesson_neighbours(lesson=lesson)
     context = {
         "lesson": lesson, "course": lesson.course, "enrollment": enrollment, "progress": progress,
-        "blocked": blocked, "previous": previous, "next": following,
-        "body_html": render_markdown(lesson.body) if lesson.body else "",
-        "quiz_link": lesson_link(lesson, request) if lesson.kind == Lesson.Kind.QUIZ else None,
+        "blocked": blocked, "locked_by": locked_by, "previous": previous, "next": following,
+        "body_html": render_markdown(lesson.body) if lesson.body and not blocked else "",
+        "quiz_link": lesson_link(lesson, request) if lesson.kind == Lesson.Kind.QUIZ and not blocked else None,
         "preview": enrollment is None,
+        "seen_minutes": (progress.seen_seconds // 60) if progress else 0,
     }
-    return render(request, "learning/lesson_detail.html", context)
+    # A lesson locked by the course order is refused, whatever link led here.
+    return render(request, "learning/lesson_detail.html", context, status=403 if locked_by else 200)
 
 
 @require_POST
 @require(perms.can_learn)
 def lesson_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    """The learner's own tick: accepted only for lessons whose rule lets the learner mark them done."""
     lesson = _lesson_visible(request, pk)
     officer = _officer_or_403(request)
     try:
@@ -170,6 +175,10 @@ def lesson_complete(request: HttpRequest, pk: int) -> HttpResponse:
     except services.LearningError as error:
         messages.error(request, str(error))
         return redirect("learning:lesson-detail", pk=lesson.pk)
+    return _after_completion(request, officer, lesson)
+
+
+def _after_completion(request: HttpRequest, officer, lesson: Lesson) -> HttpResponse:  # noqa: ANN001
     enrollment = selectors.enrollment_current_get(officer=officer, course=lesson.course)
     if enrollment and enrollment.completed_at:
         messages.success(request, _("Course completed. Your certificate is ready."))
@@ -179,30 +188,66 @@ def lesson_complete(request: HttpRequest, pk: int) -> HttpResponse:
         redirect("learning:course-detail", pk=lesson.course_id)
 
 
+def _progress_answer(progress) -> JsonResponse:  # noqa: ANN001
+    return JsonResponse({"completed": bool(progress and progress.completed_at),
+                         "seen_seconds": progress.seen_seconds if progress else 0,
+                         "video_percent": progress.video_percent if progress else 0})
+
+
 @require_POST
 @require(perms.can_learn)
 def lesson_heartbeat(request: HttpRequest, pk: int) -> HttpResponse:
-    """The lesson page reports reading time every minute while it is visible."""
+    """The lesson page says every half minute that it is still visible; the server measures the time."""
     lesson = _lesson_visible(request, pk)
     try:
-        services.lesson_time_add(officer=_officer_or_403(request), lesson=lesson,
-                                 seconds=int(request.POST.get("seconds", "60") or 0))
-    except (services.LearningError, ValueError):
+        progress = services.lesson_heartbeat(officer=_officer_or_403(request), lesson=lesson)
+    except services.LearningError:
         return HttpResponse(status=204)
-    return HttpResponse(status=204)
+    return _progress_answer(progress)
+
+
+@require_POST
+@require(perms.can_learn)
+def lesson_video_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lesson page reports how far the video has been watched (percent); the server keeps the maximum."""
+    lesson = _lesson_visible(request, pk)
+    raw = request.POST.get("percent", "")
+    if not raw.isdigit():
+        return HttpResponse(status=400)
+    try:
+        progress = services.lesson_video_progress(officer=_officer_or_403(request), lesson=lesson,
+                                                  percent=int(raw))
+    except services.LearningError:
+        return HttpResponse(status=204)
+    return _progress_answer(progress)
+
+
+def _refuse_locked(request: HttpRequest, lesson: Lesson) -> None:
+    officer = officer_for_user(request.user)
+    enrollment = selectors.enrollment_current_get(officer=officer, course=lesson.course)
+    if enrollment is not None and selectors.lesson_blocking_get(enrollment=enrollment, lesson=lesson):
+        raise PermissionDenied
 
 
 def lesson_video(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = _lesson_visible(request, pk)
     if not lesson.video:
         raise Http404
+    _refuse_locked(request, lesson)
     return serve_file(request, lesson.video)
 
 
 def lesson_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve the lesson's file; for an enrolled officer this completes a "file downloaded" lesson."""
     lesson = _lesson_visible(request, pk)
     if not lesson.attachment:
         raise Http404
+    officer = officer_for_user(request.user)
+    if officer is not None:
+        try:
+            services.lesson_file_downloaded(officer=officer, lesson=lesson)
+        except services.LearningError as error:
+            raise PermissionDenied from error
     return serve_file(request, lesson.attachment, as_attachment=True)
 
 

@@ -13,6 +13,7 @@ from learning.services.certificates import (
 from learning.services.common import (
     DUE_SOON_DAYS,
     LearningError,
+    LessonLocked,
     MAX_HEARTBEAT_SECONDS,
     RECERTIFY_LEAD_DAYS,
 )
@@ -52,9 +53,12 @@ from learning.services.notifications import (
 )
 from learning.services.progress import (
     enrollment_evaluate,
+    lesson_file_downloaded,
+    lesson_heartbeat,
     lesson_open,
     lesson_progress_complete,
     lesson_time_add,
+    lesson_video_progress,
 )
 
 
@@ -63,6 +67,7 @@ __all__ = [
     "DUE_SOON_DAYS",
     "LESSON_FIELDS",
     "LearningError",
+    "LessonLocked",
     "MAX_HEARTBEAT_SECONDS",
     "RECERTIFY_LEAD_DAYS",
     "assignment_create",
@@ -81,12 +86,15 @@ __all__ = [
     "enrollment_recertify_due",
     "enrollment_self_enroll",
     "enrollment_unenroll",
+    "lesson_file_downloaded",
+    "lesson_heartbeat",
     "lesson_move",
     "lesson_open",
     "lesson_progress_complete",
     "lesson_remove",
     "lesson_save",
     "lesson_time_add",
+    "lesson_video_progress",
     "manager_digests_send",
     "module_save",
     "notification_mark_read",

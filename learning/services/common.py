@@ -10,3 +10,13 @@ MAX_HEARTBEAT_SECONDS = 120
 
 class LearningError(Exception):
     """A learning rule was broken; the message is for the user (Vietnamese through gettext)."""
+
+
+class LessonLocked(LearningError):
+    """The course locks its lessons in order and `blocking` (a required lesson before) is not done yet."""
+
+    def __init__(self, blocking) -> None:  # noqa: ANN001
+        from django.utils.translation import gettext as _
+
+        self.blocking = blocking
+        super().__init__(_("This lesson opens when you have finished “%(lesson)s”.") % {"lesson": blocking.title})

@@ -16,7 +16,8 @@ from learning.services.progress import enrollment_evaluate
 
 # --- Courses, modules, lessons ------------------------------------------------------------------
 
-COURSE_FIELDS = ("code", "title", "summary", "category", "level", "estimated_minutes", "skill_tags")
+COURSE_FIELDS = ("code", "title", "summary", "category", "level", "estimated_minutes", "skill_tags", "lock_order",
+                 "grade_method")
 
 
 @transaction.atomic
@@ -82,18 +83,24 @@ def module_save(*, course: Course, title: str, module: Module | None = None, pos
 
 
 LESSON_FIELDS = ("title", "kind", "body", "url", "is_required", "estimated_minutes", "position", "video",
-                 "attachment")
+                 "attachment", "completion_rule", "completion_minutes", "completion_percent", "grade_weight")
 
 
 @transaction.atomic
 def lesson_save(*, module: Module, lesson: Lesson | None = None, **fields: object) -> Lesson:
-    """Create a lesson at the end of the module, or change one. Existing progress on it is kept."""
+    """Create a lesson at the end of the module, or change one. Existing progress on it is kept.
+
+    A quiz lesson's completion rule is always "quiz passed"; a rule other than that on another lesson is
+    taken as given (the lesson form checks that it suits the kind).
+    """
     creating = lesson is None
     lesson = lesson or Lesson(module=module)
     lesson.module = module
     for key in LESSON_FIELDS:
         if key in fields and fields[key] is not None:
             setattr(lesson, key, fields[key])
+    if lesson.kind == Lesson.Kind.QUIZ:
+        lesson.completion_rule = Lesson.CompletionRule.QUIZ
     if creating and not fields.get("position"):
         last = module.lessons.order_by("-position").values_list("position", flat=True).first() or 0
         lesson.position = last + 1

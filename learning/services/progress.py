@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from core.fragments import panel_cache_bump
 from learning import counting
-from learning.models import Course, Enrollment, Lesson, LessonProgress
-from learning.selectors import course_prerequisites_missing
+from learning.models import CompletionRule, Course, Enrollment, Lesson, LessonProgress
+from learning.selectors import course_prerequisites_missing, lesson_blocking_get
 from learning.services.certificates import certificate_issue
-from learning.services.common import MAX_HEARTBEAT_SECONDS, LearningError
+from learning.services.common import MAX_HEARTBEAT_SECONDS, LearningError, LessonLocked
 from learning.services.enrollments import enrollment_self_enroll, prerequisites_message
 from org.models import Officer
 
@@ -34,21 +34,125 @@ def _check_prerequisites(officer: Officer, course: Course) -> None:
         raise LearningError(prerequisites_message(missing))
 
 
+def _check_unlocked(enrollment: Enrollment, lesson: Lesson) -> None:
+    blocking = lesson_blocking_get(enrollment=enrollment, lesson=lesson)
+    if blocking is not None:
+        raise LessonLocked(blocking)
+
+
+def _credit_seen(progress: LessonProgress, now: dt.datetime) -> None:
+    """Add the time since the page was last seen (opened or heartbeat), capped so that a tab left open or a
+    gap between visits cannot count; the client reports nothing, so it cannot claim time it did not spend."""
+    if progress.last_seen_at is not None:
+        elapsed = int((now - progress.last_seen_at).total_seconds())
+        credit = max(0, min(elapsed, MAX_HEARTBEAT_SECONDS))
+        progress.seen_seconds += credit
+        progress.time_spent_seconds += credit
+    progress.last_seen_at = now
+
+
+def _complete_if_rule_met(enrollment: Enrollment, lesson: Lesson, progress: LessonProgress,
+                          now: dt.datetime) -> None:
+    """Complete the lesson when its automatic rule (viewed, time, video %) is now satisfied."""
+    if progress.completed_at is not None:
+        return
+    rule = lesson.rule
+    met = (rule == CompletionRule.VIEWED
+           or (rule == CompletionRule.TIME and progress.seen_seconds >= 60 * lesson.completion_minutes)
+           or (rule == CompletionRule.VIDEO and progress.video_percent >= lesson.completion_percent))
+    if met:
+        _mark_complete(enrollment, progress, source=rule, now=now)
+
+
+def _mark_complete(enrollment: Enrollment, progress: LessonProgress, *, source: str, now: dt.datetime) -> None:
+    if progress.completed_at is None:
+        progress.completed_at = now
+        progress.source = source
+        progress.save(update_fields=["completed_at", "source"])
+    if enrollment.started_at is None:
+        _enrollment_start(enrollment, now)
+    enrollment_evaluate(enrollment=enrollment)
+
+
 @transaction.atomic
 def lesson_open(*, officer: Officer, lesson: Lesson) -> LessonProgress:
     """Record that the officer opened a lesson: it becomes the resume point; the course counts as started.
 
-    Raises LearningError if the officer is not enrolled or a prerequisite course is not done.
+    Starts the server's clock for "viewed for at least N minutes" and completes a "viewed" lesson.
+    Raises LearningError if the officer is not enrolled or a prerequisite course is not done, and
+    LessonLocked (a LearningError naming the lesson to finish first) for a lesson locked by the course order.
     """
     enrollment = _enrollment_for(officer, lesson)
     _check_prerequisites(officer, lesson.course)
+    _check_unlocked(enrollment, lesson)
     now = timezone.now()
-    progress, _created = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
+    progress, _created = LessonProgress.objects.select_for_update().get_or_create(enrollment=enrollment,
+                                                                                  lesson=lesson)
     progress.last_opened_at = now
-    progress.save(update_fields=["last_opened_at"])
+    _credit_seen(progress, now)
+    progress.save(update_fields=["last_opened_at", "last_seen_at", "seen_seconds", "time_spent_seconds"])
     Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=lesson)
     if enrollment.started_at is None:
         _enrollment_start(enrollment, now)
+    _complete_if_rule_met(enrollment, lesson, progress, now)
+    return progress
+
+
+def _progress_for_update(officer: Officer, lesson: Lesson) -> tuple[Enrollment, LessonProgress]:
+    enrollment = _enrollment_for(officer, lesson)
+    _check_unlocked(enrollment, lesson)
+    progress = LessonProgress.objects.select_for_update().filter(enrollment=enrollment, lesson=lesson).first()
+    if progress is None:  # a heartbeat or report without the page having been opened
+        raise LearningError(_("Open the lesson first."))
+    return enrollment, progress
+
+
+@transaction.atomic
+def lesson_heartbeat(*, officer: Officer, lesson: Lesson) -> LessonProgress:
+    """The open lesson page says it is still visible: credit the time since it was last seen (measured
+    here, capped at MAX_HEARTBEAT_SECONDS) and complete a "viewed for at least N minutes" lesson when due.
+
+    Raises LearningError if not enrolled, the lesson was never opened, or it is locked.
+    """
+    enrollment, progress = _progress_for_update(officer, lesson)
+    now = timezone.now()
+    _credit_seen(progress, now)
+    progress.save(update_fields=["last_seen_at", "seen_seconds", "time_spent_seconds"])
+    _complete_if_rule_met(enrollment, lesson, progress, now)
+    return progress
+
+
+@transaction.atomic
+def lesson_video_progress(*, officer: Officer, lesson: Lesson, percent: int) -> LessonProgress:
+    """Store the furthest point of the lesson's video the officer has watched (the maximum ever reported,
+    0–100) and complete a "video watched to N %" lesson when it is reached.
+
+    Raises LearningError if not enrolled, the lesson was never opened, or it is locked.
+    """
+    enrollment, progress = _progress_for_update(officer, lesson)
+    percent = max(0, min(int(percent), 100))
+    if percent > progress.video_percent:
+        progress.video_percent = percent
+        progress.save(update_fields=["video_percent"])
+    _complete_if_rule_met(enrollment, lesson, progress, timezone.now())
+    return progress
+
+
+@transaction.atomic
+def lesson_file_downloaded(*, officer: Officer, lesson: Lesson) -> LessonProgress | None:
+    """The lesson's file was served to the officer: completes a "file downloaded" lesson.
+
+    Returns None (and writes nothing) when the officer is not enrolled; raises LessonLocked when locked.
+    """
+    enrollment = Enrollment.objects.current().filter(officer=officer, course_id=lesson.course_id).first()
+    if enrollment is None:
+        return None
+    _check_unlocked(enrollment, lesson)
+    now = timezone.now()
+    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
+        enrollment=enrollment, lesson=lesson, defaults={"last_opened_at": now})
+    if lesson.rule == CompletionRule.FILE:
+        _mark_complete(enrollment, progress, source=LessonProgress.Source.FILE, now=now)
     return progress
 
 
@@ -72,32 +176,36 @@ def lesson_time_add(*, officer: Officer, lesson: Lesson, seconds: int) -> None:
 def lesson_progress_complete(*, officer: Officer, lesson: Lesson, source: str = "manual") -> LessonProgress:
     """Mark a lesson done for an officer (idempotent) and re-evaluate course completion.
 
-    - A quiz lesson is completed only with source="quiz" (the quizzes app calls this when an attempt passes);
-      a manual tick on a quiz lesson raises LearningError.
+    - source="manual" (the learner's tick) is accepted only for a lesson whose rule is "the learner marks it
+      as done"; for any other rule it raises LearningError saying what completes the lesson, so posting the
+      tick cannot bypass a rule. Other automatic rules are met through lesson_open, lesson_heartbeat,
+      lesson_video_progress and lesson_file_downloaded.
+    - A quiz lesson is completed with source="quiz" (the quizzes app calls this when an attempt passes);
+      source="quiz" on any other lesson raises LearningError. "trainer" and "import" complete any lesson
+      (the trainer's service, learning.services.progress_mark_by_trainer, checks who may).
     - With source="quiz" an officer who is not enrolled yet is enrolled from the catalogue (same rules).
-    - Prerequisites are enforced (LearningError with the list of missing courses).
+    - Prerequisites are enforced (LearningError with the list of missing courses); so is the lesson order of
+      a course that locks it (LessonLocked), except for "trainer" and "import".
     - When every required lesson is done, the enrollment is completed and a certificate issued.
     """
-    if lesson.kind == Lesson.Kind.QUIZ and source != LessonProgress.Source.QUIZ:
-        raise LearningError(_("This lesson is completed by passing its quiz."))
     if source not in LessonProgress.Source.values:
         raise ValueError(f"unknown source {source!r}")
+    if source == LessonProgress.Source.MANUAL and not lesson.learner_may_tick:
+        raise LearningError(lesson.completion_text)
+    if source == LessonProgress.Source.QUIZ and lesson.rule != CompletionRule.QUIZ:
+        raise LearningError(lesson.completion_text)
     enrollment = Enrollment.objects.current().filter(officer=officer, course_id=lesson.course_id).first()
     if enrollment is None:
         if source != LessonProgress.Source.QUIZ:
             raise LearningError(_("You are not enrolled in this course."))
         enrollment = enrollment_self_enroll(officer=officer, course=lesson.course)
     _check_prerequisites(officer, lesson.course)
+    if source not in (LessonProgress.Source.TRAINER, LessonProgress.Source.IMPORT):
+        _check_unlocked(enrollment, lesson)
     now = timezone.now()
     progress, _created = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson,
                                                               defaults={"last_opened_at": now})
-    if progress.completed_at is None:
-        progress.completed_at = now
-        progress.source = source
-        progress.save(update_fields=["completed_at", "source"])
-    if enrollment.started_at is None:
-        _enrollment_start(enrollment, now)
-    enrollment_evaluate(enrollment=enrollment)
+    _mark_complete(enrollment, progress, source=source, now=now)
     return progress
 
 

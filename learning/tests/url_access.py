@@ -123,6 +123,8 @@ ACCESS = {
                                      data=lambda w: {}),
     "learning:lesson-heartbeat": Rule(allowed=roles("officer", "trainer", "admin"), kwargs=_lesson, method="post",
                                       data=lambda w: {"seconds": "60"}),
+    "learning:lesson-video-progress": Rule(allowed=roles("officer", "trainer", "admin"), kwargs=_lesson,
+                                           method="post", data=lambda w: {"percent": "50"}),
     "learning:lesson-video": Rule(allowed=roles("officer", "trainer", "admin"), kwargs=_file_lesson("video")),
     "learning:lesson-file": Rule(allowed=roles("officer", "trainer", "admin"), kwargs=_file_lesson("attachment")),
     "learning:course-image": Rule(allowed=EVERYONE, kwargs=_image),

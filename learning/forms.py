@@ -52,7 +52,7 @@ class CourseForm(ModelForm):
         self.fields["grade_method"].required = False  # left out: the course keeps its method (or the default)
 
     def clean_grade_method(self) -> str:
-        return self.cleaned_data.get("grade_method") or self.instance.grade_method or Course.GradeMethod.BEST
+        return self.cleaned_data.get("grade_method") or self.instance.grade_method or Course.GradeMethod.MEAN
 
     def clean_skill_tags(self) -> str:
         tags = [tag.strip().upper() for tag in self.cleaned_data["skill_tags"].split(",") if tag.strip()]

@@ -33,3 +33,45 @@ def lesson_link(lesson, request) -> tuple[str, str] | None:  # noqa: ANN001
         if answer:
             return answer
     return None
+
+
+# --- Quiz lessons: their grades and whether they are ready ----------------------------------------
+# The quizzes app answers both through providers it registers in AppConfig.ready():
+#   scores(officer_ids, lesson_ids) -> {(officer id, lesson id): grade in percent (Decimal)}, each quiz's
+#       grade taken by its own grading method; missing keys: not graded yet.
+#   readiness(lesson_ids) -> {lesson id: QUIZ_OK | QUIZ_MISSING | QUIZ_EMPTY}
+
+QUIZ_OK, QUIZ_MISSING, QUIZ_EMPTY = "ok", "missing", "empty"
+
+_score_providers: list[Callable[..., dict]] = []
+_readiness_providers: list[Callable[..., dict]] = []
+
+
+def register_lesson_scores(func: Callable[..., dict]) -> Callable[..., dict]:
+    if func not in _score_providers:
+        _score_providers.append(func)
+    return func
+
+
+def register_lesson_readiness(func: Callable[..., dict]) -> Callable[..., dict]:
+    if func not in _readiness_providers:
+        _readiness_providers.append(func)
+    return func
+
+
+def lesson_scores(*, officer_ids: list[int], lesson_ids: list[int]) -> dict:
+    """{(officer id, lesson id): percent} from every provider (none registered: no grades)."""
+    scores: dict = {}
+    if not officer_ids or not lesson_ids:
+        return scores
+    for provider in _score_providers:
+        scores.update(provider(officer_ids=officer_ids, lesson_ids=lesson_ids))
+    return scores
+
+
+def lesson_readiness(*, lesson_ids: list[int]) -> dict[int, str]:
+    """{lesson id: QUIZ_OK | QUIZ_MISSING | QUIZ_EMPTY}; a lesson no provider knows has no quiz."""
+    states = {lesson_id: QUIZ_MISSING for lesson_id in lesson_ids}
+    for provider in _readiness_providers:
+        states.update(provider(lesson_ids=lesson_ids))
+    return states

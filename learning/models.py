@@ -42,9 +42,9 @@ class Course(models.Model):
         PUBLISHED = "published", _("Published")
 
     class GradeMethod(models.TextChoices):
-        BEST = "best", _("Mean of each quiz's best attempt")
-        LAST = "last", _("Mean of each quiz's last attempt")
-        WEIGHTED = "weighted", _("Weighted by the quiz lessons' weights (best attempt)")
+        # Each quiz's grade is taken by its own grading method (highest, average, first or last attempt).
+        MEAN = "mean", _("Mean of the quiz grades")
+        WEIGHTED = "weighted", _("Quiz grades weighted by the quiz lessons' weights")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -62,7 +62,7 @@ class Course(models.Model):
     lock_order = models.BooleanField(_("lock lessons in order"), default=False,
                                      help_text=_("A lesson opens only when the required lessons before it are done."))
     grade_method = models.CharField(_("course grade"), max_length=10, choices=GradeMethod.choices,
-                                    default=GradeMethod.BEST)
+                                    default=GradeMethod.MEAN)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,

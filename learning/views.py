@@ -84,7 +84,9 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     officer = officer_for_user(request.user)
     missing = selectors.course_prerequisites_missing(officer=officer, course=course) if officer else []
     outline = selectors.course_outline(course=course, enrollment=enrollment)
+    grades = selectors.course_grades(course=course, officer_ids=[officer.pk]) if enrollment else {}
     return render(request, "learning/course_detail.html", {
+        "graded": bool(grades), "grade": grades.get(officer.pk) if grades else None,
         "course": course, "enrollment": enrollment, "outline": outline, "missing": missing,
         "missing_message": services.prerequisites_message(missing) if missing else "",
         "can_manage": perms.can_manage_courses(request.user),
@@ -606,12 +608,14 @@ def report_officers(request: HttpRequest, course: int) -> HttpResponse:
     enrollments = selectors.report_officers(user=request.user, course_id=course_obj.pk, unit_id=unit_id, status=status)
     page = Paginator(enrollments, PAGE_SIZE).get_page(request.GET.get("page"))
     seconds = selectors.enrollment_time_spent_map(enrollment_ids=[row.pk for row in page])
+    grades = selectors.course_grades(course=course_obj, officer_ids=[row.officer_id for row in page])
     for row in page:
         row.time_spent = seconds.get(row.pk, 0)
+        row.grade = grades.get(row.officer_id)
     statuses = [(code, label) for code, label in STATUS_LABELS.items()]
     return render(request, "learning/report_officers.html", {
         "course": course_obj, "unit": unit, "status": status, "statuses": statuses, "page": page,
-        "today": timezone.localdate(),
+        "today": timezone.localdate(), "graded": bool(grades),
     })
 
 
@@ -621,6 +625,8 @@ def report_export(request: HttpRequest) -> HttpResponse:
     rows = selectors.report_funnel(user=request.user, **filters)
     details = selectors.report_export_details(user=request.user, course_id=filters["course_id"],
                                               unit_id=filters["unit_id"]) if filters["course_id"] else None
-    sheets = report_sheets(rows, details.iterator(chunk_size=2000) if details is not None else None,
-                           today=timezone.localdate())
+    if details is not None:
+        details = selectors.enrollments_with_grades(course=Course.objects.get(pk=filters["course_id"]),
+                                                    enrollments=details.iterator(chunk_size=2000))
+    sheets = report_sheets(rows, details, today=timezone.localdate())
     return xlsx_response(sheets, filename=f"bao-cao-khoa-hoc-{timezone.localdate():%Y%m%d}.xlsx")

@@ -369,3 +369,32 @@ def attempt_results_by_officer_day(*, start, end) -> QuerySet:  # noqa: ANN001
             .annotate(d=TruncDate("finished_at")).filter(d__gte=start, d__lte=end)
             .values("d", o_id=F("officer_id"))
             .annotate(n=Count("id"), passed_n=Count("id", filter=Q(passed=True))).order_by())
+
+
+def lesson_quiz_grades(*, officer_ids: list[int], lesson_ids: list[int]) -> dict[tuple[int, int], Decimal]:
+    """For learning's course grade: {(officer id, lesson id): the officer's grade on the lesson's quiz}, each
+    by the quiz's grading method (quiz_grade_for); officers without a graded attempt are left out. One query."""
+    attempts: dict[tuple[int, int], list[Attempt]] = defaultdict(list)
+    quizzes: dict[int, Quiz] = {}
+    rows = (Attempt.objects.filter(quiz__lesson_id__in=lesson_ids, officer_id__in=officer_ids,
+                                   state=Attempt.State.FINISHED, percent__isnull=False)
+            .select_related("quiz").only("officer_id", "number", "state", "percent", "quiz__lesson_id",
+                                         "quiz__grading_method"))
+    for attempt in rows:
+        quizzes[attempt.quiz.lesson_id] = attempt.quiz
+        attempts[(attempt.officer_id, attempt.quiz.lesson_id)].append(attempt)
+    grades = {}
+    for (officer_id, lesson_id), own in attempts.items():
+        grade = quiz_grade_for(quiz=quizzes[lesson_id], attempts=own)
+        if grade is not None:
+            grades[(officer_id, lesson_id)] = grade
+    return grades
+
+
+def lesson_quiz_readiness(*, lesson_ids: list[int]) -> dict[int, str]:
+    """For learning's publish check: each quiz lesson that has a quiz, "ok" or "empty" (no question)."""
+    from learning.links import QUIZ_EMPTY, QUIZ_OK
+
+    rows = Quiz.objects.filter(lesson_id__in=lesson_ids).annotate(questions=Count("slots")).values_list(
+        "lesson_id", "questions")
+    return {lesson_id: QUIZ_OK if questions else QUIZ_EMPTY for lesson_id, questions in rows}

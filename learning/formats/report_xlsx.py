@@ -10,7 +10,7 @@ from core.exports import Sheet
 FUNNEL_HEADERS = ["Mã khóa học", "Khóa học", "Đơn vị", "Được giao", "Đã bắt đầu", "Hoàn thành", "Quá hạn",
                   "Tỷ lệ hoàn thành (%)"]
 OFFICER_HEADERS = ["Họ và tên", "E-mail công vụ", "Đơn vị", "Chức danh", "Hạn hoàn thành", "Tiến độ (%)",
-                   "Thời gian học (phút)", "Bắt đầu", "Hoàn thành", "Trạng thái"]
+                   "Thời gian học (phút)", "Bắt đầu", "Hoàn thành", "Trạng thái", "Điểm khóa học (%)"]
 
 
 def _status(enrollment, today: dt.date) -> str:  # noqa: ANN001
@@ -29,6 +29,7 @@ def _officer_rows(enrollments: Iterable, today: dt.date) -> Iterator[list]:
             officer.full_name, officer.email, officer.unit.name, officer.position.name, enrollment.due_date,
             enrollment.progress_percent, (getattr(enrollment, "time_spent", 0) or 0) // 60,
             enrollment.started_at, enrollment.completed_at, _status(enrollment, today),
+            float(grade) if (grade := getattr(enrollment, "grade", None)) is not None else None,
         ]
 
 

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='course',
             name='grade_method',
-            field=models.CharField(choices=[('best', "Mean of each quiz's best attempt"), ('last', "Mean of each quiz's last attempt"), ('weighted', "Weighted by the quiz lessons' weights (best attempt)")], default='best', max_length=10, verbose_name='course grade'),
+            field=models.CharField(choices=[('mean', 'Mean of the quiz grades'), ('weighted', "Quiz grades weighted by the quiz lessons' weights")], default='mean', max_length=10, verbose_name='course grade'),
         ),
         migrations.AddField(
             model_name='course',

@@ -49,6 +49,7 @@ class AuditEvent(models.Model):
         CALENDAR_CHANGED = "calendar_changed", _("Working-day calendar changed")
         DEADLINE_RULE_CHANGED = "deadline_rule_changed", _("Deadline rule changed")
         OFFICER_DEACTIVATED = "officer_deactivated", _("Officer account deactivated")
+        COMPLETION_MARKED = "completion_marked", _("Completion marked by the trainer")
         OTHER = "other", _("Other")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

@@ -53,3 +53,15 @@ def can_download_certificate(user, certificate: Certificate) -> bool:  # noqa: A
 
 def can_revoke_certificate(user) -> bool:  # noqa: ANN001
     return has_role(user, Role.TRAINER, Role.ADMIN)
+
+
+def can_mark_completion(user, course) -> bool:  # noqa: ANN001
+    """Marking a learner's lesson or course done by hand: administrators, and trainers of that course
+    (its author or co-trainers: the course-based scope), whatever the learner's unit."""
+    if has_role(user, Role.ADMIN):
+        return True
+    if not has_role(user, Role.TRAINER):
+        return False
+    from learning.models import Course
+
+    return Course.objects.taught_by(user).filter(pk=course.pk).exists()

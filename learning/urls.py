@@ -36,6 +36,7 @@ urlpatterns = [
     path("manage/lessons/<int:pk>/", views.lesson_edit, name="lesson-edit"),
     path("manage/lessons/<int:pk>/remove/", views.lesson_remove, name="lesson-remove"),
     path("manage/lessons/<int:pk>/move/", views.lesson_move, name="lesson-move"),
+    path("manage/enrollments/<int:pk>/completion/", views.enrollment_completion, name="enrollment-completion"),
     path("assignments/", views.assignment_list, name="assignment-list"),
     path("assignments/new/", views.assignment_create, name="assignment-create"),
     path("assignments/<int:pk>/stop/", views.assignment_deactivate, name="assignment-deactivate"),

@@ -34,7 +34,7 @@ from learning.forms import (
     ReportFilterForm,
 )
 from learning.links import lesson_link
-from learning.models import Assignment, Certificate, Course, Lesson, Module
+from learning.models import Assignment, Certificate, Course, Enrollment, Lesson, Module
 
 PAGE_SIZE = 50
 
@@ -520,6 +520,45 @@ def lesson_move(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("learning:course-edit", pk=lesson.course_id)
 
 
+@require(perms.can_manage_courses)
+def enrollment_completion(request: HttpRequest, pk: int) -> HttpResponse:
+    """Trainers of the course: a learner's lessons with what completes each; mark a lesson, or the whole
+    course, done by hand (audited)."""
+    enrollment = get_object_or_404(Enrollment.objects.current().select_related("course", "officer__unit"), pk=pk)
+    if not perms.can_mark_completion(request.user, enrollment.course):
+        raise Http404
+    back = reverse("learning:enrollment-completion", kwargs={"pk": enrollment.pk})
+    if request.method == "POST":
+        lesson_id = request.POST.get("lesson", "")
+        try:
+            if lesson_id.isdigit():
+                lesson = get_object_or_404(Lesson, pk=int(lesson_id), course_id=enrollment.course_id)
+                services.lesson_progress_mark_by_trainer(enrollment=enrollment, lesson=lesson, by=request.user)
+                messages.success(request, _("Lesson “%(lesson)s” marked as done for %(officer)s.") %
+                                 {"lesson": lesson.title, "officer": enrollment.officer.full_name})
+            elif request.POST.get("whole") == "yes":
+                if request.POST.get("confirm") != "yes":
+                    return render(request, "learning/confirm.html", {
+                        "title": _("Mark the course as completed"),
+                        "question": _("Mark “%(course)s” as completed for %(officer)s?") % {
+                            "course": enrollment.course.title, "officer": enrollment.officer.full_name},
+                        "consequence": _("Every required lesson not yet done is marked as done by you and "
+                                         "a certificate is issued. The audit log keeps this."),
+                        "confirm_label": _("Yes, mark as completed"), "cancel_url": back,
+                        "hidden": {"whole": "yes"},
+                    })
+                services.enrollment_complete_by_trainer(enrollment=enrollment, by=request.user)
+                messages.success(request, _("Course marked as completed for %(officer)s.") %
+                                 {"officer": enrollment.officer.full_name})
+        except services.LearningError as error:
+            messages.error(request, str(error))
+        return redirect(back)
+    return render(request, "learning/enrollment_completion.html", {
+        "enrollment": enrollment, "course": enrollment.course,
+        "outline": selectors.course_outline(course=enrollment.course, enrollment=enrollment),
+    })
+
+
 # --- Assignments (managers) ---------------------------------------------------------------------
 
 @require(perms.can_assign_courses)
@@ -616,6 +655,7 @@ def report_officers(request: HttpRequest, course: int) -> HttpResponse:
     return render(request, "learning/report_officers.html", {
         "course": course_obj, "unit": unit, "status": status, "statuses": statuses, "page": page,
         "today": timezone.localdate(), "graded": bool(grades),
+        "can_mark": perms.can_mark_completion(request.user, course_obj),
     })
 
 

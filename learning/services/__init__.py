@@ -52,11 +52,13 @@ from learning.services.notifications import (
     reminders_send,
 )
 from learning.services.progress import (
+    enrollment_complete_by_trainer,
     enrollment_evaluate,
     lesson_file_downloaded,
     lesson_heartbeat,
     lesson_open,
     lesson_progress_complete,
+    lesson_progress_mark_by_trainer,
     lesson_time_add,
     lesson_video_progress,
 )
@@ -82,6 +84,7 @@ __all__ = [
     "course_unpublish",
     "course_update",
     "enrollment_counts_refresh",
+    "enrollment_complete_by_trainer",
     "enrollment_evaluate",
     "enrollment_recertify_due",
     "enrollment_self_enroll",
@@ -91,6 +94,7 @@ __all__ = [
     "lesson_move",
     "lesson_open",
     "lesson_progress_complete",
+    "lesson_progress_mark_by_trainer",
     "lesson_remove",
     "lesson_save",
     "lesson_time_add",

@@ -235,3 +235,72 @@ def enrollment_evaluate(*, enrollment: Enrollment) -> Enrollment:
     if enrollment.completed_at is not None:
         certificate_issue(enrollment=enrollment)
     return enrollment
+
+
+# --- Completion marked by the trainer -------------------------------------------------------------
+
+def _audit_marked(*, enrollment: Enrollment, by, before: dict, after: dict, **extra: object) -> None:  # noqa: ANN001
+    from core.models import AuditEvent
+    from core.services import audit_change
+
+    audit_change(action=AuditEvent.Action.COMPLETION_MARKED,
+                 target=f"{enrollment.officer.full_name} · {enrollment.course.code}",
+                 before=before, after=after, actor=by, **extra)
+
+
+@transaction.atomic
+def lesson_progress_mark_by_trainer(*, enrollment: Enrollment, lesson: Lesson, by) -> LessonProgress:  # noqa: ANN001
+    """A trainer marks one lesson done for a learner, whatever the lesson's rule and order; audited with
+    before/after. The caller checks who may (permissions.can_mark_completion).
+
+    Raises LearningError for a lesson of another course, an archived lesson or an enrollment that is not current.
+    """
+    if lesson.course_id != enrollment.course_id or lesson.is_archived or not enrollment.is_current:
+        raise LearningError(_("This lesson cannot be marked for this learner."))
+    existing = LessonProgress.objects.filter(enrollment=enrollment, lesson=lesson).first()
+    if existing is not None and existing.completed_at is not None:
+        return existing
+    now = timezone.now()
+    progress, _created = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson,
+                                                              defaults={"last_opened_at": now})
+    _mark_complete(enrollment, progress, source=LessonProgress.Source.TRAINER, now=now)
+    _audit_marked(enrollment=enrollment, by=by, before={"lesson": lesson.title, "completed": False},
+                  after={"lesson": lesson.title, "completed": True}, lesson_id=lesson.pk)
+    return progress
+
+
+@transaction.atomic
+def enrollment_complete_by_trainer(*, enrollment: Enrollment, by) -> Enrollment:  # noqa: ANN001
+    """A trainer marks a learner's whole course done: every required lesson not done yet is marked
+    "by the trainer", the enrollment completes and its certificate is issued; one audit entry with
+    before/after. The caller checks who may (permissions.can_mark_completion).
+
+    Raises LearningError for an enrollment that is not current or a course without a required lesson.
+    """
+    if not enrollment.is_current:
+        raise LearningError(_("This lesson cannot be marked for this learner."))
+    if enrollment.completed_at is not None:
+        return enrollment
+    required = list(enrollment.course.lessons.active().filter(is_required=True))
+    if not required:
+        raise LearningError(_("This course has no required lesson to mark."))
+    done = set(LessonProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False)
+               .values_list("lesson_id", flat=True))
+    now = timezone.now()
+    marked = []
+    for lesson in required:
+        if lesson.pk in done:
+            continue
+        progress, _created = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson,
+                                                                  defaults={"last_opened_at": now})
+        LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
+            completed_at=now, source=LessonProgress.Source.TRAINER)
+        marked.append(lesson.title)
+    before = {"progress_percent": enrollment.progress_percent, "completed": False}
+    if enrollment.started_at is None:
+        _enrollment_start(enrollment, now)
+    enrollment_evaluate(enrollment=enrollment)
+    _audit_marked(enrollment=enrollment, by=by, before=before,
+                  after={"progress_percent": enrollment.progress_percent, "completed": True},
+                  lessons_marked=marked)
+    return enrollment

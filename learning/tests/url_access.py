@@ -90,6 +90,21 @@ def _module(world):  # noqa: ANN001, ANN202
     return {"pk": _course(world).modules.first().pk}
 
 
+def _taught_enrollment(world):  # noqa: ANN001, ANN202
+    """An enrollment (of officer other_b, in branch B) in a course the trainer wrote."""
+    from learning import services
+    from learning.models import Course
+    from learning.tests.factories import make_course
+
+    course = Course.objects.filter(code="MT").first() or make_course(code="MT", title="Khóa của giảng viên",
+                                                                       created_by=world.user("trainer"))
+    return {"pk": services.enrollment_self_enroll(officer=world.officers["other_b"], course=course).pk}
+
+
+def _untaught_enrollment(world):  # noqa: ANN001, ANN202
+    return {"pk": _enrolled(world).pk}
+
+
 def _assignment(world):  # noqa: ANN001, ANN202
     from learning import services
     from learning.tests.factories import due_in
@@ -157,6 +172,9 @@ ACCESS = {
     "learning:lesson-edit": Rule(allowed=TRAINERS, kwargs=_lesson),
     "learning:lesson-remove": Rule(allowed=TRAINERS, kwargs=_opened_lesson, method="post", data=lambda w: {}),
     "learning:lesson-move": Rule(allowed=TRAINERS, kwargs=_lesson, method="post", data=lambda w: {"direction": "up"}),
+    # Marking completion by hand: trainers of the course (whatever the learner's unit) and administrators.
+    "learning:enrollment-completion": Rule(allowed=TRAINERS, kwargs=_taught_enrollment),
+    "learning:enrollment-completion@not-taught": Rule(allowed=roles("admin"), kwargs=_untaught_enrollment),
     "learning:assignment-list": Rule(allowed=ASSIGNERS),
     "learning:assignment-create": Rule(allowed=ASSIGNERS),
     "learning:assignment-deactivate": Rule(allowed=ASSIGNERS, kwargs=_assignment, method="post", data=lambda w: {}),

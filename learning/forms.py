@@ -161,7 +161,7 @@ class ImageForm(Form):
 class AssignmentForm(ModelForm):
     class Meta:
         model = Assignment
-        fields = ["course", "unit", "positions", "due_date", "recertify_months"]
+        fields = ["course", "unit", "positions", "due_date", "due_days_after_enrolment", "recertify_months"]
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "positions": forms.CheckboxSelectMultiple}
 

@@ -250,6 +250,13 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.course.code} → {self.unit.code}"
 
+    def due_date_for(self, enrolled_on: dt.date) -> dt.date:
+        """The due date of an officer enrolled on `enrolled_on`: the fixed date, or with a relative due date
+        the later of the fixed date and `enrolled_on` + N days (a late joiner is not overdue on day one)."""
+        if self.due_days_after_enrolment:
+            return max(self.due_date, enrolled_on + dt.timedelta(days=self.due_days_after_enrolment))
+        return self.due_date
+
 
 class EnrollmentQuerySet(models.QuerySet):
     def current(self) -> EnrollmentQuerySet:

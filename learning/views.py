@@ -577,6 +577,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
             assignment = services.assignment_create(
                 course=data["course"], unit=data["unit"], positions=data["positions"], due_date=data["due_date"],
                 recertify_months=data["recertify_months"], by=request.user,
+                due_days_after_enrolment=data["due_days_after_enrolment"],
             )
         except services.LearningError as error:
             form.add_error(None, str(error))

@@ -72,14 +72,18 @@ def _assignment_officers(assignment: Assignment):  # noqa: ANN202
 
 
 @transaction.atomic
-def assignment_sync_enrollments(*, assignment: Assignment | None = None, officer: Officer | None = None) -> int:
+def assignment_sync_enrollments(*, assignment: Assignment | None = None, officer: Officer | None = None,
+                                today: dt.date | None = None) -> int:
     """Make sure every officer an assignment targets has a current enrollment in its course. Idempotent.
 
     With `assignment`, syncs that assignment; with `officer`, every active assignment that targets them
     (used when an officer joins or moves unit); with neither, every active assignment.
-    An officer already enrolled (self-enrolled, or through another assignment) keeps that enrollment; it is
-    linked to the assignment and takes the earlier due date if it had none. Returns the number created.
+    An officer already enrolled (self-enrolled, or through another assignment) keeps that enrollment; one not
+    linked to any assignment is linked to this one and takes its due date. The due date is the assignment's,
+    or with a relative due date ("N days after enrolment") the later of it and `today` (the day the officer
+    is enrolled or linked, default today) + N days. Returns the number created.
     """
+    today = today or timezone.localdate()
     if assignment is not None:
         assignments = [assignment] if assignment.is_active else []
     else:
@@ -100,25 +104,26 @@ def assignment_sync_enrollments(*, assignment: Assignment | None = None, officer
                 "officer_id", flat=True), panel="learning")
             with counting.tracked(linking_pks):  # the due date changes, so may the overdue figure
                 Enrollment.objects.filter(pk__in=linking_pks, assignment__isnull=True).update(
-                    assignment=current, source=Enrollment.Source.ASSIGNED, due_date=current.due_date,
+                    assignment=current, source=Enrollment.Source.ASSIGNED, due_date=current.due_date_for(today),
                 )
         missing = list(targets.exclude(pk__in=enrolled.values("officer_id")).values_list("pk", "unit_id"))
         if not missing:
             continue
         panel_cache_bump(officer_ids=[officer_id for officer_id, _unit in missing], panel="learning")
-        created = _create_assigned(current, missing)
+        created = _create_assigned(current, missing, due_date=current.due_date_for(today))
         counting.count_created([enrollment.pk for enrollment in created])
         created_total += len(created)
         new = Enrollment.objects.filter(pk__in=[enrollment.pk for enrollment in created]).select_related("officer")
-        _notify_assigned(current, new)
+        _notify_assigned(current, new, due_date=current.due_date_for(today))
     return created_total
 
 
-def _create_assigned(assignment: Assignment, officers: list[tuple[int, int]]) -> list[Enrollment]:
+def _create_assigned(assignment: Assignment, officers: list[tuple[int, int]], *,
+                     due_date: dt.date) -> list[Enrollment]:
     """Insert the enrollments of (officer id, unit id) pairs; one already enrolled meanwhile is skipped."""
     def build(officer_id: int, unit_id: int) -> Enrollment:
         return Enrollment(course_id=assignment.course_id, officer_id=officer_id, unit_id=unit_id,
-                          assignment=assignment, source=Enrollment.Source.ASSIGNED, due_date=assignment.due_date)
+                          assignment=assignment, source=Enrollment.Source.ASSIGNED, due_date=due_date)
 
     try:
         with transaction.atomic():
@@ -137,9 +142,9 @@ def _create_assigned(assignment: Assignment, officers: list[tuple[int, int]]) ->
         return created
 
 
-def _notify_assigned(assignment: Assignment, enrollments: Iterable[Enrollment]) -> None:
+def _notify_assigned(assignment: Assignment, enrollments: Iterable[Enrollment], *, due_date: dt.date) -> None:
     title = _("New course assigned: %(course)s") % {"course": assignment.course.title}
-    body = _("Please finish it by %(date)s.") % {"date": assignment.due_date.strftime("%d/%m/%Y")}
+    body = _("Please finish it by %(date)s.") % {"date": due_date.strftime("%d/%m/%Y")}
     url = reverse("learning:course-detail", kwargs={"pk": assignment.course_id})
     rows = [
         Notification(recipient_id=enrollment.officer.user_id, kind=Notification.Kind.ASSIGNED,
@@ -151,9 +156,12 @@ def _notify_assigned(assignment: Assignment, enrollments: Iterable[Enrollment]) 
 
 @transaction.atomic
 def assignment_create(*, course: Course, unit: Unit, due_date: dt.date, positions: Iterable[Position] = (),
-                      recertify_months: int | None = None, by=None) -> Assignment:  # noqa: ANN001
+                      recertify_months: int | None = None, due_days_after_enrolment: int | None = None,
+                      by=None) -> Assignment:  # noqa: ANN001
     """Assign a published course to a unit subtree (and positions) and enrol every targeted officer.
 
+    With `due_days_after_enrolment` (N), each officer's due date is the later of `due_date` and the day they
+    are enrolled + N days, so that officers who join later get N days too.
     Raises LearningError for a draft course or a due date in the past.
     """
     if not course.is_published:
@@ -161,7 +169,8 @@ def assignment_create(*, course: Course, unit: Unit, due_date: dt.date, position
     if due_date < timezone.localdate():
         raise LearningError(_("The due date cannot be in the past."))
     assignment = Assignment.objects.create(course=course, unit=unit, due_date=due_date,
-                                           recertify_months=recertify_months, created_by=by)
+                                           recertify_months=recertify_months, created_by=by,
+                                           due_days_after_enrolment=due_days_after_enrolment or None)
     assignment.positions.set(list(positions))
     assignment_sync_enrollments(assignment=assignment)
     return assignment

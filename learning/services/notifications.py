@@ -134,10 +134,12 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
     e-mail every notification still unsent (new course assigned; earlier failures — counted as email_failed).
 
     Safe to run as often as wanted: each reminder has a reason key (enrollment + due date, or manager + week)
-    and is sent at most once. Returns counts by kind.
+    and is sent at most once. Due soon and overdue are judged on each enrollment's own due date (a late
+    joiner under a relative due date is not overdue because the assignment's date has passed).
+    Returns counts by kind.
     """
     today = today or timezone.localdate()
-    counts = {"enrolled": assignment_sync_enrollments(), "recertify": enrollment_recertify_due(today=today),
+    counts = {"enrolled": assignment_sync_enrollments(today=today), "recertify": enrollment_recertify_due(today=today),
               "due_soon": 0, "overdue": 0, "digest": 0}
     open_enrollments = (Enrollment.objects.current().filter(completed_at__isnull=True, due_date__isnull=False,
                                                             officer__is_active=True)

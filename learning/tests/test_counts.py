@@ -36,9 +36,12 @@ def assert_counts_exact(world, *, today: dt.date | None = None) -> None:  # noqa
                 == selectors.report_funnel_direct(user=user, unit_id=world.units["A"].pk, today=day))
 
 
-def _assign(course, unit, days: int, months: int | None = None) -> Assignment:  # noqa: ANN001
-    """An assignment possibly already past due (as made weeks ago), enrolling its officers through the service."""
-    assignment = Assignment.objects.create(course=course, unit=unit, due_date=due_in(days), recertify_months=months)
+def _assign(course, unit, days: int, months: int | None = None,  # noqa: ANN001
+            after_enrolment: int | None = None) -> Assignment:
+    """An assignment possibly already past due (as made weeks ago), enrolling its officers through the service;
+    with `after_enrolment`, a relative due date (each officer's own due date is at least today + N days)."""
+    assignment = Assignment.objects.create(course=course, unit=unit, due_date=due_in(days), recertify_months=months,
+                                           due_days_after_enrolment=after_enrolment)
     services.assignment_sync_enrollments(assignment=assignment)
     return assignment
 
@@ -50,6 +53,7 @@ def _current(officer, course) -> Enrollment | None:  # noqa: ANN001
 operation = st.one_of(
     st.tuples(st.just("enroll"), st.sampled_from(OFFICERS), st.integers(0, 1)),
     st.tuples(st.just("assign"), st.sampled_from(UNITS), st.integers(0, 1), st.integers(-5, 5)),
+    st.tuples(st.just("assign_relative"), st.sampled_from(UNITS), st.integers(0, 1), st.integers(-5, 5)),
     st.tuples(st.just("open"), st.sampled_from(OFFICERS), st.integers(0, 1)),
     st.tuples(st.just("complete"), st.sampled_from(OFFICERS), st.integers(0, 1)),
     st.tuples(st.just("unenroll"), st.sampled_from(OFFICERS), st.integers(0, 1)),
@@ -70,6 +74,8 @@ def _run(world, courses, step) -> None:  # noqa: ANN001
             services.enrollment_self_enroll(officer=officer, course=course)
         elif kind == "assign":
             _assign(course, world.units[who], rest[1], months=12 if rest[1] > 0 else None)
+        elif kind == "assign_relative":
+            _assign(course, world.units[who], rest[1], after_enrolment=3)
         elif kind == "open":
             services.lesson_open(officer=officer, lesson=course.lessons.active().first())
         elif kind == "complete":

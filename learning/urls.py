@@ -28,6 +28,7 @@ urlpatterns = [
     path("manage/new/", views.course_create, name="course-create"),
     path("manage/<int:pk>/", views.course_edit, name="course-edit"),
     path("manage/<int:pk>/publish/", views.course_publish, name="course-publish"),
+    path("manage/<int:pk>/duplicate/", views.course_duplicate, name="course-duplicate"),
     path("manage/<int:pk>/unpublish/", views.course_unpublish, name="course-unpublish"),
     path("manage/<int:pk>/images/", views.image_upload, name="image-upload"),
     path("manage/<int:pk>/modules/new/", views.module_create, name="module-create"),

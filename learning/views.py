@@ -394,6 +394,7 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "course": course, "form": form, "module_form": ModuleForm(prefix="module"),
         "outline": selectors.course_outline(course=course, include_archived=True),
         "image_form": ImageForm(), "images": list(course.images.order_by("-pk")),
+        "publish_problems": services.course_publish_problems(course=course),
     })
 
 
@@ -407,6 +408,17 @@ def course_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except services.LearningError as error:
         messages.error(request, str(error))
     return redirect("learning:course-edit", pk=course.pk)
+
+
+@require_POST
+@require(perms.can_manage_courses)
+def course_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy a course for next year; the copy is a draft owned by the trainer who copied it."""
+    course = get_object_or_404(Course, pk=pk)
+    copy = services.course_duplicate(course=course, by=request.user)
+    messages.success(request, _("Copy made as a draft: check its code and title, attach the quizzes of its quiz "
+                                "lessons, then publish it."))
+    return redirect("learning:course-edit", pk=copy.pk)
 
 
 @require_POST

@@ -46,17 +46,39 @@ def course_update(*, course: Course, prerequisites: Iterable[Course] | None = No
 def course_publish(*, course: Course) -> Course:
     """Publish a course (it needs at least one lesson) and bring every learner's progress up to date.
 
+    Refused (LearningError naming the lesson) while a quiz lesson has no quiz or its quiz has no question:
+    learners could never complete it.
+
     Publishing again after edits is how a trainer releases changes: completed enrollments stay completed,
     certificates stay valid; others get their percentage recomputed against the new lesson list.
     """
     if not course.lessons.active().exists():
         raise LearningError(_("A course needs at least one lesson before it can be published."))
+    problems = course_publish_problems(course=course)
+    if problems:
+        raise LearningError(" ".join(problems))
     course.status = Course.Status.PUBLISHED
     course.published_at = course.published_at or timezone.now()
     course.save(update_fields=["status", "published_at", "updated_at"])
     course_refresh_progress(course=course)
     panel_cache_bump_all(panel="learning")
     return course
+
+
+def course_publish_problems(*, course: Course) -> list[str]:
+    """Why the course cannot be published yet, one sentence per quiz lesson without a usable quiz."""
+    from learning.links import QUIZ_EMPTY, QUIZ_MISSING, lesson_readiness
+
+    lessons = list(course.lessons.active().filter(kind=Lesson.Kind.QUIZ).in_order())
+    states = lesson_readiness(lesson_ids=[lesson.pk for lesson in lessons])
+    problems = []
+    for lesson in lessons:
+        if states[lesson.pk] == QUIZ_MISSING:
+            problems.append(_("The quiz lesson “%(lesson)s” has no quiz: attach a quiz to it in Quizzes.")
+                            % {"lesson": lesson.title})
+        elif states[lesson.pk] == QUIZ_EMPTY:
+            problems.append(_("The quiz of the lesson “%(lesson)s” has no question yet.") % {"lesson": lesson.title})
+    return problems
 
 
 @transaction.atomic
@@ -155,3 +177,52 @@ def course_refresh_progress(*, course: Course) -> int:
         enrollment_evaluate(enrollment=enrollment)
         count += 1
     return count
+
+
+def _copy_code(code: str) -> str:
+    base = f"{code[:30]}-ban-sao"
+    candidate, number = base, 1
+    while Course.objects.filter(code=candidate).exists():
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+COPIED_LESSON_FIELDS = ("title", "kind", "position", "body", "video", "attachment", "url", "is_required",
+                        "estimated_minutes", "completion_rule", "completion_minutes", "completion_percent",
+                        "grade_weight")
+
+
+@transaction.atomic
+def course_duplicate(*, course: Course, by) -> Course:  # noqa: ANN001
+    """Copy a course for a new year: a draft owned by `by`, titled "<title> (bản sao)", with a free code
+    ("<code>-ban-sao"), the same description, options and prerequisites, its modules and active lessons with
+    their completion rules, and its images. Lesson files and images refer to the same stored files (nothing is
+    copied on disk); image addresses in lesson texts are rewritten to the copy's images.
+
+    Not copied: enrollments, progress, assignments, certificates, co-trainers and the quizzes of quiz lessons
+    (a quiz belongs to one lesson: attach one to the copy's quiz lessons before publishing it).
+    """
+    copy = Course.objects.create(
+        code=_copy_code(course.code), title=(_("%(title)s (copy)") % {"title": course.title})[:200],
+        status=Course.Status.DRAFT, created_by=by,
+        **{key: getattr(course, key) for key in COURSE_FIELDS if key not in ("code", "title")},
+    )
+    copy.prerequisites.set(course.prerequisites.all())
+    images = {}
+    for image in course.images.order_by("pk"):
+        images[image.pk] = CourseImage.objects.create(course=copy, image=image.image.name).pk
+
+    def rewrite(body: str) -> str:
+        for old, new in images.items():
+            body = body.replace(f"/learning/images/{old}/", f"/learning/images/{new}/")
+        return body
+
+    for module in course.modules.order_by("position", "pk"):
+        new_module = Module.objects.create(course=copy, title=module.title, position=module.position)
+        lessons = [Lesson(module=new_module, course=copy, **{key: getattr(lesson, key) for key in COPIED_LESSON_FIELDS})
+                   for lesson in module.lessons.active().order_by("position", "pk")]
+        for lesson in lessons:
+            lesson.body = rewrite(lesson.body)
+        Lesson.objects.bulk_create(lessons)
+    return copy

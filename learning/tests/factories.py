@@ -20,7 +20,11 @@ def make_course(*, code: str = "C1", title: str = "Sử dụng chữ ký số", 
                              body=f"Nội dung bài {index + 1}")
     if quiz:
         services.lesson_save(module=module, title="Kiểm tra", kind=Lesson.Kind.QUIZ)
-    if publish:
+    if publish and quiz:
+        # The quiz lesson has no quiz here (learning's tests do not build one): course_publish would refuse it.
+        Course.objects.filter(pk=course.pk).update(status=Course.Status.PUBLISHED, published_at=timezone.now())
+        course.refresh_from_db()
+    elif publish:
         services.course_publish(course=course)
     return course
 

@@ -162,6 +162,8 @@ ACCESS = {
     "learning:course-edit": Rule(allowed=TRAINERS, kwargs=lambda w: {"pk": _course(w).pk}),
     "learning:course-publish": Rule(allowed=TRAINERS, kwargs=lambda w: {"pk": _course(w).pk}, method="post",
                                     data=lambda w: {}),
+    "learning:course-duplicate": Rule(allowed=TRAINERS, kwargs=lambda w: {"pk": _course(w).pk}, method="post",
+                                      data=lambda w: {}),
     "learning:course-unpublish": Rule(allowed=TRAINERS, kwargs=lambda w: {"pk": _course(w).pk}, method="post",
                                       data=lambda w: {}),
     "learning:image-upload": Rule(allowed=TRAINERS, kwargs=lambda w: {"pk": _course(w).pk}, method="post",

@@ -185,7 +185,7 @@ def lesson_progress_complete(*, officer: Officer, lesson: Lesson, source: str = 
       (the trainer's service, learning.services.progress_mark_by_trainer, checks who may).
     - With source="quiz" an officer who is not enrolled yet is enrolled from the catalogue (same rules).
     - Prerequisites are enforced (LearningError with the list of missing courses); so is the lesson order of
-      a course that locks it (LessonLocked), except for "trainer" and "import".
+      a course that locks it (LessonLocked), except for "trainer", "import" and "quiz".
     - When every required lesson is done, the enrollment is completed and a certificate issued.
     """
     if source not in LessonProgress.Source.values:
@@ -200,7 +200,9 @@ def lesson_progress_complete(*, officer: Officer, lesson: Lesson, source: str = 
             raise LearningError(_("You are not enrolled in this course."))
         enrollment = enrollment_self_enroll(officer=officer, course=lesson.course)
     _check_prerequisites(officer, lesson.course)
-    if source not in (LessonProgress.Source.TRAINER, LessonProgress.Source.IMPORT):
+    # A quiz passed counts even if its lesson is still locked: the quizzes app decides who may take a quiz,
+    # and a pass must not be lost (the lesson page hides the quiz link while the lesson is locked).
+    if source not in (LessonProgress.Source.TRAINER, LessonProgress.Source.IMPORT, LessonProgress.Source.QUIZ):
         _check_unlocked(enrollment, lesson)
     now = timezone.now()
     progress, _created = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson,

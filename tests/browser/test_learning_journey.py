@@ -61,3 +61,36 @@ def test_officer_completes_assigned_course_and_certificate_verifies(page, live_s
         assert "Nguyễn Văn Á" in typed and re.search("hợp lệ|Valid certificate", typed)
     finally:
         public.close()
+
+
+def test_time_rule_lesson_completes_from_the_page_heartbeat(page, live_server):  # noqa: ANN001
+    """The lesson page's static script says every half minute that it is visible; once the server has
+    measured the lesson's minutes, the page says the lesson is done (no tick button on the way)."""
+    import datetime as dt
+
+    from learning import services
+    from learning.models import Lesson, LessonProgress
+
+    world = build_world()
+    course = services.course_create(by=None, code="TG", title="Xem đủ thời gian", category="e_office")
+    module = services.module_save(course=course, title="Phần 1")
+    lesson = services.lesson_save(module=module, title="Đọc kỹ", kind=Lesson.Kind.TEXT, body="Nội dung",
+                                  completion_rule="time", completion_minutes=2)
+    services.course_publish(course=course)
+    services.enrollment_self_enroll(officer=world.officers["officer"], course=course)
+    refused: list[str] = []
+    page.on("pageerror", lambda error: refused.append(str(error)))
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    sign_in(page, "officer", PASSWORD)
+    page.clock.install()
+    page.goto(f"/learning/lessons/{lesson.pk}/")
+    assert page.get_by_text("Hoàn thành khi: xem ít nhất 2 phút").is_visible()
+    assert page.get_by_role("button", name="Đánh dấu đã học").count() == 0
+    # As if the page had been open for two minutes: the server credits at most 120 s for the gap.
+    progress = LessonProgress.objects.get(lesson=lesson)
+    LessonProgress.objects.filter(pk=progress.pk).update(last_seen_at=progress.last_seen_at - dt.timedelta(minutes=5))
+    page.clock.run_for(31000)
+    page.get_by_text("Đồng chí đã học xong bài này.").wait_for()
+    assert LessonProgress.objects.get(pk=progress.pk).source == LessonProgress.Source.TIME
+    assert not refused, refused

@@ -38,17 +38,20 @@
     var sent = 0;
     var watched = 0;  // furthest point reached by playing, not by jumping ahead
     var last = 0;
-    video.addEventListener("timeupdate", function () {
+    function report() {
       var now = video.currentTime;
       if (now > last && now - last < 3) watched = Math.max(watched, now);
       last = now;
       if (!video.duration || !isFinite(video.duration)) return;
-      var percent = Math.floor(100 * watched / video.duration);
-      if (video.ended) percent = Math.max(percent, Math.floor(100 * watched / video.duration));
+      // The last "timeupdate" comes a fraction of a second before the end: played to the end is 100 %.
+      if (video.ended && video.duration - watched < 3) watched = video.duration;
+      var percent = Math.min(100, Math.floor(100 * watched / video.duration));
       if (percent >= sent + 5 || (percent === 100 && sent < 100)) {
         sent = percent;
         post(video.dataset.progressUrl, {percent: String(percent)});
       }
-    });
+    }
+    video.addEventListener("timeupdate", report);
+    video.addEventListener("ended", report);
   }
 })();

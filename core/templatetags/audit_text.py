@@ -19,6 +19,9 @@ KEY_LABELS = {
     "format": _("Format"), "regrade": _("Regrade"), "attempts": _("Attempts"), "changed": _("Changed"),
     "before": _("Before"), "after": _("After"), "reason": _("Reason"), "errors": _("Errors"),
 }
+# Completion marked by a trainer (learning).
+KEY_LABELS.update({"lesson": _("Lesson"), "completed": _("Marked as done"), "progress_percent": _("Progress (%)"),
+                   "lessons_marked": _("Lessons marked as done")})
 VALUE_LABELS = {
     "add": _("added"), "remove": _("removed"), "clear": _("all removed"), "staff": _("staff list"),
     "case_steps": _("case steps"), True: _("yes"), False: _("no"), None: "—",

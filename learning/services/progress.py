@@ -266,8 +266,8 @@ def lesson_progress_mark_by_trainer(*, enrollment: Enrollment, lesson: Lesson, b
     progress, _created = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson,
                                                               defaults={"last_opened_at": now})
     _mark_complete(enrollment, progress, source=LessonProgress.Source.TRAINER, now=now)
-    _audit_marked(enrollment=enrollment, by=by, before={"lesson": lesson.title, "completed": False},
-                  after={"lesson": lesson.title, "completed": True}, lesson_id=lesson.pk)
+    _audit_marked(enrollment=enrollment, by=by, before={"completed": False}, after={"completed": True},
+                  lesson=lesson.title)
     return progress
 
 

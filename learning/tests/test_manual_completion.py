@@ -34,8 +34,12 @@ def test_trainer_marks_a_lesson_and_the_audit_keeps_before_and_after(world, clie
     event = AuditEvent.objects.get(action=AuditEvent.Action.COMPLETION_MARKED)
     assert event.actor == world.user("trainer")
     assert event.detail["before"] == {"completed": False} and event.detail["after"] == {"completed": True}
-    assert event.detail["lesson_id"] == lesson.pk
+    assert event.detail["lesson"] == lesson.title
     assert "Nguyễn Văn Á" in event.target
+    from core.templatetags.audit_text import audit_detail
+
+    assert audit_detail(event.detail) == ("Trước: Đã xác nhận hoàn thành: không · Sau: Đã xác nhận hoàn thành: có · "
+                                          f"Bài học: {lesson.title}")
     # Marking it again changes nothing and adds no entry.
     client.post(url, {"lesson": lesson.pk})
     assert AuditEvent.objects.filter(action=AuditEvent.Action.COMPLETION_MARKED).count() == 1

@@ -33,6 +33,14 @@
     }, 30000);
   }
 
+  // A lesson completed by downloading its file: ask the server shortly after the download starts.
+  var download = document.querySelector("a[data-lesson-file]");
+  if (download && beatUrl) {
+    download.addEventListener("click", function () {
+      window.setTimeout(function () { post(beatUrl); }, 2000);
+    });
+  }
+
   var video = document.querySelector("video[data-progress-url]");
   if (video) {
     var sent = 0;

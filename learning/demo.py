@@ -170,6 +170,8 @@ ASSIGNMENTS = [
     ("ATTT", "KG", [], -2, 12),
     ("IU01", "KG-HT", [], 10, None),
 ]
+# Assignments with a relative due date: officers enrolled later have this many days from their enrolment.
+DUE_DAYS_AFTER_ENROLMENT = {"EMAIL": 21}
 
 
 @transaction.atomic
@@ -202,7 +204,8 @@ def seed(*, rng: random.Random) -> None:
         unit = Unit.objects.get(code=unit_code)
         # Demo history: assignments made weeks ago, some of which are past due today.
         assignment = Assignment.objects.create(course=courses[code], unit=unit, due_date=today + dt.timedelta(days=days),
-                                               recertify_months=months, created_by=trainer)
+                                               recertify_months=months, created_by=trainer,
+                                               due_days_after_enrolment=DUE_DAYS_AFTER_ENROLMENT.get(code))
         assignment.positions.set(Position.objects.filter(code__in=position_codes))
         services.assignment_sync_enrollments(assignment=assignment)
     # Progress: about half the officers started; a third of those finished.

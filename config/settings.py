@@ -255,3 +255,6 @@ THADS_HELP_ATTACHMENT_MAX_MB = int(env_str("THADS_HELP_ATTACHMENT_MAX_MB", "5"))
 THADS_XAPI_REQUESTS_PER_MINUTE = int(env_str("THADS_XAPI_REQUESTS_PER_MINUTE", "120"))
 # Usage-log uploads larger than this are refused with a message (analytics imports).
 THADS_USAGE_IMPORT_MAX_BYTES = int(env_str("THADS_USAGE_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Limits per kind of import (core/formats/limits.py); the usage log's upload size is the setting above,
+# checked while the file streams in (core/uploads.py).
+THADS_IMPORT_LIMITS = {"usage_log": {"upload_bytes": THADS_USAGE_IMPORT_MAX_BYTES}}

@@ -7,7 +7,7 @@ itself (quizzes.forms.QuestionForm) knows no type.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -39,16 +39,23 @@ def fraction_closest(value: Any) -> str:  # noqa: ANN401
     return min(FRACTION_CHOICES, key=lambda v: abs(Decimal(v) - target))
 
 
+def _numbered_rows(form: forms.Form, stored: list[dict[str, Any]], *, prefix: str,
+                   at_least: int) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number from 0, stored item or {}) for the stored items and two blank rows (`at_least`
+    rows in all at least); each row starts with its hidden ``<prefix>_<i>_id`` field, added here."""
+    for i in range(max(len(stored) + 2, at_least)):
+        item = stored[i] if i < len(stored) else {}
+        form.fields[f"{prefix}_{i}_id"] = forms.CharField(required=False, widget=forms.HiddenInput,
+                                                          initial=item.get("id", ""))
+        yield i, item
+
+
 def answer_rows_add(form: forms.Form, *, data: dict[str, Any], long_text: bool = False,
                     extra: RowFields | None = None) -> None:
     """Add numbered answer rows to ``form`` (the stored answers, then at least two blank rows, five
     rows at least) and list each row's field names in ``form.answer_rows``."""
-    answers = data.get("answers", [])
-    for i in range(max(len(answers) + 2, 5)):
-        answer = answers[i] if i < len(answers) else {}
+    for i, answer in _numbered_rows(form, data.get("answers", []), prefix="answer", at_least=5):
         n = i + 1
-        form.fields[f"answer_{i}_id"] = forms.CharField(required=False, widget=forms.HiddenInput,
-                                                        initial=answer.get("id", ""))
         form.fields[f"answer_{i}_text"] = forms.CharField(
             label=_("Answer %(n)s") % {"n": n}, required=False, initial=answer.get("text", ""),
             widget=forms.Textarea(attrs={"rows": 1}) if long_text else forms.TextInput)
@@ -92,12 +99,8 @@ def answers_need_a_full_mark(form: forms.Form, answers: list[dict[str, Any]]) ->
 def pair_rows_add(form: forms.Form, *, data: dict[str, Any]) -> None:
     """Add numbered matching pairs (at least two blank rows, four rows at least), listed in
     ``form.pair_rows``."""
-    pairs = data.get("pairs", [])
-    for i in range(max(len(pairs) + 2, 4)):
-        pair = pairs[i] if i < len(pairs) else {}
+    for i, pair in _numbered_rows(form, data.get("pairs", []), prefix="pair", at_least=4):
         n = i + 1
-        form.fields[f"pair_{i}_id"] = forms.CharField(required=False, widget=forms.HiddenInput,
-                                                      initial=pair.get("id", ""))
         form.fields[f"pair_{i}_left"] = forms.CharField(label=_("Item %(n)s") % {"n": n}, required=False,
                                                         initial=pair.get("left", ""))
         form.fields[f"pair_{i}_right"] = forms.CharField(label=_("Matches %(n)s") % {"n": n},

@@ -12,11 +12,13 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+from core.slow_down import SlowDownAnswers  # noqa: E402
 from core.socket_middleware import AccountRequirementsSocketMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # A wrong password from an address that sprays them is answered later (core.slow_down).
+        "http": SlowDownAnswers(django_asgi_app),
         # The account rules of every page apply to sockets too (first password, two-step sign-in).
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(AccountRequirementsSocketMiddleware(URLRouter(websocket_urlpatterns)))),

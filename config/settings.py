@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.upload_size_guard",
     "core.middleware.security_headers",
+    "core.slow_down.slow_down_header",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -176,6 +177,7 @@ ACCOUNT_SESSION_REMEMBER = None
 # one address behind the agency's proxy.
 THADS_SIGNIN_ACCOUNT_LIMIT = env_str("THADS_SIGNIN_ACCOUNT_LIMIT", "5/5m")
 THADS_SIGNIN_ADDRESS_LIMIT = env_str("THADS_SIGNIN_ADDRESS_LIMIT", "100/5m")
+THADS_SIGNIN_SLOW_DOWN_MAX_SECONDS = int(env_str("THADS_SIGNIN_SLOW_DOWN_MAX_SECONDS", "10"))
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/key",
     "login": "",

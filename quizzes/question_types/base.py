@@ -94,6 +94,9 @@ class QuestionTypeBase(ABC):
     gradable: ClassVar[bool] = True
     #: Whether a person gives the mark (an essay): left out where only automatic marks will do.
     marked_by_hand: ClassVar[bool] = False
+    #: Headers of the columns a type adds to the answer rows of the bank's form, and a hint under them.
+    answer_columns: ClassVar[tuple[Any, ...]] = ()
+    answers_hint: ClassVar[Any] = ""
     #: Whether Aiken (single-choice only) can carry the type.
     aiken: ClassVar[bool] = False
     #: The answer inputs (and, in a review, the right choices) inside ``quizzes/_question.html``;

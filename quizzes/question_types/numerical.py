@@ -41,6 +41,7 @@ def numerical_matches(answer: dict[str, Any], number: Decimal) -> bool:
 @register
 class Numerical(TypedAnswerBase):
     name = "numerical"
+    answer_columns = (gettext_lazy("Accepted error"),)
 
     def show_for_attempt(self, shown: dict[str, Any], *, data: dict[str, Any], order: list[str],
                          response: dict[str, Any], render: Callable[[str, str], str], text_format: str) -> None:

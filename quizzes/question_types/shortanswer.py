@@ -36,6 +36,7 @@ def shortanswer_matches(pattern: str, text: str, *, case_sensitive: bool = False
 @register
 class ShortAnswer(TypedAnswerBase):
     name = "shortanswer"
+    answers_hint = gettext_lazy("Use * for any characters, e.g. “Nghị định * 2020”.")
 
     def accepts(self, data: dict[str, Any], answer: dict[str, Any], typed: str) -> bool:
         return shortanswer_matches(answer.get("text", ""), typed, case_sensitive=bool(data.get("case_sensitive")),

@@ -19,7 +19,7 @@ application = ProtocolTypeRouter(
     {
         # A wrong password from an address that sprays them is answered later (core.slow_down).
         "http": SlowDownAnswers(django_asgi_app),
-        # The account rules of every page apply to sockets too (first password, two-step sign-in).
+        # The two-step sign-in rule of every page applies to sockets too (core.socket_middleware).
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(AccountRequirementsSocketMiddleware(URLRouter(websocket_urlpatterns)))),
     }

@@ -44,11 +44,9 @@ def session_two_step_done(session, user) -> bool:  # noqa: ANN001
 
 
 def session_may_act_as(session, user) -> bool:  # noqa: ANN001
-    """Whether a signed-in connection that is not a page (a WebSocket) may act as `user`: the rules of
-    every page (first password changed; two-step sign-in done in this session where the role requires
-    it), and, for an account that has an authenticator, its code given in this session."""
-    if user.must_change_password:
-        return False
+    """Whether a signed-in connection that is not a page (a WebSocket) may act as `user`: two-step
+    sign-in done in this session where the role requires it (the rule of every page), and, for an
+    account that has an authenticator, its code given in this session."""
     if requires_two_step(user) or user_has_totp(user):
         return session_two_step_done(session, user)
     return True

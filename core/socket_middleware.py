@@ -1,10 +1,10 @@
 """The account rules of every page (core.middleware) for WebSockets.
 
 A socket is opened with the session cookie of a signed-in page, so Channels' auth stack finds the
-user of that session. A session that has not completed the site's sign-in (first password not yet
-changed, two-step code not given although the account has an authenticator or the role requires
-one) must not act as that user: such a socket goes on as an anonymous visitor, and each consumer
-refuses it as it refuses anyone not signed in. config/asgi.py puts this inside the auth stack.
+user of that session. A session that has not completed the site's two-step sign-in (the code not
+given although the account has an authenticator or the role requires one) must not act as that
+user: such a socket goes on as an anonymous visitor, and each consumer refuses it as it refuses
+anyone not signed in. config/asgi.py puts this inside the auth stack.
 """
 
 from __future__ import annotations

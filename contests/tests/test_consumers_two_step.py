@@ -1,6 +1,6 @@
-"""Sockets follow the sign-in rules of every page: a session that has not given its two-step code
-(the account has an authenticator, or the role requires one) or has not yet changed its first
-password is not signed in for a WebSocket, so the live final's sockets refuse it."""
+"""Sockets follow the two-step sign-in rule of every page: a session that has not given its two-step
+code (the account has an authenticator, or the role requires one) is not signed in for a WebSocket,
+so the live final's sockets refuse it."""
 
 from __future__ import annotations
 
@@ -62,9 +62,3 @@ def test_a_role_that_requires_two_step_is_refused_before_enrolling(final, world,
     assert _connects(host_path(final), _cookie(host)) == (False, 4403)
     player = world.user("officer")  # an officer's role does not require it
     assert _connects(play_path(final), _cookie(player))[0] is True
-
-
-def test_a_first_password_not_yet_changed_opens_no_socket(final, world):  # noqa: ANN001, F811
-    player = world.user("officer")
-    type(player).objects.filter(pk=player.pk).update(must_change_password=True)
-    assert _connects(play_path(final), _cookie(player)) == (False, 4403)

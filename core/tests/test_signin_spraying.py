@@ -8,14 +8,9 @@ from __future__ import annotations
 import pytest
 from asgiref.sync import async_to_sync
 from django.core.cache import cache
-from django.test import Client
 
 from core import slow_down
-
-PASSWORD = "Test-password-123"
-LOGIN = "/accounts/login/"
-PROXY = "127.0.0.1"
-ROOM = "203.0.113.10"
+from core.tests.test_signin_one_address import LOGIN, PASSWORD, PROXY, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -27,11 +22,6 @@ def _limits(settings):
     cache.clear()
     yield
     cache.clear()
-
-
-def sign_in(login: str, password: str = PASSWORD, address: str = ROOM):  # noqa: ANN201
-    return Client().post(LOGIN, {"login": login, "password": password},
-                         REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=address)
 
 
 def test_wrong_passwords_over_the_address_limit_wait_longer_and_longer(world):  # noqa: ANN001

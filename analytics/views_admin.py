@@ -23,8 +23,8 @@ from analytics.services import imports as import_services
 from analytics.services import xapi as xapi_services
 from analytics.services.scores import SETTING_FIELDS
 from core.permissions import require
-from core.uploads import upload_limit, upload_refusal
 from core.roles import Role, has_role
+from core.uploads import upload_limit, upload_refusal
 
 HISTORY_ROWS = 20
 

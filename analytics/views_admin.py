@@ -24,6 +24,7 @@ from analytics.services import xapi as xapi_services
 from analytics.services.scores import SETTING_FIELDS
 from core.permissions import require
 from core.roles import Role, has_role
+from core.uploads import upload_limit, upload_refusal
 
 HISTORY_ROWS = 20
 
@@ -94,10 +95,15 @@ def _visible_batch(request: HttpRequest, pk: int) -> UsageImport:
     return batch
 
 
+@upload_limit(import_services.USAGE_LOG_LIMITS)
 @require(can_import_usage)
 def import_start(request: HttpRequest) -> HttpResponse:
     form = UsageImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    refused = upload_refusal(request)  # the file passed the size limit while it streamed in: dropped
+    if refused and request.method == "POST":
+        form.is_valid()
+        form.errors["file"] = form.error_class([refused])
+    elif request.method == "POST" and form.is_valid():
         try:
             batch = import_services.usage_import_start(software=form.cleaned_data["software"],
                                                        upload=form.cleaned_data["file"], user=request.user)

@@ -24,12 +24,8 @@ than absolute numbers. Nothing here is an assertion: it reports.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,36 +35,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.local_server import Server, configure_environment  # noqa: E402 (analytics and learning benches use it from here)
+
 DEMO_PASSWORD = "Thads@2026demo"
 GOAL_HOME_VS_BARE = 0.5
 GOAL_LIST_GROWTH = 1.5
 TARGET_OFFICERS = 3000
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def configure_environment(workdir: Path) -> dict[str, str]:
-    """Environment shared by this process and the server: settings come only from variables."""
-    env = {
-        "THADS_VAR_DIR": str(workdir),
-        "STATIC_ROOT": str(workdir / "static"),
-        "MEDIA_ROOT": str(workdir / "media"),
-        "WHITENOISE_USE_FINDERS": "1",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "THADS_REQUIRE_MFA": "0",
-        "LOG_LEVEL": "ERROR",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-    (workdir / "static").mkdir(parents=True, exist_ok=True)
-    os.environ.update(env)
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return {**os.environ}
 
 
 def prepare_database(*, org_only: bool) -> None:
@@ -197,40 +169,6 @@ def home_hit_and_miss(username: str, repeat: int = 50) -> dict[str, float]:
             elapsed += time.perf_counter() - started
         timings[name] = 1000 * elapsed / repeat
     return timings
-
-
-class Server:
-    def __init__(self, env: dict[str, str], workdir: Path):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = open(workdir / "daphne.log", "w")  # noqa: SIM115
-        daphne = Path(sys.executable).with_name("daphne")
-        self.process = subprocess.Popen(
-            [str(daphne), "-b", "127.0.0.1", "-p", str(self.port), "--verbosity", "0", "config.asgi:application"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-        )
-
-    def wait(self) -> None:
-        import httpx
-
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"daphne stopped; see {self.log.name}")
-            try:
-                if httpx.get(self.base + "/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        raise SystemExit("daphne did not answer within 60 s")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
 
 
 def signed_in_cookies(base: str, username: str) -> dict[str, str]:

@@ -18,10 +18,6 @@ how many of 50 other officers still sign in. The baseline is the same journey's 
 from __future__ import annotations
 
 import argparse
-import os
-import secrets
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -33,27 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.local_server import Server, configure_environment  # noqa: E402
+
 PASSWORD = "Bench-password-2026"
 ROOM = "203.0.113.10"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def configure_environment(workdir: Path) -> dict[str, str]:
-    env = {
-        "THADS_VAR_DIR": str(workdir), "STATIC_ROOT": str(workdir / "static"), "MEDIA_ROOT": str(workdir / "media"),
-        "WHITENOISE_USE_FINDERS": "1", "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "THADS_REQUIRE_MFA": "0", "LOG_LEVEL": "ERROR",
-        "TRUSTED_PROXIES": "127.0.0.1", "DJANGO_SETTINGS_MODULE": "bench.settings_fast_hash",
-    }
-    (workdir / "static").mkdir(parents=True, exist_ok=True)
-    os.environ.update(env)
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return {**os.environ}
 
 
 def create_accounts(count: int) -> None:
@@ -68,39 +47,6 @@ def create_accounts(count: int) -> None:
     hashed = make_password(PASSWORD)
     User.objects.bulk_create([User(username=f"thisinh{n:03d}", email=f"thisinh{n:03d}@moj.gov.vn", password=hashed)
                               for n in range(count + 60)], batch_size=500)
-
-
-class Server:
-    def __init__(self, env: dict[str, str], workdir: Path):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = open(workdir / "daphne.log", "w")  # noqa: SIM115
-        daphne = Path(sys.executable).with_name("daphne")
-        self.process = subprocess.Popen(
-            [str(daphne), "-b", "127.0.0.1", "-p", str(self.port), "--verbosity", "0", "config.asgi:application"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-
-    def wait(self) -> None:
-        import httpx
-
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"daphne stopped; see {self.log.name}")
-            try:
-                if httpx.get(self.base + "/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        raise SystemExit("daphne did not answer within 60 s")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
 
 
 def sign_in(base: str, login: str, password: str, address: str) -> str:
@@ -155,7 +101,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="thads-signin-") as folder:
         workdir = Path(folder)
-        env = configure_environment(workdir)
+        env = configure_environment(workdir, TRUSTED_PROXIES="127.0.0.1",
+                                    DJANGO_SETTINGS_MODULE="bench.settings_fast_hash")
         create_accounts(args.officers)
         server = Server(env, workdir)
         try:

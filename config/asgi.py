@@ -12,10 +12,15 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+from core.slow_down import SlowDownAnswers  # noqa: E402
+from core.socket_middleware import AccountRequirementsSocketMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # A wrong password from an address that sprays them is answered later (core.slow_down).
+        "http": SlowDownAnswers(django_asgi_app),
+        # The two-step sign-in rule of every page applies to sockets too (core.socket_middleware).
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(AccountRequirementsSocketMiddleware(URLRouter(websocket_urlpatterns)))),
     }
 )

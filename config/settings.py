@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.upload_size_guard",
     "core.middleware.security_headers",
+    "core.slow_down.slow_down_header",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -176,6 +177,7 @@ ACCOUNT_SESSION_REMEMBER = None
 # one address behind the agency's proxy.
 THADS_SIGNIN_ACCOUNT_LIMIT = env_str("THADS_SIGNIN_ACCOUNT_LIMIT", "5/5m")
 THADS_SIGNIN_ADDRESS_LIMIT = env_str("THADS_SIGNIN_ADDRESS_LIMIT", "100/5m")
+THADS_SIGNIN_SLOW_DOWN_MAX_SECONDS = int(env_str("THADS_SIGNIN_SLOW_DOWN_MAX_SECONDS", "10"))
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/key",
     "login": "",
@@ -255,3 +257,6 @@ THADS_HELP_ATTACHMENT_MAX_MB = int(env_str("THADS_HELP_ATTACHMENT_MAX_MB", "5"))
 THADS_XAPI_REQUESTS_PER_MINUTE = int(env_str("THADS_XAPI_REQUESTS_PER_MINUTE", "120"))
 # Usage-log uploads larger than this are refused with a message (analytics imports).
 THADS_USAGE_IMPORT_MAX_BYTES = int(env_str("THADS_USAGE_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Limits per kind of import (core/formats/limits.py); the usage log's upload size is the setting above,
+# checked while the file streams in (core/uploads.py).
+THADS_IMPORT_LIMITS = {"usage_log": {"upload_bytes": THADS_USAGE_IMPORT_MAX_BYTES}}

@@ -48,8 +48,10 @@ class AccountAdapter(DefaultAccountAdapter):
             return user
         self.authentication_failed(request, **credentials)
         # The try that reaches the account limit still hears "wrong password"; the next one the wait.
-        account_wait, address_wait = signin_limits.signin_failure_record(account=account,
-                                                                         address=client_address(request))
+        address = client_address(request)
+        account_wait, address_wait = signin_limits.signin_failure_record(account=account, address=address)
+        # Password spraying from one address: its wrong passwords are answered later and later.
+        request.signin_slow_down = signin_limits.signin_slow_down_seconds(address=address)
         if address_wait and not account_wait:
             raise forms.ValidationError(
                 _("Too many failed sign-ins from your network. Check your user name and password carefully; "

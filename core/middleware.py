@@ -30,9 +30,26 @@ def session_passed_two_step(request: HttpRequest) -> bool:
     allauth records every authentication step of a session (method "password", "mfa", ...): having an
     authenticator is not enough, the code must have been given in this session.
     """
+    return session_two_step_done(request.session, request.user)
+
+
+def session_two_step_done(session, user) -> bool:  # noqa: ANN001
+    """`session_passed_two_step` for a bare session (a WebSocket has a session, not a request)."""
+    from types import SimpleNamespace
+
     from allauth.account.internal.flows.login import get_authentication_records
 
-    return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
+    records = get_authentication_records(SimpleNamespace(session=session), user)  # reads only .session
+    return any(record.get("method") == "mfa" for record in records)
+
+
+def session_may_act_as(session, user) -> bool:  # noqa: ANN001
+    """Whether a signed-in connection that is not a page (a WebSocket) may act as `user`: two-step
+    sign-in done in this session where the role requires it (the rule of every page), and, for an
+    account that has an authenticator, its code given in this session."""
+    if requires_two_step(user) or user_has_totp(user):
+        return session_two_step_done(session, user)
+    return True
 
 
 def requires_two_step(user) -> bool:  # noqa: ANN001

@@ -6,7 +6,11 @@ because of other people's failures from the same address. An account (its user n
 are one account) that failed `THADS_SIGNIN_ACCOUNT_LIMIT` times is locked until the oldest of those
 failures leaves the window, whatever address the next try comes from; the person is told how long
 to wait. An address over `THADS_SIGNIN_ADDRESS_LIMIT` is reported once per window in the audit log
-(password spraying) and its wrong passwords are answered with the address message.
+(password spraying) and its wrong passwords are answered with the address message. Each further
+wrong password from that address is also answered later, one second more per failure over the limit
+(at most `THADS_SIGNIN_SLOW_DOWN_MAX_SECONDS`): `signin_slow_down_seconds`. Only wrong passwords wait:
+a correct one is answered at once, so an exam room behind that address is neither refused nor slowed.
+The wait is served by `core.slow_down` in the ASGI layer, holding no worker thread.
 
 Counters live in the default cache (Redis when several processes serve the site).
 """
@@ -113,6 +117,15 @@ def signin_failure_record(*, account: str, address: str | None) -> tuple[int, in
         audit_record(action=AuditEvent.Action.SIGNIN_ADDRESS_LIMITED, target=address or "",
                      detail={"failures": limit.amount, "seconds": limit.seconds})
     return waits[0], waits[1]
+
+
+def signin_slow_down_seconds(*, address: str | None) -> int:
+    """How long to hold the answer to a wrong password from `address`: 0 under the address limit,
+    then 1, 2, 3 … seconds for each failure over it, at most THADS_SIGNIN_SLOW_DOWN_MAX_SECONDS.
+    Call it after the failure was recorded; never for a correct password."""
+    limit, now = address_limit(), time.time()
+    over = len(_recent(address_key(address), limit, now)) - limit.amount
+    return max(0, min(over, settings.THADS_SIGNIN_SLOW_DOWN_MAX_SECONDS))
 
 
 def signin_failures_forget(*, account: str) -> None:

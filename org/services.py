@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Lower, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.formats.limits import TableLimits, table_limits
 from core.formats.tabular import RowError, TableFileError, read_table
@@ -50,7 +51,7 @@ def unit_update(*, unit: Unit, code: str, name: str, kind: UnitKind, parent: Uni
     before = {"code": unit.code, "name": unit.name, "kind": unit.kind_id, "is_active": unit.is_active,
               "parent": unit.parent.code if unit.parent_id else None}
     if parent is not None and parent.path.startswith(old_path):
-        raise OrgError("Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")
+        raise OrgError(_("A unit cannot be moved into itself or into one of its own sub-units."))
     unit.code, unit.name, unit.kind, unit.is_active = code.strip(), name.strip(), kind, is_active
     unit.parent = parent
     unit.save(update_fields=["code", "name", "kind", "is_active", "parent"])
@@ -159,20 +160,22 @@ def _validate_rows(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[dict], 
         row, row_errors = staff_format.clean_row(number, values)
         if row["unit_code"] and row["unit_code"].lower() not in units:
             row_errors.append(RowError(number, staff_format.HEADER_OF["unit_code"],
-                                       f"Không có đơn vị mã «{row['unit_code']}»."))
+                                       _("No unit has the code «%(code)s».") % {"code": row["unit_code"]}))
         position_id = positions.get(row["position_code"].lower()) or positions_by_name.get(fold(row["position_code"]))
         if row["position_code"] and position_id is None:
             row_errors.append(RowError(number, staff_format.HEADER_OF["position_code"],
-                                       f"Không có chức danh «{row['position_code']}»."))
+                                       _("No position has the code «%(code)s».") % {"code": row["position_code"]}))
         if row["email"] in seen_emails:
             row_errors.append(RowError(number, staff_format.HEADER_OF["email"],
-                                       f"Email «{row['email']}» trùng với dòng {seen_emails[row['email']]}."))
+                                       _("E-mail «%(email)s» repeats row %(row)s.")
+                                       % {"email": row["email"], "row": seen_emails[row["email"]]}))
         elif row["email"]:
             seen_emails[row["email"]] = number
         username_ci = row["username"].lower()
         if username_ci in seen_usernames and row["username"] != row["email"]:
             row_errors.append(RowError(number, staff_format.HEADER_OF["username"],
-                                       f"Tên đăng nhập «{row['username']}» trùng với dòng {seen_usernames[username_ci]}."))
+                                       _("User name «%(username)s» repeats row %(row)s.")
+                                       % {"username": row["username"], "row": seen_usernames[username_ci]}))
         seen_usernames.setdefault(username_ci, number)
         row["unit_id"] = units.get(row["unit_code"].lower())
         row["position_id"] = position_id
@@ -187,7 +190,8 @@ def _validate_rows(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[dict], 
     for row in cleaned:
         if row["email"] not in known and row["username"].lower() in taken:
             errors.append(RowError(row["row"], staff_format.HEADER_OF["username"],
-                                   f"Tên đăng nhập «{row['username']}» đã thuộc về tài khoản khác."))
+                                   _("User name «%(username)s» already belongs to another account.")
+                                   % {"username": row["username"]}))
     errors.sort(key=lambda error: error.row)
     return cleaned, errors
 
@@ -238,7 +242,7 @@ def staff_import_preview(*, by: User, file_name: str, content: bytes,
         table = read_table(content, file_name, staff_format.COLUMNS, limits=limits)
         rows, errors = _validate_rows(table.rows)
         if not rows and not errors:
-            errors = [RowError(0, "", "Tệp không có dòng dữ liệu nào.")]
+            errors = [RowError(0, "", _("The file has no data rows."))]
     except TableFileError as exc:
         rows, errors = [], [exc.as_row_error()]
     summary = _plan(rows) if rows and not errors else {}
@@ -262,7 +266,7 @@ def staff_import_apply(*, staff_import: StaffImport, by: User) -> dict[str, int]
     """
     staff_import = StaffImport.objects.select_for_update().get(pk=staff_import.pk)
     if staff_import.status != StaffImport.Status.PREVIEW:
-        raise OrgError("Bản nhập này không thể áp dụng (có lỗi hoặc đã áp dụng).")
+        raise OrgError(_("This import cannot be applied (it has errors or was applied already)."))
     rows, errors = _validate_rows([(row["row"], {
         "full_name": row["full_name"], "email": row["email"], "unit_code": row["unit_code"],
         "position_code": row["position_code"], "it_level": row["it_level"],
@@ -270,7 +274,7 @@ def staff_import_apply(*, staff_import: StaffImport, by: User) -> dict[str, int]
         "username": row["username"],
     }) for row in staff_import.rows])
     if errors:
-        raise OrgError("Dữ liệu đã thay đổi kể từ khi xem trước; hãy tải tệp lên lại.")
+        raise OrgError(_("The data has changed since the preview; upload the file again."))
     summary = _plan(rows)
     units = Unit.objects.in_bulk([row["unit_id"] for row in rows])
     positions = Position.objects.in_bulk([row["position_id"] for row in rows])

@@ -7,14 +7,6 @@ from typing import Any
 from quizzes.formats import ParsedQuestion
 from quizzes.question_types import question_type_for
 
-# Moodle's multichoice/shortanswer answer weights, offered in the edit form.
-FRACTION_CHOICES = [
-    "1", "0.9", "0.8333333", "0.8", "0.75", "0.7", "0.6666667", "0.6", "0.5", "0.4", "0.3333333", "0.3",
-    "0.25", "0.2", "0.1666667", "0.1428571", "0.125", "0.1111111", "0.1", "0.05", "0",
-    "-0.05", "-0.1", "-0.1111111", "-0.125", "-0.1428571", "-0.1666667", "-0.2", "-0.25", "-0.3",
-    "-0.3333333", "-0.4", "-0.5", "-0.6", "-0.6666667", "-0.7", "-0.75", "-0.8", "-0.8333333", "-0.9", "-1",
-]
-
 
 def with_ids(items: list[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
     """Give every answer or pair a stable id ("a1", "a2"...), keeping ids already there."""

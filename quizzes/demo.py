@@ -14,46 +14,11 @@ from django.utils import timezone
 from core.models import User
 from org.models import Officer
 from quizzes import services
-from quizzes.models import Attempt, Question, QuestionCategory, Quiz
+from quizzes.models import Attempt, Question, QuestionCategory, QuestionType, Quiz
+from quizzes.question_types import question_type_for
 
 ROOT = "Ngân hàng câu hỏi THADS"
 BANK_FILE = Path(__file__).resolve().parent / "demo_data" / "tin_hoc_co_ban.gift"
-
-
-def _right_or_wrong(version, order: list[str], right: bool, rng: random.Random) -> dict:  # noqa: ANN001
-    data = version.data or {}
-    qtype = version.qtype
-    if qtype == "multichoice":
-        answers = data["answers"]
-        if data.get("single", True):
-            good = [a["id"] for a in answers if float(a["fraction"]) >= 1]
-            bad = [a["id"] for a in answers if float(a["fraction"]) < 1]
-            return {"choice": rng.choice(good if right or not bad else bad)}
-        good = [a["id"] for a in answers if float(a["fraction"]) > 0]
-        bad = [a["id"] for a in answers if float(a["fraction"]) <= 0]
-        picked = good if right else rng.sample(good, k=max(1, len(good) - 1)) + rng.sample(bad, k=min(1, len(bad)))
-        return {"choices": picked}
-    if qtype == "truefalse":
-        value = bool(data["correct"]) if right else not data["correct"]
-        return {"choice": "true" if value else "false"}
-    if qtype == "shortanswer":
-        return {"text": data["answers"][0]["text"] if right else "không nhớ"}
-    if qtype == "numerical":
-        target = Decimal(data["answers"][0]["text"])
-        return {"text": str(target if right else target + rng.choice([1, 2, -1, 10]))}
-    if qtype == "matching":
-        pairs = [p for p in data["pairs"] if p.get("left")]
-        rights = [p["right"] for p in pairs]
-        if not right:
-            rights = rights[1:] + rights[:1]
-        return {f"match-{p['id']}": r for p, r in zip(pairs, rights, strict=True)}
-    if qtype == "essay":
-        return {"text": rng.choice([
-            "Cần cập nhật ngay trong ngày, nhờ cán bộ phụ trách CNTT hỗ trợ khi phần mềm chậm.",
-            "Máy tính cũ, mạng chậm; đề nghị đơn vị nâng cấp và tập huấn thêm.",
-            "Ngắt mạng máy bị nhiễm, báo ngay người phụ trách CNTT, không trả tiền chuộc, khôi phục từ bản sao lưu.",
-        ])}
-    return {}
 
 
 @transaction.atomic
@@ -64,7 +29,7 @@ def seed(*, rng: random.Random) -> None:
     root = services.category_create(name=ROOT)
     services.questions_import(text=BANK_FILE.read_bytes(), file_format="gift", category=root, by=trainer)
     # Short answers in Vietnamese: accept answers typed without accents (a second version of each).
-    for question in Question.objects.filter(qtype="shortanswer").select_related("current_version", "category"):
+    for question in Question.objects.filter(qtype=QuestionType.SHORTANSWER).select_related("current_version", "category"):
         version = question.current_version
         services.question_update(
             question=question, title=version.title, text=version.text, text_format=version.text_format,
@@ -92,7 +57,7 @@ def seed(*, rng: random.Random) -> None:
             description="Đạt từ 70% để hoàn thành bài học. Được làm 3 lần.", lesson=lesson,
             open_at=now - timedelta(days=20), time_limit_minutes=15, attempts_allowed=3, pass_mark=70)
         for question in thads_questions:
-            if question.qtype != "essay":
+            if not question_type_for(question.qtype).marked_by_hand:
                 services.quiz_slot_add(quiz=quiz, question=question)
         final_quizzes.append(quiz)
     security = services.quiz_create(
@@ -129,10 +94,10 @@ def _attempts(quizzes: list[Quiz], *, rng: random.Random, trainer: User | None) 
                 if quiz.navigation == "sequential":
                     attempt.current_index = answer.index
                     Attempt.objects.filter(pk=attempt.pk).update(current_index=answer.index)
-                if answer.version.qtype == "description" or rng.random() < 0.04:
+                kind = question_type_for(answer.version.qtype)
+                if not kind.gradable or rng.random() < 0.04:
                     continue
-                raw = _right_or_wrong(answer.version, attempt.layout[answer.index].get("order", []),
-                                      rng.random() < skill, rng)
+                raw = kind.demo_fields(answer.version.data or {}, right=rng.random() < skill, rng=rng)
                 services.attempt_answer_save(attempt_id=attempt.pk, user_id=officer.user_id, index=answer.index,
                                              raw=raw, now=moment)
             attempt = services.attempt_submit(attempt=attempt, now=moment + timedelta(seconds=30))

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -8,15 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import Form, ModelForm
 from org.models import Officer, Unit
-from quizzes.bank import FRACTION_CHOICES
 from quizzes.models import QuestionCategory, QuestionType, QuestionVersion, Quiz, ReviewWhen, TextFormat
+from quizzes.question_types import question_type_for
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
-
-
-def _fraction_label(value: str) -> str:
-    percent = Decimal(value) * 100
-    return f"{percent.normalize():f}%" if percent != 0 else _("0% (wrong)")
 
 
 def _category_field(required: bool = True, empty_label: Any = None) -> forms.ModelChoiceField:  # noqa: ANN401
@@ -74,136 +68,23 @@ class QuestionForm(Form):
         self.qtype = qtype
         _with_tree(self.fields["category"], categories)
         data = (version.data if version else {}) or {}
-        self.answer_rows: list[list[str]] = []
+        self.answer_rows: list[list[str]] = []  # field names of each answer row (question_types.editing)
         self.pair_rows: list[list[str]] = []
-        if qtype == QuestionType.MULTICHOICE:
-            self.fields["single"] = forms.BooleanField(label=_("Only one answer may be chosen"), required=False,
-                                                       initial=data.get("single", True))
-            self.fields["shuffle"] = forms.BooleanField(label=_("Shuffle the choices"), required=False,
-                                                        initial=data.get("shuffle", True))
-        if qtype == QuestionType.TRUEFALSE:
-            self.fields["correct"] = forms.TypedChoiceField(
-                label=_("The statement is"), choices=[("true", _("True")), ("false", _("False"))],
-                coerce=lambda v: v == "true", widget=forms.RadioSelect,
-                initial="true" if data.get("correct", True) else "false")
-            self.fields["feedback_true"] = forms.CharField(label=_("Feedback for the answer “true”"),
-                                                           required=False, initial=data.get("feedback_true", ""))
-            self.fields["feedback_false"] = forms.CharField(label=_("Feedback for the answer “false”"),
-                                                            required=False, initial=data.get("feedback_false", ""))
-        if qtype == QuestionType.SHORTANSWER:
-            self.fields["accent_insensitive"] = forms.BooleanField(
-                label=_("Accept answers typed without Vietnamese accents"), required=False,
-                initial=data.get("accent_insensitive", False))
-            self.fields["case_sensitive"] = forms.BooleanField(label=_("Case matters"), required=False,
-                                                               initial=data.get("case_sensitive", False))
-        if qtype in (QuestionType.MULTICHOICE, QuestionType.SHORTANSWER, QuestionType.NUMERICAL):
-            answers = data.get("answers", [])
-            for i in range(max(len(answers) + 2, 5)):
-                answer = answers[i] if i < len(answers) else {}
-                n = i + 1
-                self.fields[f"answer_{i}_id"] = forms.CharField(required=False, widget=forms.HiddenInput,
-                                                                initial=answer.get("id", ""))
-                self.fields[f"answer_{i}_text"] = forms.CharField(
-                    label=_("Answer %(n)s") % {"n": n}, required=False, initial=answer.get("text", ""),
-                    widget=forms.TextInput if qtype != QuestionType.MULTICHOICE else forms.Textarea(attrs={"rows": 1}))
-                self.fields[f"answer_{i}_fraction"] = forms.ChoiceField(
-                    label=_("Grade of answer %(n)s") % {"n": n},
-                    choices=[(v, _fraction_label(v)) for v in FRACTION_CHOICES],
-                    initial=_closest(answer.get("fraction", "0")))
-                self.fields[f"answer_{i}_feedback"] = forms.CharField(
-                    label=_("Feedback of answer %(n)s") % {"n": n}, required=False, initial=answer.get("feedback", ""))
-                row = [f"answer_{i}_id", f"answer_{i}_text", f"answer_{i}_fraction", f"answer_{i}_feedback"]
-                if qtype == QuestionType.NUMERICAL:
-                    self.fields[f"answer_{i}_tolerance"] = forms.DecimalField(
-                        label=_("Accepted error of answer %(n)s") % {"n": n}, required=False, min_value=0,
-                        initial=answer.get("tolerance"))
-                    row.append(f"answer_{i}_tolerance")
-                self.answer_rows.append(row)
-        if qtype == QuestionType.MATCHING:
-            pairs = data.get("pairs", [])
-            for i in range(max(len(pairs) + 2, 4)):
-                pair = pairs[i] if i < len(pairs) else {}
-                n = i + 1
-                self.fields[f"pair_{i}_id"] = forms.CharField(required=False, widget=forms.HiddenInput,
-                                                              initial=pair.get("id", ""))
-                self.fields[f"pair_{i}_left"] = forms.CharField(label=_("Item %(n)s") % {"n": n}, required=False,
-                                                                initial=pair.get("left", ""))
-                self.fields[f"pair_{i}_right"] = forms.CharField(label=_("Matches %(n)s") % {"n": n},
-                                                                 required=False, initial=pair.get("right", ""))
-                self.pair_rows.append([f"pair_{i}_id", f"pair_{i}_left", f"pair_{i}_right"])
+        self.kind = question_type_for(qtype)
+        self.kind.form_fields_add(self, data=data)
         if version and data.get("stem_after"):
             self.fields["stem_after"] = forms.CharField(label=_("Text after the blank"), required=False,
                                                         initial=data["stem_after"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        qtype = self.qtype
         data: dict[str, Any] = {}
         if cleaned.get("stem_after"):
             data["stem_after"] = cleaned["stem_after"]
-        if qtype in (QuestionType.MULTICHOICE, QuestionType.SHORTANSWER, QuestionType.NUMERICAL):
-            answers = []
-            for i in range(len(self.answer_rows)):
-                text = (cleaned.get(f"answer_{i}_text") or "").strip()
-                if not text:
-                    continue
-                answer = {"id": cleaned.get(f"answer_{i}_id") or "", "text": text,
-                          "fraction": cleaned.get(f"answer_{i}_fraction") or "0",
-                          "feedback": cleaned.get(f"answer_{i}_feedback") or ""}
-                if qtype == QuestionType.NUMERICAL:
-                    if text != "*" and _number(text) is None:
-                        self.add_error(f"answer_{i}_text", _("Type a number (or * for any other answer)."))
-                    tolerance = cleaned.get(f"answer_{i}_tolerance")
-                    answer.update({"tolerance": None if text == "*" else str(tolerance or 0), "min": None, "max": None})
-                answers.append(answer)
-            fractions = [Decimal(a["fraction"]) for a in answers]
-            if qtype == QuestionType.MULTICHOICE:
-                single = cleaned.get("single", True)
-                if len(answers) < 2:
-                    self.add_error(None, _("Give at least two choices."))
-                elif single and max(fractions) != 1:
-                    self.add_error(None, _("One choice must be worth 100%."))
-                elif not single and sum(f for f in fractions if f > 0) < Decimal("0.99"):
-                    self.add_error(None, _("The positive grades must add up to 100%."))
-                data.update({"single": single, "shuffle": cleaned.get("shuffle", True)})
-            elif not answers or max(fractions) != 1:
-                self.add_error(None, _("Give at least one answer worth 100%."))
-            if qtype == QuestionType.SHORTANSWER:
-                data.update({"accent_insensitive": cleaned.get("accent_insensitive", False),
-                             "case_sensitive": cleaned.get("case_sensitive", False)})
-            data["answers"] = answers
-        elif qtype == QuestionType.TRUEFALSE:
-            data = {"correct": cleaned.get("correct", True), "feedback_true": cleaned.get("feedback_true", ""),
-                    "feedback_false": cleaned.get("feedback_false", "")}
-        elif qtype == QuestionType.MATCHING:
-            pairs = []
-            for i in range(len(self.pair_rows)):
-                left = (cleaned.get(f"pair_{i}_left") or "").strip()
-                right = (cleaned.get(f"pair_{i}_right") or "").strip()
-                if not right and not left:
-                    continue
-                if not right:
-                    self.add_error(f"pair_{i}_right", _("Give the matching answer."))
-                    continue
-                pairs.append({"id": cleaned.get(f"pair_{i}_id") or "", "left": left, "right": right})
-            if sum(1 for p in pairs if p["left"]) < 2:
-                self.add_error(None, _("Give at least two pairs."))
-            data["pairs"] = pairs
-            data["shuffle"] = True
+        data.update(self.kind.form_data(self, cleaned))
         cleaned["data"] = data
         cleaned["tag_list"] = [t.strip() for t in (cleaned.get("tags") or "").split(",") if t.strip()]
         return cleaned
-
-
-def _closest(value: Any) -> str:  # noqa: ANN401
-    target = Decimal(str(value or 0))
-    return min(FRACTION_CHOICES, key=lambda v: abs(Decimal(v) - target))
-
-
-def _number(text: str) -> Decimal | None:
-    from quizzes.grading import parse_number
-
-    return parse_number(text)
 
 
 class ImportForm(Form):

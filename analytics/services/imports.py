@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Q
@@ -32,11 +31,12 @@ from analytics.models import (
     EventSource, ImportMapping, Software, SoftwareAction, UsageEvent, UsageImport, UsageImportRow,
 )
 from analytics.services.fill import refill_days_mark
-from core.formats.tabular import RowError, TableFileError, iter_table
+from core.formats.limits import TableLimits, table_limits
+from core.formats.tabular import RowError, TableFileError, iter_table, row_errors_keep
 from org.models import Officer
 from org.selectors import scope_for
 
-STORED_ERRORS = 500
+USAGE_LOG_LIMITS = "usage_log"  # THADS_IMPORT_LIMITS key: upload size (streamed), rows, cells, errors kept
 STORED_UNMATCHED = 200
 CHUNK_ROWS = 1000
 STEP_SECONDS = 1.0
@@ -83,7 +83,7 @@ def usage_import_start(*, software: Software, upload: UploadedFile, user) -> Usa
     """Keep the file and open a batch to be checked. Raises UsageImportError (file too large, wrong
     type, empty, no column mapping for the software)."""
     name = upload.name or ""
-    limit = settings.THADS_USAGE_IMPORT_MAX_BYTES
+    limit = table_limits(USAGE_LOG_LIMITS).upload_bytes
     if upload.size > limit:
         raise UsageImportError(_("The file is %(size).1f MB; the largest accepted is %(limit).1f MB. Split it "
                                  "into several files by month.") % {"size": upload.size / 1048576,
@@ -113,6 +113,7 @@ class _Context:
     everything: bool
     zone: object
     now: datetime
+    limits: TableLimits
 
 
 def _context(batch: UsageImport) -> _Context:
@@ -122,14 +123,13 @@ def _context(batch: UsageImport) -> _Context:
         actions[action_key(name)] = pk
     scope = scope_for(batch.uploaded_by)
     return _Context(headers=_headers(batch.software.import_mapping), actions=actions, scope_path=scope.unit_path,
-                    everything=scope.everything, zone=timezone.get_current_timezone(), now=timezone.now())
+                    everything=scope.everything, zone=timezone.get_current_timezone(), now=timezone.now(),
+                    limits=table_limits(USAGE_LOG_LIMITS))
 
 
-def _add_errors(batch: UsageImport, errors: list[RowError]) -> None:
+def _add_errors(batch: UsageImport, errors: list[RowError], *, limits: TableLimits) -> None:
     batch.error_count += len(errors)
-    room = STORED_ERRORS - len(batch.errors)
-    if room > 0:
-        batch.errors = batch.errors + [error.as_dict() for error in errors[:room]]
+    batch.errors = row_errors_keep(batch.errors, errors, limit=limits.errors)
 
 
 def _officers(rows: list[LogRow]) -> tuple[dict[str, tuple[int, str]], dict[str, tuple[int, str]]]:
@@ -192,7 +192,7 @@ def _check_chunk(batch: UsageImport, context: _Context, chunk: list[tuple[int, d
                                      occurred_at=row.occurred_at, day=day, external_id=row.external_id))
     UsageImportRow.objects.bulk_create(staged, batch_size=1000)
     batch.days = sorted(days)
-    _add_errors(batch, sorted(errors, key=lambda error: error.row))
+    _add_errors(batch, sorted(errors, key=lambda error: error.row), limits=context.limits)
 
 
 def _finish(batch: UsageImport) -> None:
@@ -224,7 +224,7 @@ def usage_import_check(*, batch: UsageImport, max_seconds: float | None = STEP_S
         done = False
         try:
             with batch.file.open("rb") as handle:
-                rows = iter_table(handle, batch.file_name, context.headers.columns())
+                rows = iter_table(handle, batch.file_name, context.headers.columns(), limits=context.limits)
                 rows = islice(rows, batch.rows_read, None)  # rows checked in earlier steps
                 while True:
                     chunk = list(islice(rows, CHUNK_ROWS))
@@ -236,7 +236,7 @@ def usage_import_check(*, batch: UsageImport, max_seconds: float | None = STEP_S
                     if max_seconds is not None and time.monotonic() - started >= max_seconds:
                         break
         except TableFileError as exc:
-            _add_errors(batch, [exc.as_row_error()])
+            _add_errors(batch, [exc.as_row_error()], limits=context.limits)
             done = True
         if done:
             _finish(batch)

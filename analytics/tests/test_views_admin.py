@@ -85,13 +85,64 @@ def test_import_journey_with_progress_preview_unmatched_and_apply(world, client_
     assert batch.status == UsageImport.Status.APPLIED
 
 
-def test_a_20_mb_upload_is_refused_with_a_message(world, client_for, settings):
+def _never_started(**kwargs) -> None:  # noqa: ANN003
+    raise AssertionError("an upload over the limit reached the import")
+
+
+def test_a_20_mb_upload_is_refused_with_a_message(world, client_for, settings, monkeypatch):
     software = map_email()
+    monkeypatch.setattr(imports, "usage_import_start", _never_started)
     response = client_for("admin").post(reverse("analytics:admin-import-start"), {
         "software": software.pk, "file": SimpleUploadedFile("big.csv", b"a" * (20 * 1024 * 1024))})
     assert response.status_code == 200
-    assert "Tệp nặng 20.0 MB; tối đa 10.0 MB. Hãy tách thành nhiều tệp theo tháng." in response.content.decode()
+    assert ("Tệp lớn hơn giới hạn 10 MB của một lần nhập. Hãy chia tệp thành nhiều tệp nhỏ hơn."
+            in response.content.decode())
     assert not UsageImport.objects.exists()
+
+
+def test_an_upload_over_the_usage_log_limit_is_dropped_while_it_streams(world, client_for, settings, monkeypatch):
+    """The size is counted chunk by chunk as the file arrives (core.uploads.upload_limit): past the
+    limit nothing is kept and the import is never started, whatever size the request declared."""
+    from core.uploads import LimitedUploadHandler
+
+    settings.THADS_IMPORT_LIMITS = {"usage_log": {"upload_bytes": 2 * 1024 * 1024}}
+    software = map_email()
+    monkeypatch.setattr(imports, "usage_import_start", _never_started)
+    skipped_at: list[int] = []
+    real_chunk = LimitedUploadHandler.receive_data_chunk
+
+    def counting(handler, raw_data, start):  # noqa: ANN001, ANN202
+        try:
+            return real_chunk(handler, raw_data, start)
+        except Exception:
+            skipped_at.append(handler.received)
+            raise
+
+    monkeypatch.setattr(LimitedUploadHandler, "receive_data_chunk", counting)
+    content = CSV.encode() * 40000  # about 7 MB
+    response = client_for("admin").post(reverse("analytics:admin-import-start"), {
+        "software": software.pk, "file": SimpleUploadedFile("lon.csv", content)})
+    assert response.status_code == 200
+    assert "Tệp lớn hơn giới hạn 2 MB của một lần nhập." in response.content.decode()
+    assert not UsageImport.objects.exists()
+    # Dropped at the first chunk past 2 MB, not after the whole file was received.
+    assert len(skipped_at) == 1 and 2 * 1024 * 1024 < skipped_at[0] < 3 * 1024 * 1024
+
+
+def test_a_file_with_500_bad_rows_keeps_200_errors_and_says_how_many_more(world, client_for):
+    software = map_email()
+    bad_rows = "".join(f"officer@moj.gov.vn,mail_sent,không phải ngày,b-{n}\n" for n in range(500))
+    client = client_for("admin")
+    response = client.post(reverse("analytics:admin-import-start"), {
+        "software": software.pk, "file": SimpleUploadedFile("sai.csv", ("Email,Thao tác,Thời gian,Mã\n" + bad_rows).encode())})
+    batch = UsageImport.objects.get()
+    imports.usage_import_check(batch=batch, max_seconds=None)
+    batch.refresh_from_db()
+    assert batch.status == UsageImport.Status.INVALID
+    assert batch.error_count == 500 and len(batch.errors) == 200
+    assert [error["row"] for error in batch.errors] == list(range(2, 202))
+    page = client.get(response["Location"]).content.decode()
+    assert "…và 300 lỗi khác." in page
 
 
 def test_an_importer_sees_only_their_own_imports(world, client_for):

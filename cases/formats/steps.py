@@ -1,7 +1,7 @@
 """The file of case steps exported from the national case software: columns and cell parsing.
 
 Pure functions, no ORM. Errors name the row as Excel shows it, the column header and the problem
-in Vietnamese.
+(gettext; Vietnamese on the site).
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from functools import lru_cache
+
+from django.utils.translation import gettext as _
 
 from core.formats.tabular import Column, RowError
 from core.text import fold
@@ -87,42 +89,44 @@ def clean_row(number: int, values: Mapping[str, str], step_types: Mapping[str, i
 
     external_id = values.get("external_id", "").strip()
     if not external_id:
-        error("external_id", "Thiếu mã bước (mã bản ghi trong phần mềm quản lý THA).")
+        error("external_id", _("The step id is missing (the record id in the national case software)."))
     elif len(external_id) > 80:
-        error("external_id", "Mã bước dài quá 80 ký tự.")
+        error("external_id", _("The step id is longer than 80 characters."))
     unit_code = values.get("unit_code", "").strip()
     if not unit_code:
-        error("unit_code", "Thiếu mã đơn vị.")
+        error("unit_code", _("The unit code is missing."))
     case_number = " ".join(values.get("case_number", "").split())
     if not case_number:
-        error("case_number", "Thiếu số hồ sơ.")
+        error("case_number", _("The case number is missing."))
     raw_type = values.get("step_type", "").strip()
     step_type_id = step_types.get(step_type_key(raw_type))
     if not raw_type:
-        error("step_type", "Thiếu tên bước.")
+        error("step_type", _("The step name is missing."))
     elif step_type_id is None:
-        error("step_type", f"Không có bước «{raw_type}» trong danh mục bước.")
+        error("step_type", _("There is no step «%(step)s» in the list of steps.") % {"step": raw_type})
     raw_legal = values.get("legal_date", "")
     legal_date = parse_date(raw_legal)
     if legal_date is None:
-        error("legal_date", f"Ngày «{raw_legal}» không đúng dạng ngày/tháng/năm." if raw_legal else "Thiếu ngày văn bản.")
+        error("legal_date", _("The date «%(value)s» is not in the form day/month/year.") % {"value": raw_legal}
+              if raw_legal else _("The document date is missing."))
     elif legal_date > today:
-        error("legal_date", f"Ngày văn bản {legal_date:%d/%m/%Y} nằm trong tương lai.")
+        error("legal_date", _("The document date %(date)s is in the future.") % {"date": f"{legal_date:%d/%m/%Y}"})
     raw_recorded = values.get("recorded_at", "")
     recorded_at = parse_datetime(raw_recorded)
     if recorded_at is None:
-        error("recorded_at", f"Thời điểm «{raw_recorded}» không đúng dạng ngày/tháng/năm giờ:phút."
-              if raw_recorded else "Thiếu thời điểm cập nhật.")
+        error("recorded_at", _("The time «%(value)s» is not in the form day/month/year hour:minute.")
+              % {"value": raw_recorded} if raw_recorded else _("The update time is missing."))
     elif legal_date is not None and recorded_at.date() < legal_date:
-        error("recorded_at", f"Thời điểm cập nhật {recorded_at:%d/%m/%Y} trước ngày văn bản {legal_date:%d/%m/%Y}.")
+        error("recorded_at", _("The update time %(recorded)s is before the document date %(legal)s.")
+              % {"recorded": f"{recorded_at:%d/%m/%Y}", "legal": f"{legal_date:%d/%m/%Y}"})
     email = values.get("officer_email", "").strip().lower()
     if not email:
-        error("officer_email", "Thiếu email người cập nhật.")
+        error("officer_email", _("The updating officer's e-mail is missing."))
     elif not EMAIL_RE.match(email):
-        error("officer_email", f"Email «{email}» không đúng định dạng.")
+        error("officer_email", _("The e-mail «%(email)s» is not a valid address.") % {"email": email})
     note = values.get("note", "").strip()
     if len(note) > 500:
-        error("note", "Ghi chú dài quá 500 ký tự.")
+        error("note", _("The note is longer than 500 characters."))
     row = {
         "row": number, "external_id": external_id, "unit_code": unit_code, "case_number": case_number,
         "step_type_id": step_type_id, "step_type": raw_type, "legal_date": legal_date, "recorded_at": recorded_at,

@@ -11,7 +11,7 @@ or date differs becomes a correction (a new version of the step).
 
 Memory stays flat as files grow: one chunk of rows at a time, a fixed-size bitmap for duplicate
 step ids (hits are confirmed by a second pass over the staging file, so the bitmap never causes a
-false error), at most `STORED_ERRORS` errors kept.
+false error), at most `limits.errors` errors kept (the rest counted).
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.formats import steps as steps_format
 from cases.models import CLOSED_STATUSES, CaseStatus, CaseStep, EnforcementCase, ImportBatch, StepSource, StepType
@@ -39,7 +41,7 @@ from cases.services.bulk import insert_rows
 from cases.services.steps import CaseFacts, RuleBook, advance_cases, case_deadlines_rebuild_many
 from core.calendar import WorkingCalendar, get_calendar
 from core.formats.limits import TableLimits, table_limits
-from core.formats.tabular import RowError, TableFileError, iter_table
+from core.formats.tabular import RowError, TableFileError, iter_table, row_errors_keep
 from core.models import AuditEvent, User
 from core.services import audit_record
 from core.text import fold
@@ -50,7 +52,7 @@ CHUNK_ROWS = 2000
 STEP_IMPORT_LIMITS = "case_steps"  # THADS_IMPORT_LIMITS key: upload size, rows, columns, cells, errors kept
 SAMPLE_ROWS = 20
 SEEN_BITS = 1 << 24  # 2 MB bitmap of step-id hashes: a few false hits per million ids, all re-checked
-CHANGED = "Dữ liệu đã thay đổi kể từ khi kiểm tra; hãy tải tệp lên lại."
+CHANGED = gettext_lazy("The data has changed since the check; upload the file again.")
 
 
 class StepImportError(Exception):
@@ -70,9 +72,7 @@ class _Outcome:
 
     def add_errors(self, errors: list[RowError]) -> None:
         self.error_count += len(errors)
-        room = self.stored_errors - len(self.errors)
-        if room > 0:
-            self.errors.extend(error.as_dict() for error in errors[:room])
+        self.errors = row_errors_keep(self.errors, errors, limit=self.stored_errors)
 
     def count(self, action: str, by: int = 1) -> None:
         if action == "new":
@@ -116,7 +116,7 @@ class _SeenIds:
                 continue
             if external_id in first:
                 errors.append(RowError(number, steps_format.HEADER_OF["external_id"],
-                                       f"Mã bước «{external_id}» trùng với dòng {first[external_id]}."))
+                                       _("Step id «%(id)s» repeats row %(row)s.") % {"id": external_id, "row": first[external_id]}))
             else:
                 first[external_id] = number
         return errors
@@ -168,19 +168,23 @@ class _Checker:
             case = cases.get((row["unit_code"].lower(), fold(row["case_number"])))
             if row["unit_code"] and row["case_number"] and case is None:
                 row_errors.append(RowError(number, steps_format.HEADER_OF["case_number"],
-                                           f"Không có hồ sơ số «{row['case_number']}» ở đơn vị «{row['unit_code']}»."))
+                                           _("No case numbered «%(number)s» in unit «%(unit)s».")
+                                           % {"number": row["case_number"], "unit": row["unit_code"]}))
             elif case is not None and not self.scope.covers_unit_path(case["unit__path"]):
                 row_errors.append(RowError(number, steps_format.HEADER_OF["case_number"],
-                                           f"Hồ sơ «{row['case_number']}» không thuộc đơn vị bạn được nhập dữ liệu."))
+                                           _("Case «%(number)s» is not in a unit you may import for.")
+                                           % {"number": row["case_number"]}))
             officer_id = officers.get(row["officer_email"])
             email_column = steps_format.HEADER_OF["officer_email"]
             if row["officer_email"] and officer_id is None and all(e.column != email_column for e in row_errors):
                 row_errors.append(RowError(number, steps_format.HEADER_OF["officer_email"],
-                                           f"Không có cán bộ nào có email «{row['officer_email']}»."))
+                                           _("No officer has the e-mail «%(email)s».")
+                                           % {"email": row["officer_email"]}))
             old = existing.get(row["external_id"])
             if old is not None and case is not None and old["case_id"] != case["pk"]:
                 row_errors.append(RowError(number, steps_format.HEADER_OF["external_id"],
-                                           f"Mã bước «{row['external_id']}» đã dùng cho một hồ sơ khác."))
+                                           _("Step id «%(id)s» is already used for another case.")
+                                           % {"id": row["external_id"]}))
             if row_errors:
                 errors.extend(row_errors)
                 if row["external_id"]:
@@ -189,8 +193,9 @@ class _Checker:
             row["case_id"], row["officer_id"], row["unit_id"] = case["pk"], officer_id, case["unit_id"]
             row["action"], row["old"] = _action(row, old)
             if row["action"] != "unchanged" and _writes_into_closed(case["status"], self.codes.get(row["step_type_id"])):
-                errors.append(RowError(number, steps_format.HEADER_OF["case_number"], CLOSED_CASE.format(
-                    number=row["case_number"], status=str(CaseStatus(case["status"]).label).lower())))
+                errors.append(RowError(number, steps_format.HEADER_OF["case_number"], _(
+                    "Case «%(number)s» is closed (%(status)s); no more steps can be imported into it.") % {
+                    "number": row["case_number"], "status": str(CaseStatus(case["status"]).label).lower()}))
                 if row["external_id"]:
                     rejected.append([number, row["external_id"]])
                 continue
@@ -208,8 +213,6 @@ class _Checker:
         ).values("pk", "unit_id", "unit__code", "unit__path", "search_number", "kind", "officer_id", "status")
         return {(item["unit__code"].lower(), item["search_number"]): item for item in found}
 
-
-CLOSED_CASE = "Hồ sơ «{number}» đã kết thúc ({status}); không thể nhập thêm bước vào hồ sơ này."
 
 
 def _writes_into_closed(status: str, step_code: str | None) -> bool:
@@ -323,7 +326,7 @@ def step_import_preview(*, by: User, file_name: str, content: bytes | None = Non
                 if error.row in maybe_repeated:
                     outcome.count(maybe_repeated.pop(error.row), by=-1)
         if outcome.total == 0 and not outcome.error_count:
-            outcome.add_errors([RowError(0, "", "Tệp không có dòng dữ liệu nào.")])
+            outcome.add_errors([RowError(0, "", _("The file has no data rows."))])
         outcome.errors.sort(key=lambda error: error["row"])
         batch = ImportBatch(
             uploaded_by=by, file_name=file_name[:255], file_sha256=_sha256(source),
@@ -457,7 +460,7 @@ def step_import_apply(*, batch: ImportBatch, by: User, today: date | None = None
     """
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.PREVIEW:
-        raise StepImportError("Bản nhập này không thể áp dụng (có lỗi hoặc đã áp dụng).")
+        raise StepImportError(_("This import cannot be applied (it has errors or was applied already)."))
     if not batch.staged:
         raise StepImportError(CHANGED)
     applier = _Applier(batch, user=by, calendar=get_calendar())

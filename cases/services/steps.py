@@ -286,7 +286,7 @@ def case_step_correct(*, step: CaseStep, legal_date: date, step_type: StepType, 
         supersedes=step, version=step.version + 1,
     )
     if by is not None and by != step.recorded_by:
-        new.note = (new.note + f" (sửa bởi {by.full_name})").strip()
+        new.note = (new.note + " " + _("(corrected by %(name)s)") % {"name": by.full_name}).strip()
         new.save(update_fields=["note"])
     audit_change(action=AuditEvent.Action.STEP_CORRECTED, target=f"{step.case.number} · {step.step_type.code}",
                  before={"step_type": step.step_type.code, "legal_date": step.legal_date, "note": step.note},

@@ -42,6 +42,13 @@ class RowError:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
+def row_errors_keep(kept: list[dict[str, Any]], errors: Sequence[RowError], *, limit: int) -> list[dict[str, Any]]:
+    """The errors an import stores: `kept` and as many of `errors` as fit under `limit` (its
+    `TableLimits.errors`); the import counts every error and shows "…and N more errors" for the rest."""
+    room = limit - len(kept)
+    return [*kept, *(error.as_dict() for error in errors[:room])] if room > 0 else kept
+
+
 class TableFileError(Exception):
     """The file as a whole cannot be read (not a spreadsheet, wrong headers, bad encoding).
 

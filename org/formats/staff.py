@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from core.formats.tabular import Column, RowError
 from core.text import fold
 
@@ -50,32 +52,33 @@ def clean_row(number: int, values: dict[str, str]) -> tuple[dict[str, object], l
     full_name = " ".join(values.get("full_name", "").split())
     email = values.get("email", "").strip().lower()
     if not full_name:
-        errors.append(RowError(number, HEADER_OF["full_name"], "Thiếu họ và tên."))
+        errors.append(RowError(number, HEADER_OF["full_name"], _("The full name is missing.")))
     if not email:
-        errors.append(RowError(number, HEADER_OF["email"], "Thiếu email công vụ."))
+        errors.append(RowError(number, HEADER_OF["email"], _("The official e-mail is missing.")))
     elif not EMAIL_RE.match(email):
-        errors.append(RowError(number, HEADER_OF["email"], f"Email «{email}» không đúng định dạng."))
+        errors.append(RowError(number, HEADER_OF["email"], _("The e-mail «%(email)s» is not a valid address.") % {"email": email}))
     unit_code = values.get("unit_code", "").strip()
     if not unit_code:
-        errors.append(RowError(number, HEADER_OF["unit_code"], "Thiếu mã đơn vị."))
+        errors.append(RowError(number, HEADER_OF["unit_code"], _("The unit code is missing.")))
     position_code = values.get("position_code", "").strip()
     if not position_code:
-        errors.append(RowError(number, HEADER_OF["position_code"], "Thiếu mã chức danh."))
+        errors.append(RowError(number, HEADER_OF["position_code"], _("The position code is missing.")))
     it_level = IT_LEVELS.get(fold(values.get("it_level", "")))
     if it_level is None:
         errors.append(RowError(
             number, HEADER_OF["it_level"],
-            f"Trình độ tin học «{values.get('it_level')}» không hợp lệ (Không, A, B, Cơ bản, Nâng cao).",
+            _("IT level «%(value)s» is not valid (Không, A, B, Cơ bản, Nâng cao).") % {"value": values.get("it_level")},
         ))
     is_it_focal = parse_flag(values.get("is_it_focal", ""), default=False)
     if is_it_focal is None:
-        errors.append(RowError(number, HEADER_OF["is_it_focal"], "Chỉ ghi «x», «Có» hoặc để trống."))
+        errors.append(RowError(number, HEADER_OF["is_it_focal"], _("Write only «x», «Có» or leave it empty.")))
     is_active = parse_flag(values.get("is_active", ""), default=True)
     if is_active is None:
-        errors.append(RowError(number, HEADER_OF["is_active"], "Chỉ ghi «Có», «Không» hoặc để trống."))
+        errors.append(RowError(number, HEADER_OF["is_active"], _("Write only «Có», «Không» or leave it empty.")))
     username = values.get("username", "").strip()
     if username and not USERNAME_RE.match(username):
-        errors.append(RowError(number, HEADER_OF["username"], f"Tên đăng nhập «{username}» chỉ gồm chữ không dấu, số và . _ -"))
+        errors.append(RowError(number, HEADER_OF["username"], _("User name «%(username)s» may hold only letters without accents, digits and . _ -")
+                               % {"username": username}))
     row = {
         "row": number,
         "full_name": full_name,

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from core.text import nfc
 from quizzes.formats import ParsedQuestion
+from quizzes.question_types.editing import answer_rows_add, answer_rows_read, answers_need_a_full_mark
 
 CORRECT, PARTIAL, WRONG, UNANSWERED, NEEDS_GRADING = "correct", "partial", "wrong", "unanswered", "needs_grading"
 BLANK = ""  # distribution key of an unanswered response
@@ -91,6 +92,11 @@ class QuestionTypeBase(ABC):
     name: ClassVar[str] = ""
     #: Whether answers get a mark (a description does not).
     gradable: ClassVar[bool] = True
+    #: Whether a person gives the mark (an essay): left out where only automatic marks will do.
+    marked_by_hand: ClassVar[bool] = False
+    #: Headers of the columns a type adds to the answer rows of the bank's form, and a hint under them.
+    answer_columns: ClassVar[tuple[Any, ...]] = ()
+    answers_hint: ClassVar[Any] = ""
     #: Whether Aiken (single-choice only) can carry the type.
     aiken: ClassVar[bool] = False
     #: The answer inputs (and, in a review, the right choices) inside ``quizzes/_question.html``;
@@ -165,6 +171,20 @@ class QuestionTypeBase(ABC):
         """Mark the right choices in a review page that may show them."""
         shown["right_answers"] = self.right_answers(data)
 
+    # --- editing in the bank (quizzes.forms.QuestionForm; shared rows in question_types.editing) --
+    def form_fields_add(self, form: Any, *, data: dict[str, Any]) -> None:  # noqa: ANN401
+        """Add the type's own fields to the bank's question form; initial values from ``data`` (the
+        edited version's data, or {} for a new question)."""
+
+    def form_data(self, form: Any, cleaned: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN401
+        """The type's ``data`` from the cleaned form; problems go to ``form.add_error``."""
+        return {}
+
+    # --- demo ------------------------------------------------------------------------------
+    def demo_fields(self, data: dict[str, Any], *, right: bool, rng: random.Random) -> dict[str, Any]:
+        """Posted fields of a right (or a wrong) answer, for the demo's finished attempts."""
+        return {}
+
     # --- files (GIFT / Aiken) --------------------------------------------------------------
     def data_from_parsed(self, parsed: ParsedQuestion) -> dict[str, Any]:
         """The ``data`` JSON of a version built from a question read from a file."""
@@ -223,3 +243,23 @@ class TypedAnswerBase(QuestionTypeBase):
 
     def right_answers(self, data: dict[str, Any]) -> list[str]:
         return accepted_texts(data)
+
+    def answer_row_fields(self, i: int, answer: dict[str, Any]) -> list[tuple[str, Any]]:
+        """Fields a type adds to answer row ``i`` of the bank's form (see editing.answer_rows_add)."""
+        return []
+
+    def answer_row_values(self, form: Any, i: int, text: str) -> dict[str, Any]:  # noqa: ANN401
+        """Values a type adds to the stored answer of row ``i``; may report ``form.add_error``."""
+        return {}
+
+    def form_options(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        """The type's options beside its answers (short answer: case and accents)."""
+        return {}
+
+    def form_fields_add(self, form: Any, *, data: dict[str, Any]) -> None:  # noqa: ANN401
+        answer_rows_add(form, data=data, extra=self.answer_row_fields)
+
+    def form_data(self, form: Any, cleaned: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN401
+        answers = answer_rows_read(form, cleaned, extra=lambda i, text: self.answer_row_values(form, i, text))
+        answers_need_a_full_mark(form, answers)
+        return {**self.form_options(cleaned), "answers": answers}

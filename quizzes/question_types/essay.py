@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -17,10 +18,21 @@ from quizzes.question_types.base import (
 )
 
 
+DEMO_ANSWERS = (
+    "Cần cập nhật ngay trong ngày, nhờ cán bộ phụ trách CNTT hỗ trợ khi phần mềm chậm.",
+    "Máy tính cũ, mạng chậm; đề nghị đơn vị nâng cấp và tập huấn thêm.",
+    "Ngắt mạng máy bị nhiễm, báo ngay người phụ trách CNTT, không trả tiền chuộc, khôi phục từ bản sao lưu.",
+)
+
+
 @register
 class Essay(QuestionTypeBase):
     name = "essay"
     template = "quizzes/question_types/essay.html"
+    marked_by_hand = True
+
+    def demo_fields(self, data: dict[str, Any], *, right: bool, rng: random.Random) -> dict[str, Any]:
+        return {"text": rng.choice(list(DEMO_ANSWERS))}
 
     def grade(self, data: dict[str, Any], response: dict[str, Any] | None) -> Grade:
         if not str((response or {}).get("text", "")).strip():

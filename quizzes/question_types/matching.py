@@ -8,8 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from quizzes.formats import ParsedPair, ParsedQuestion
+from quizzes.question_types.editing import pair_rows_add, pair_rows_read
 from quizzes.question_types.base import UNANSWERED, Grade, PostedFields, QuestionTypeBase, register, state_of
 
 
@@ -70,6 +72,22 @@ class Matching(QuestionTypeBase):
         shown["rights"] = order or sorted({pair["right"] for pair in data.get("pairs", [])})
         shown["rows"] = [{"id": pair["id"], "html": render(pair["left"], pair.get("left_format", text_format)),
                           "selected": pairs.get(pair["id"]) or ""} for pair in _rows(data)]
+
+    def form_fields_add(self, form: Any, *, data: dict[str, Any]) -> None:  # noqa: ANN401
+        pair_rows_add(form, data=data)
+
+    def form_data(self, form: Any, cleaned: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN401
+        pairs = pair_rows_read(form, cleaned)
+        if sum(1 for p in pairs if p["left"]) < 2:
+            form.add_error(None, gettext_lazy("Give at least two pairs."))
+        return {"pairs": pairs, "shuffle": True}
+
+    def demo_fields(self, data: dict[str, Any], *, right: bool, rng: random.Random) -> dict[str, Any]:
+        pairs = _rows(data)
+        rights = [p["right"] for p in pairs]
+        if not right:
+            rights = rights[1:] + rights[:1]
+        return {f"match-{p['id']}": r for p, r in zip(pairs, rights, strict=True)}
 
     def data_from_parsed(self, parsed: ParsedQuestion) -> dict[str, Any]:
         return {"shuffle": True, "pairs": [{"left": p.left, "left_format": p.left_format, "right": p.right}

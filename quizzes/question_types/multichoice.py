@@ -7,9 +7,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from quizzes.formats import ParsedAnswer, ParsedQuestion
+from quizzes.question_types.editing import answer_rows_add, answer_rows_read
 from quizzes.question_types.base import (
     UNANSWERED,
     Grade,
@@ -96,6 +99,36 @@ class MultiChoice(QuestionTypeBase):
         fractions = {a["id"]: fraction_of(a) for a in data.get("answers", [])}
         for choice in shown["choices"]:
             choice["right"] = fractions.get(choice["id"], 0) > 0
+
+    def form_fields_add(self, form: Any, *, data: dict[str, Any]) -> None:  # noqa: ANN401
+        form.fields["single"] = forms.BooleanField(label=gettext_lazy("Only one answer may be chosen"),
+                                                   required=False, initial=data.get("single", True))
+        form.fields["shuffle"] = forms.BooleanField(label=gettext_lazy("Shuffle the choices"), required=False,
+                                                    initial=data.get("shuffle", True))
+        answer_rows_add(form, data=data, long_text=True)
+
+    def form_data(self, form: Any, cleaned: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN401
+        answers = answer_rows_read(form, cleaned)
+        fractions = [Decimal(a["fraction"]) for a in answers]
+        single = cleaned.get("single", True)
+        if len(answers) < 2:
+            form.add_error(None, gettext_lazy("Give at least two choices."))
+        elif single and max(fractions) != 1:
+            form.add_error(None, gettext_lazy("One choice must be worth 100%."))
+        elif not single and sum(f for f in fractions if f > 0) < Decimal("0.99"):
+            form.add_error(None, gettext_lazy("The positive grades must add up to 100%."))
+        return {"single": single, "shuffle": cleaned.get("shuffle", True), "answers": answers}
+
+    def demo_fields(self, data: dict[str, Any], *, right: bool, rng: random.Random) -> dict[str, Any]:
+        answers = data["answers"]
+        if data.get("single", True):
+            good = [a["id"] for a in answers if float(a["fraction"]) >= 1]
+            bad = [a["id"] for a in answers if float(a["fraction"]) < 1]
+            return {"choice": rng.choice(good if right or not bad else bad)}
+        good = [a["id"] for a in answers if float(a["fraction"]) > 0]
+        bad = [a["id"] for a in answers if float(a["fraction"]) <= 0]
+        picked = good if right else rng.sample(good, k=max(1, len(good) - 1)) + rng.sample(bad, k=min(1, len(bad)))
+        return {"choices": picked}
 
     def data_from_parsed(self, parsed: ParsedQuestion) -> dict[str, Any]:
         return {"single": parsed.single, "shuffle": True, "answers": [

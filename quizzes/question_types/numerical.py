@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy
 
 from quizzes.formats import ParsedAnswer, ParsedQuestion
 from quizzes.question_types.base import TypedAnswerBase, decimal_or_none, decimal_text, register
@@ -37,6 +41,7 @@ def numerical_matches(answer: dict[str, Any], number: Decimal) -> bool:
 @register
 class Numerical(TypedAnswerBase):
     name = "numerical"
+    answer_columns = (gettext_lazy("Accepted error"),)
 
     def show_for_attempt(self, shown: dict[str, Any], *, data: dict[str, Any], order: list[str],
                          response: dict[str, Any], render: Callable[[str, str], str], text_format: str) -> None:
@@ -49,6 +54,21 @@ class Numerical(TypedAnswerBase):
 
     def accepts(self, data: dict[str, Any], answer: dict[str, Any], typed: Decimal) -> bool:
         return numerical_matches(answer, typed)
+
+    def answer_row_fields(self, i: int, answer: dict[str, Any]) -> list[tuple[str, Any]]:
+        return [(f"answer_{i}_tolerance", forms.DecimalField(
+            label=gettext_lazy("Accepted error of answer %(n)s") % {"n": i + 1}, required=False, min_value=0,
+            initial=answer.get("tolerance")))]
+
+    def answer_row_values(self, form: Any, i: int, text: str) -> dict[str, Any]:  # noqa: ANN401
+        if text != "*" and parse_number(text) is None:
+            form.add_error(f"answer_{i}_text", gettext_lazy("Type a number (or * for any other answer)."))
+        tolerance = form.cleaned_data.get(f"answer_{i}_tolerance")
+        return {"tolerance": None if text == "*" else str(tolerance or 0), "min": None, "max": None}
+
+    def demo_fields(self, data: dict[str, Any], *, right: bool, rng: random.Random) -> dict[str, Any]:
+        target = Decimal(data["answers"][0]["text"])
+        return {"text": str(target if right else target + rng.choice([1, 2, -1, 10]))}
 
     def data_from_parsed(self, parsed: ParsedQuestion) -> dict[str, Any]:
         return {"answers": [

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
 import re
 from decimal import Decimal
 from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy
 
 from core.text import fold, nfc
 from quizzes.formats import ParsedAnswer, ParsedQuestion
@@ -32,10 +36,26 @@ def shortanswer_matches(pattern: str, text: str, *, case_sensitive: bool = False
 @register
 class ShortAnswer(TypedAnswerBase):
     name = "shortanswer"
+    answers_hint = gettext_lazy("Use * for any characters, e.g. “Nghị định * 2020”.")
 
     def accepts(self, data: dict[str, Any], answer: dict[str, Any], typed: str) -> bool:
         return shortanswer_matches(answer.get("text", ""), typed, case_sensitive=bool(data.get("case_sensitive")),
                                    accent_insensitive=bool(data.get("accent_insensitive")))
+
+    def form_fields_add(self, form: Any, *, data: dict[str, Any]) -> None:  # noqa: ANN401
+        form.fields["accent_insensitive"] = forms.BooleanField(
+            label=gettext_lazy("Accept answers typed without Vietnamese accents"), required=False,
+            initial=data.get("accent_insensitive", False))
+        form.fields["case_sensitive"] = forms.BooleanField(label=gettext_lazy("Case matters"), required=False,
+                                                           initial=data.get("case_sensitive", False))
+        super().form_fields_add(form, data=data)
+
+    def form_options(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        return {"accent_insensitive": cleaned.get("accent_insensitive", False),
+                "case_sensitive": cleaned.get("case_sensitive", False)}
+
+    def demo_fields(self, data: dict[str, Any], *, right: bool, rng: random.Random) -> dict[str, Any]:
+        return {"text": data["answers"][0]["text"] if right else "không nhớ"}
 
     def data_from_parsed(self, parsed: ParsedQuestion) -> dict[str, Any]:
         return {"case_sensitive": bool(parsed.case_sensitive), "accent_insensitive": bool(parsed.accent_insensitive),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from quizzes.formats import ParsedQuestion
 from quizzes.question_types.base import UNANSWERED, Grade, PostedFields, QuestionTypeBase, register, state_of
@@ -52,6 +55,25 @@ class TrueFalse(QuestionTypeBase):
 
     def show_right(self, shown: dict[str, Any], *, data: dict[str, Any]) -> None:
         shown["right_value"] = bool(data.get("correct"))
+
+    def form_fields_add(self, form: Any, *, data: dict[str, Any]) -> None:  # noqa: ANN401
+        form.fields["correct"] = forms.TypedChoiceField(
+            label=gettext_lazy("The statement is"),
+            choices=[("true", gettext_lazy("True")), ("false", gettext_lazy("False"))],
+            coerce=lambda v: v == "true", widget=forms.RadioSelect,
+            initial="true" if data.get("correct", True) else "false")
+        form.fields["feedback_true"] = forms.CharField(label=gettext_lazy("Feedback for the answer “true”"),
+                                                       required=False, initial=data.get("feedback_true", ""))
+        form.fields["feedback_false"] = forms.CharField(label=gettext_lazy("Feedback for the answer “false”"),
+                                                        required=False, initial=data.get("feedback_false", ""))
+
+    def form_data(self, form: Any, cleaned: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN401
+        return {"correct": cleaned.get("correct", True), "feedback_true": cleaned.get("feedback_true", ""),
+                "feedback_false": cleaned.get("feedback_false", "")}
+
+    def demo_fields(self, data: dict[str, Any], *, right: bool, rng: random.Random) -> dict[str, Any]:
+        value = bool(data["correct"]) if right else not data["correct"]
+        return {"choice": "true" if value else "false"}
 
     def data_from_parsed(self, parsed: ParsedQuestion) -> dict[str, Any]:
         return {"correct": bool(parsed.correct), "feedback_true": parsed.feedback_true,

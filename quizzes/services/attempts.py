@@ -24,13 +24,15 @@ from quizzes.models import (
     Navigation,
     Override,
     Question,
-    QuestionType,
     QuestionVersion,
     Quiz,
 )
-from quizzes.question_types import PostedFields, question_type_for
+from quizzes.question_types import PostedFields, question_type_for, question_types
 from quizzes.selectors import Rules, answer_grace, attempt_is_overdue, category_subtree_ids, quiz_rules_for
 from quizzes.services.common import FOUR, _one_writer
+
+# Types a random slot never draws: nothing to answer (a description).
+_UNGRADABLE = tuple(name for name, kind in question_types().items() if not kind.gradable)
 
 
 logger = logging.getLogger(__name__)
@@ -55,7 +57,7 @@ def _draw_layout(*, quiz: Quiz, rng: random.Random) -> list[dict[str, Any]]:
             if slot.include_subcategories:
                 categories = category_subtree_ids(root_id=slot.random_category_id)
             pool = list(Question.objects.active().filter(category_id__in=categories, current_version__isnull=False)
-                        .exclude(pk__in=used).exclude(qtype=QuestionType.DESCRIPTION)
+                        .exclude(pk__in=used).exclude(qtype__in=_UNGRADABLE)
                         .values_list("pk", "current_version_id"))
             if not pool:
                 raise QuizError(_("The category has too few questions left to draw at random."))

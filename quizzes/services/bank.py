@@ -17,6 +17,7 @@ from quizzes.bank import data_from_parsed, normalise_data, parsed_from_version, 
 from quizzes.exceptions import QuizError
 from quizzes.formats import FormatParseError, parse_aiken, parse_gift, serialize_gift
 from quizzes.models import Question, QuestionCategory, QuestionImport, QuestionType, QuestionVersion, Tag
+from quizzes.question_types import question_type_for
 
 
 # ---------------------------------------------------------------- bank
@@ -71,7 +72,7 @@ def question_create(*, category: QuestionCategory, qtype: str, title: str, text:
     if qtype not in QuestionType.values:
         raise QuizError(_("Unknown question type: %(type)s") % {"type": qtype})
     question = Question.objects.create(category=category, qtype=qtype, idnumber=idnumber[:100], created_by=by)
-    if qtype == QuestionType.DESCRIPTION:
+    if not question_type_for(qtype).gradable:
         default_mark = Decimal(0)
     _version_create(question=question, qtype=qtype, title=title, text=text, text_format=text_format,
                     general_feedback=general_feedback, data=data, default_mark=default_mark, by=by)
@@ -89,7 +90,7 @@ def question_update(*, question: Question, title: str, text: str, data: dict[str
     question.category = category
     question.save(update_fields=["category", "updated_at"])
     question.tags.set(_tags(tags))
-    if question.qtype == QuestionType.DESCRIPTION:
+    if not question_type_for(question.qtype).gradable:
         default_mark = Decimal(0)
     return _version_create(question=question, qtype=question.qtype, title=title, text=text,
                            text_format=text_format, general_feedback=general_feedback, data=data,

@@ -163,6 +163,61 @@ def test_starting_twice_at_once_opens_one_attempt(world):  # noqa: ANN001
     assert services.attempt_start(quiz=quiz, officer=officer).pk == first.pk
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_starts_at_once_on_two_connections_end_in_one_attempt(world, monkeypatch):  # noqa: ANN001
+    """Two tabs start the same quiz at the same moment, each on its own thread and database
+    connection: both find no open attempt and draw their questions, then both insert. The database
+    refuses the second insert (IntegrityError), and that start returns the first one's attempt.
+
+    Only the meeting point is added (a barrier before the insert, so that neither inserts before the
+    other has checked); the insert itself and its IntegrityError branch are the real ones."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs two concurrent writers: the project's SQLite back-end queues writers one at a time "
+                    "(the PostgreSQL pass runs this test; the single-connection race test above covers SQLite)")
+    import threading
+
+    from quizzes.services import attempts as attempt_services
+
+    quiz = factories.all_types_quiz(attempts=3)
+    officer = world.officers["officer"]
+    barrier = threading.Barrier(2, timeout=20)
+    inserted: list[Attempt | None] = []
+    real_insert = attempt_services._attempt_insert
+
+    def insert_when_both_are_ready(**kwargs):  # noqa: ANN003, ANN202
+        if len(inserted) < 2:
+            barrier.wait()
+        result = real_insert(**kwargs)
+        inserted.append(result)
+        return result
+
+    monkeypatch.setattr(attempt_services, "_attempt_insert", insert_when_both_are_ready)
+    started: list[Attempt] = []
+    failures: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            started.append(services.attempt_start(quiz=quiz, officer=officer))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures, failures
+    # One insert was refused by the database: the IntegrityError branch returned None.
+    assert sorted(result is None for result in inserted) == [False, True], inserted
+    assert len(started) == 2 and started[0].pk == started[1].pk
+    assert Attempt.objects.filter(quiz=quiz, officer=officer).count() == 1
+    assert AttemptAnswer.objects.filter(attempt=started[0]).count() == len(started[0].layout)
+
+
 def test_start_reads_and_draws_before_the_write_transaction(world):  # noqa: ANN001
     """In a start burst only the inserts queue for the single writer: the rule checks and the draw
     (quiz slots, questions) run outside the transaction that writes the attempt."""

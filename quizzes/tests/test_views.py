@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -224,6 +225,16 @@ def test_question_form_creates_and_edits_versions(world, client_for):  # noqa: A
     question.refresh_from_db()
     assert question.current_version.number == 2
     assert question.current_version.data["answers"][1]["text"] == "Ctrl+Shift+S"
+
+
+@pytest.mark.parametrize("qtype, column, hint", [
+    ("numerical", True, False), ("shortanswer", False, True), ("multichoice", False, False)])
+def test_question_form_shows_the_columns_and_hint_its_type_declares(world, client_for, qtype, column, hint):  # noqa: ANN001
+    factories.category()
+    page = client_for("trainer").get(reverse("quizzes:question-create", kwargs={"qtype": qtype})).content.decode()
+    assert ("<th>Sai số chấp nhận</th>" in page) is column
+    assert ("Dùng * thay cho ký tự bất kỳ" in page) is hint
+    assert ('name="answer_0_tolerance"' in page) is column
 
 
 def test_statistics_page_and_export(world, client_for):  # noqa: ANN001

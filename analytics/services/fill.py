@@ -1,5 +1,5 @@
 """Filling the daily count tables (`OfficerDayCount`, `UnitDayCount`) from usage events, case steps,
-course assignments and quiz attempts.
+course assignments, quiz attempts and contest results.
 
 Set-based: for a range of days, the rows of each table are deleted and written again by one
 statement pair. The officer table: one `INSERT … SELECT … GROUP BY` whose sources are the other
@@ -25,6 +25,7 @@ from django.utils import timezone
 from analytics.catalogue import SITE_STEP_SOFTWARE
 from analytics.models import FillState, OfficerDayCount, RefillDay, UnitDayCount, UsageEvent
 from cases.selectors import step_days_imported_since, step_recordings_by_officer_day
+from contests.selectors import entry_results_by_officer_day
 from learning.selectors import assigned_courses_by_officer_due_day
 from org.models import Officer
 from org.selectors import officer_headcount_by_unit
@@ -144,6 +145,8 @@ def _officer_statement() -> str:
         "SELECT o_id, d, 'courses_done_on_time', on_time_n FROM co WHERE on_time_n > 0",
         "SELECT o_id, d, 'quiz_finished', n FROM qz",
         "SELECT o_id, d, 'quiz_passed', passed_n FROM qz WHERE passed_n > 0",
+        "SELECT o_id, d, 'contest_entered', n FROM ct",
+        "SELECT o_id, d, 'contest_awarded', awarded_n FROM ct WHERE awarded_n > 0",
     ])
     return (f"INSERT INTO {table} (officer_id, day, metric, value) "
             f"SELECT o_id, d, metric, CASE WHEN metric LIKE 'active:%%' THEN MAX(v) ELSE SUM(v) END "
@@ -151,7 +154,8 @@ def _officer_statement() -> str:
 
 
 OFFICER_SOURCES = (("ev", _events_by_officer_day), ("st", step_recordings_by_officer_day),
-                   ("co", assigned_courses_by_officer_due_day), ("qz", attempt_results_by_officer_day))
+                   ("co", assigned_courses_by_officer_due_day), ("qz", attempt_results_by_officer_day),
+                   ("ct", entry_results_by_officer_day))
 
 
 def _fill_officer_range(start: date, end: date) -> int:

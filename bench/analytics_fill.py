@@ -12,8 +12,9 @@ shared 2-core machine under two minutes. PostgreSQL is loaded with COPY, SQLite 
 
 Measured, alternately, RUNS times after a warm-up (medians printed):
 - fill: `counts_fill(through=day)` with the tables filled up to the day before (the nightly job:
-  delete the day's rows, one INSERT … SELECT per metric family from the selectors' queries, the unit
-  roll-up and headcount, the fill state) — both tables, in one transaction;
+  per table one DELETE of the day's rows and one INSERT … SELECT … GROUP BY — the officer rows from
+  the selectors' queries, the unit sums and headcount from the officer rows — and the fill state, in
+  one transaction; setting the state back to the day before is not timed);
 - baseline A: the same day's officer × metric counts of events and steps written by two hand-written
   `INSERT … SELECT … GROUP BY` into a scratch table (no active flags, no unit table, no state);
 - baseline B: hand-written SQL writing the same officer and unit rows as the fill (events, active

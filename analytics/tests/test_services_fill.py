@@ -175,3 +175,14 @@ def test_contest_results_are_counted_on_the_day_they_are_published(world):
     report = services.counts_fill(through=MONDAY + timedelta(days=1))
     assert report.refilled == [MONDAY]
     assert not OfficerDayCount.objects.filter(metric__startswith="contest_").exists()
+
+
+def test_each_source_query_compiled_once_gives_the_sql_of_a_fresh_compile(world):
+    """The fill reuses each selector's compiled SQL with the range's dates put in place of the
+    markers: for any range, the same SQL and parameters as compiling the selector for that range."""
+    from analytics.services import fill
+
+    for name, build in fill.OFFICER_SOURCES:
+        for start, end in [(MONDAY, MONDAY), (date(2025, 12, 30), date(2026, 1, 31)), (MONDAY, MONDAY)]:
+            assert fill._range_sql(name, build, start, end) == fill._sql_list(build(start=start, end=end)), name
+        assert (fill.connection.vendor, name) in fill._compiled, name

@@ -164,6 +164,8 @@ class Scorecard:
     trend: list[dict]
     next_step: dict
     nudges: list = field(default_factory=list)
+    contest_entered: int = 0  # entries of contests whose results were published this month
+    contest_awarded: int = 0  # of those, with a prize
 
     @property
     def on_time_percent(self) -> float | None:
@@ -227,6 +229,7 @@ def scorecard_get(*, officer: Officer, today: dt.date | None = None, with_nudges
         courses_done_on_time=counts.get("courses_done_on_time", 0), quiz_passed=counts.get("quiz_passed", 0),
         score=scores[-1] if scores else None, trend=trend,
         next_step=next_step_for(officer=officer, software=software, today=today), nudges=nudges,
+        contest_entered=counts.get("contest_entered", 0), contest_awarded=counts.get("contest_awarded", 0),
     )
 
 

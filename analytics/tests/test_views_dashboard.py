@@ -147,6 +147,13 @@ def test_officer_scorecard_and_home_panel(data, client_for):
     assert "Mức dùng phần mềm sẽ hiện ở đây" not in home
 
 
+def test_scorecard_shows_the_month_s_contest_prizes_and_entries(data, client_for):
+    officer = data.officers["officer"]
+    put_officer_counts(officer, timezone.localdate(), contest_entered=2, contest_awarded=1)
+    html = client_for("officer").get(reverse("analytics:scorecard")).content.decode()
+    assert "Giải thưởng / lượt dự thi hội thi<strong>1/2</strong>" in html
+
+
 def test_next_step_names_an_unused_expected_software(world, client_for):
     make_software("QLVB", "Quản lý văn bản", positions=[world.positions["enforcement_officer"]])
     html = client_for("officer").get(reverse("analytics:scorecard")).content.decode()

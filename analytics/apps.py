@@ -7,13 +7,15 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analytics")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_save, pre_save
 
         from analytics import panels, permissions, signals, views
         from core.ui import HomePanel, Landing, NavItem, register_landing, register_nav, register_panel
 
         post_save.connect(signals.position_created, sender="org.Position",
                           dispatch_uid="analytics-position-created")
+        pre_save.connect(signals.contest_results_changing, sender="contests.Contest",
+                         dispatch_uid="analytics-contest-results-changing")
         # Replaces core's placeholder of the same key.
         register_panel(HomePanel(key="adoption", title=_("My software use"), template="analytics/panel.html",
                                  context=panels.panel_context, order=50))

@@ -100,7 +100,14 @@ class RefillDay(models.Model):
 
 
 class OfficerDayCount(models.Model):
-    officer = models.ForeignKey("org.Officer", on_delete=models.CASCADE, related_name="+")
+    """Per officer × day × metric. The count tables are derived data, rebuilt from the sources by the
+    fill: their foreign keys carry no database constraint (the fill writes thousands of rows a day,
+    and PostgreSQL would check each one at commit; the officer and unit ids come from the sources'
+    own checked keys) and no index of their own (the unique key leads with them). Deleting an
+    officer or unit still deletes their rows (Django's `on_delete`)."""
+
+    officer = models.ForeignKey("org.Officer", on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                                db_index=False)
     day = models.DateField()
     metric = models.CharField(max_length=60)
     value = models.IntegerField()
@@ -115,7 +122,8 @@ class OfficerDayCount(models.Model):
 class UnitDayCount(models.Model):
     """Per unit (not subtree: subtrees sum over `Unit.path` prefixes) × day × metric."""
 
-    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                             db_index=False)  # see OfficerDayCount
     day = models.DateField()
     metric = models.CharField(max_length=60)
     value = models.IntegerField()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Avg, CharField, Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -23,7 +24,7 @@ from cases.selectors import Period
 from core.calendar import get_calendar
 from learning import selectors as learning_selectors
 from org.models import Officer, Unit
-from org.selectors import Scope, officer_list_visible, scope_for, unit_list_visible
+from org.selectors import Scope, officer_for_user, officer_list_visible, scope_for, unit_list_visible
 
 ACTIVE_PREFIX = "active:"
 EVENTS_PREFIX = "events:"
@@ -163,6 +164,8 @@ class Scorecard:
     trend: list[dict]
     next_step: dict
     nudges: list = field(default_factory=list)
+    contest_entered: int = 0  # entries of contests whose results were published this month
+    contest_awarded: int = 0  # of those, with a prize
 
     @property
     def on_time_percent(self) -> float | None:
@@ -226,6 +229,7 @@ def scorecard_get(*, officer: Officer, today: dt.date | None = None, with_nudges
         courses_done_on_time=counts.get("courses_done_on_time", 0), quiz_passed=counts.get("quiz_passed", 0),
         score=scores[-1] if scores else None, trend=trend,
         next_step=next_step_for(officer=officer, software=software, today=today), nudges=nudges,
+        contest_entered=counts.get("contest_entered", 0), contest_awarded=counts.get("contest_awarded", 0),
     )
 
 
@@ -587,41 +591,76 @@ class ProvinceOverview:
     sort: str
 
 
+def _province_units(user) -> tuple[Unit | None, list[Unit]]:  # noqa: ANN001
+    """The root of the user's scope and the overview's row units (the root itself and its direct
+    children, active ones), in one query; (None, top-level units) for a scope of everything."""
+    scope = _scope(user)
+    visible = _visible_units(user).select_related(None).only("id", "name", "path", "is_active", "parent_id")
+    if scope.unit_path:
+        units = list(visible.filter(Q(path=scope.unit_path) | Q(parent__path=scope.unit_path)).order_by("path"))
+        root = next((unit for unit in units if unit.path == scope.unit_path), None)
+        return root, [unit for unit in units if unit.is_active]
+    if scope.everything:
+        return None, list(visible.filter(is_active=True, parent__isnull=True).order_by("path"))
+    return None, []
+
+
+def _province_sums(*, root: Unit | None, first_month: dt.date, month: dt.date) -> list[tuple]:
+    """One aggregate over the unit subtree: rows (unit path, None, active officers, 0 …) for the
+    headcount and (unit path, month, scores, Σ total, Σ activity … Σ skills) for the months
+    `first_month`…`month`. Hand-written SQL (both back-ends): compiling the same through the ORM cost
+    as much as running it."""
+    officer_table, unit_table = Officer._meta.db_table, Unit._meta.db_table
+    where, params = ("AND u.path LIKE %s", [root.path + "%"]) if root is not None else ("", [])
+    zeros = ", ".join(["0"] * len(COMPONENTS))
+    sums = ", ".join(f"SUM(s.{name})" for name in COMPONENTS)
+    null_month = "CAST(NULL AS date)" if connection.vendor == "postgresql" else "NULL"
+    statement = (
+        f"SELECT u.path, {null_month}, COUNT(*), {zeros} FROM {officer_table} o "
+        f"JOIN {unit_table} u ON u.id = o.unit_id WHERE o.is_active {where} GROUP BY u.path "
+        f"UNION ALL "
+        f"SELECT u.path, s.month, COUNT(*), {sums} FROM {AdoptionScore._meta.db_table} s "
+        f"JOIN {officer_table} o ON o.id = s.officer_id JOIN {unit_table} u ON u.id = o.unit_id "
+        f"WHERE s.month >= %s AND s.month <= %s {where} GROUP BY u.path, s.month")
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, first_month, month, *params])
+        rows = cursor.fetchall()
+    if connection.vendor == "sqlite":  # SQLite hands back dates as text
+        rows = [(path, dt.date.fromisoformat(day) if isinstance(day, str) else day, *rest)
+                for path, day, *rest in rows]
+    return rows
+
+
 def province_overview(*, user, month: dt.date, sort: str = "total") -> ProvinceOverview:  # noqa: ANN001
     """All units under the user's province ranked by average score (or a component) in `month`, a
     unit × month grid of average scores over 12 months, and the biggest movers since the month before.
     Units with fewer than SMALL_GROUP officers, other than the one the user works in, appear only in one
-    aggregate row. Three queries on units/officers and one GROUP BY on AdoptionScore."""
+    aggregate row. Two queries: the row units, and one aggregate of the headcount and `AdoptionScore`
+    per unit × month (the leader's own unit comes from the cached principal)."""
     month = month_start(month)
     sort = sort if sort in COMPONENTS else "total"
-    root = _unit_for(user=user, unit_id=None)
-    row_units = _child_units(user=user, unit=root)
-    officer_counts: dict[int, int] = defaultdict(int)
-    officers = _visible_officers(user).filter(is_active=True)
-    for row in officers.values("unit__path").annotate(count=Count("pk")).order_by():
-        target = _roll_up(row_units, root, row["unit__path"])
-        if target is not None:
-            officer_counts[target.pk] += row["count"]
     own = _scope(user)
-    own_path = None
-    if own.officer_id:
-        own_path = next((row["unit__path"] for row in officers.filter(pk=own.officer_id).values("unit__path")), None)
+    root, row_units = _province_units(user)
     first_month = add_months(month, -11)
+    officer_counts: dict[int, int] = defaultdict(int)
     sums: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
-    scores = AdoptionScore.objects.filter(month__range=(first_month, month))
-    if root is not None:
-        scores = scores.filter(officer__unit__path__startswith=root.path)
-    elif not own.everything:
-        scores = scores.none()
-    aggregates = {f"sum_{name}": Sum(name) for name in COMPONENTS}
-    for row in (scores.values("officer__unit__path", "month").annotate(n=Count("pk"), **aggregates).order_by()):
-        target = _roll_up(row_units, root, row["officer__unit__path"])
-        if target is None:
-            continue
-        bucket = sums[target.pk][row["month"]]
-        bucket["n"] += row["n"]
-        for name in COMPONENTS:
-            bucket[name] += float(row[f"sum_{name}"] or 0)
+    if root is not None or own.everything:
+        targets: dict[str, Unit | None] = {}
+        for path, row_month, count, *values in _province_sums(root=root, first_month=first_month, month=month):
+            if path not in targets:
+                targets[path] = _roll_up(row_units, root, path)
+            target = targets[path]
+            if target is None:
+                continue
+            if row_month is None:
+                officer_counts[target.pk] += count
+                continue
+            bucket = sums[target.pk][row_month]
+            bucket["n"] += count
+            for name, value in zip(COMPONENTS, values, strict=True):
+                bucket[name] += float(value or 0)
+    own_officer = officer_for_user(user) if own.officer_id else None
+    own_path = own_officer.unit.path if own_officer is not None else None
     ranks, small = [], UnitRank(None, _("Units under %(n)s officers (combined)") % {"n": SMALL_GROUP}, 0)
     small_sums: dict = defaultdict(lambda: defaultdict(float))
     for row_unit in row_units:

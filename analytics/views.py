@@ -215,14 +215,13 @@ def province(request: HttpRequest) -> HttpResponse:
         return dashboard_url + _query({}, period="month", month=(month or overview.month).strftime("%Y-%m"),
                                       unit=rank.unit.pk)
 
-    rows = [{"rank": rank, "link": unit_link(rank),
+    rows = [{"rank": rank, "link": unit_link(rank), "figures": [rank.figures.get(name) for name in selectors.COMPONENTS],
              "cells": [{"value": rank.months.get(month), "colour": charts.heat_colour(rank.months.get(month)),
                         "link": unit_link(rank, month)} for month in overview.months]} for rank in overview.units]
     ranked = [row for row in rows if row["rank"].unit is not None]
     sort_label = dict(ProvinceFilterForm.base_fields["sort"].choices).get(overview.sort, "")
     return render(request, "analytics/province.html", {
         "form": form, "overview": overview, "rows": rows, "month_text": month_text,
-        "components": selectors.COMPONENTS,
         "chart": charts.bar_chart(
             title=_("Units ranked by %(what)s, %(month)s") % {"what": str(sort_label).lower(),
                                                                 "month": overview.month.strftime("%m/%Y")},

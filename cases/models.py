@@ -198,6 +198,8 @@ class CaseStep(models.Model):
             models.Index(fields=["unit", "recorded_date"], name="cases_step_unit_recorded"),
             models.Index(fields=["recorded_by", "recorded_date"], name="cases_step_officer_recorded"),
             models.Index(fields=["external_id"], name="cases_step_external_id"),
+            # The nightly fill of the adoption count tables reads one day's steps of every unit.
+            models.Index(fields=["recorded_date"], name="cases_step_recorded"),
         ]
 
     def __str__(self) -> str:

@@ -319,6 +319,35 @@ def results_compute(*, contest: Contest, live: bool = True) -> Results:
     return Results(rows=ordered, units=units, rounds=rounds, awards=awards)
 
 
+def contest_results_published_at(*, contest_id: int) -> datetime | None:
+    """When the contest's results were published, as stored (None: not published, or no such contest)."""
+    return Contest.objects.filter(pk=contest_id).values_list("results_published_at", flat=True).first()
+
+
+def entry_results_by_officer_day(*, start, end) -> QuerySet:  # noqa: ANN001
+    """Contest results per officer and day, for contests whose results were published from `start`
+    to `end` (local dates of publication): rows `{"o_id", "d", "n", "awarded_n"}` — the entries the
+    officer competed in (on their own or as a member of a unit team; withdrawn entries left out) and,
+    of those, the ones that won an award (any level). A lazy query (individual entries UNION ALL team
+    members, each grouped by officer and day; an officer may have a row in both), usable as the
+    SELECT of a set-based INSERT whose outer GROUP BY adds them up."""
+    from django.db.models.functions import TruncDate
+
+    published = Q(withdrawn_at__isnull=True, contest__results_published_at__isnull=False)
+    individual = (Registration.objects.filter(published, kind=RegistrationKind.INDIVIDUAL)
+                  .annotate(d=TruncDate("contest__results_published_at")).filter(d__gte=start, d__lte=end)
+                  .values("d", o_id=F("officer_id"))
+                  .annotate(n=Count("id"), awarded_n=Count("awards__id")).order_by())
+    members = Registration.members.through
+    team = (members.objects.filter(registration__withdrawn_at__isnull=True,
+                                   registration__contest__results_published_at__isnull=False,
+                                   registration__kind=RegistrationKind.TEAM)
+            .annotate(d=TruncDate("registration__contest__results_published_at")).filter(d__gte=start, d__lte=end)
+            .values("d", o_id=F("officer_id"))
+            .annotate(n=Count("id"), awarded_n=Count("registration__awards__id")).order_by())
+    return individual.union(team, all=True)
+
+
 # ---------------------------------------------------------------- live final
 
 

@@ -1,10 +1,11 @@
 """Filling the daily count tables (`OfficerDayCount`, `UnitDayCount`) from usage events, case steps,
-course assignments and quiz attempts.
+course assignments, quiz attempts and contest results.
 
-Set-based: for a range of days, the rows of those days are deleted and written again by one
-`INSERT … SELECT … GROUP BY` per source, the SELECT being the other app's own selector query
-(compiled by the ORM, so both databases get their own SQL). The unit table is one more
-`INSERT … SELECT … GROUP BY` over the officer table. A range is written in one transaction, with
+Set-based: for a range of days, the rows of each table are deleted and written again by one
+statement pair. The officer table: one `INSERT … SELECT … GROUP BY` whose sources are the other
+apps' own selector queries as common table expressions (compiled by the ORM once per process, so
+both databases get their own SQL, then reused with the range's dates as parameters). The unit table:
+one more `INSERT … SELECT … GROUP BY` over the officer rows just written, never the raw sources. A range is written in one transaction, with
 `FillState.filled_through` moved in the same transaction: a re-run starts after it and fills
 nothing twice, and an interrupted run leaves no half-filled day.
 
@@ -24,6 +25,7 @@ from django.utils import timezone
 from analytics.catalogue import SITE_STEP_SOFTWARE
 from analytics.models import FillState, OfficerDayCount, RefillDay, UnitDayCount, UsageEvent
 from cases.selectors import step_days_imported_since, step_recordings_by_officer_day
+from contests.selectors import entry_results_by_officer_day
 from learning.selectors import assigned_courses_by_officer_due_day
 from org.models import Officer
 from org.selectors import officer_headcount_by_unit
@@ -53,9 +55,14 @@ def refill_days_mark(*, days: set[date] | list[date]) -> None:
     """Record that the counts of `days` must be filled again (only days already filled need it; the
     others are filled by the next forward run anyway). Idempotent."""
     state = FillState.objects.filter(table=OFFICER_TABLE).first()
-    if state is None or state.filled_through is None:
+    if state is not None:
+        _refill_days_add(days=days, filled_through=state.filled_through)
+
+
+def _refill_days_add(*, days: set[date] | list[date], filled_through: date | None) -> None:
+    if not days or filled_through is None:
         return
-    wanted = sorted(day for day in set(days) if day <= state.filled_through)
+    wanted = sorted(day for day in set(days) if day <= filled_through)
     if wanted:
         RefillDay.objects.bulk_create([RefillDay(day=day) for day in wanted], ignore_conflicts=True)
 
@@ -65,23 +72,66 @@ def _sql(queryset: QuerySet) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def _fill_officer_range(start: date, end: date) -> int:
-    """Rewrite every officer row of days `start`…`end` in one statement: each source (the selectors'
-    GROUP BY queries) is read once as a common table expression, and one outer GROUP BY turns them
-    into (officer, day, metric) rows — sums for counts, the maximum (1) for the `active:` flags, so a
-    day with both usage events and case steps counts once as QLTHA use. Returns the rows written."""
+def _sql_list(queryset: QuerySet) -> tuple[str, list]:
+    sql, params = _sql(queryset)
+    return sql, list(params)
+
+
+# The selectors' queries depend on the range only through their parameters, so each is compiled by
+# the ORM once per process with two marker dates and reused with the range's dates put in their
+# place (compiling them cost about as much as running them for one day). Keyed by database vendor.
+_MARK_START, _MARK_END = date(1900, 1, 2), date(1900, 1, 3)
+_compiled: dict[tuple[str, str], tuple[str, tuple]] = {}
+
+
+class _Slot:
+    """Where the range's first or last day goes in a compiled query's parameters (as a date or as
+    the ISO text SQLite's adapter gives)."""
+
+    def __init__(self, end: bool, text: bool) -> None:
+        self.end, self.text = end, text
+
+    def value(self, start: date, end: date) -> date | str:
+        day = end if self.end else start
+        return day.isoformat() if self.text else day
+
+
+_MARKS = {(_MARK_START, date): _Slot(False, False), (_MARK_START.isoformat(), str): _Slot(False, True),
+          (_MARK_END, date): _Slot(True, False), (_MARK_END.isoformat(), str): _Slot(True, True)}
+
+
+def _range_sql(name: str, build, start: date, end: date) -> tuple[str, list]:  # noqa: ANN001
+    """`build(start=…, end=…)`'s SQL and parameters for `start`…`end`, compiled once per process."""
+    key = (connection.vendor, name)
+    if key not in _compiled:
+        sql, params = _sql(build(start=_MARK_START, end=_MARK_END))
+        slots = tuple(_MARKS.get((param, type(param)), param) if isinstance(param, (date, str)) else param
+                      for param in params)
+        ends = {slot.end for slot in slots if isinstance(slot, _Slot)}
+        if ends != {False, True}:
+            # The range reaches the SQL in another form (the query changed): compile it every time.
+            return _sql_list(build(start=start, end=end))
+        _compiled[key] = (sql, slots)
+    sql, slots = _compiled[key]
+    return sql, [slot.value(start, end) if isinstance(slot, _Slot) else slot for slot in slots]
+
+
+def _events_by_officer_day(*, start: date, end: date) -> QuerySet:
+    return (UsageEvent.objects.filter(day__gte=start, day__lte=end)
+            .values(o_id=F("officer_id"), d=F("day"), code=F("software__code"))
+            .annotate(n=Count("id")).order_by())
+
+
+def _once(name: str, build) -> tuple[str, tuple]:  # noqa: ANN001
+    """`build()` (SQL and parameters, nothing depending on the range) once per process and vendor."""
+    key = (connection.vendor, name)
+    if key not in _compiled:
+        _compiled[key] = build()
+    return _compiled[key]
+
+
+def _officer_statement() -> str:
     table = OfficerDayCount._meta.db_table
-    events = (UsageEvent.objects.filter(day__gte=start, day__lte=end)
-              .values(o_id=F("officer_id"), d=F("day"), code=F("software__code"))
-              .annotate(n=Count("id")).order_by())
-    sources = [("ev", events), ("st", step_recordings_by_officer_day(start=start, end=end)),
-               ("co", assigned_courses_by_officer_due_day(start=start, end=end)),
-               ("qz", attempt_results_by_officer_day(start=start, end=end))]
-    ctes, params = [], []
-    for name, queryset in sources:
-        sql, source_params = _sql(queryset)
-        ctes.append(f"{name} AS ({sql})")
-        params.extend(source_params)
     qltha = SITE_STEP_SOFTWARE
     rows = " UNION ALL ".join([
         "SELECT o_id, d, 'events:' || code AS metric, n AS v FROM ev",
@@ -95,10 +145,31 @@ def _fill_officer_range(start: date, end: date) -> int:
         "SELECT o_id, d, 'courses_done_on_time', on_time_n FROM co WHERE on_time_n > 0",
         "SELECT o_id, d, 'quiz_finished', n FROM qz",
         "SELECT o_id, d, 'quiz_passed', passed_n FROM qz WHERE passed_n > 0",
+        "SELECT o_id, d, 'contest_entered', n FROM ct",
+        "SELECT o_id, d, 'contest_awarded', awarded_n FROM ct WHERE awarded_n > 0",
     ])
-    statement = (f"WITH {', '.join(ctes)} INSERT INTO {table} (officer_id, day, metric, value) "
-                 f"SELECT o_id, d, metric, CASE WHEN metric LIKE 'active:%%' THEN MAX(v) ELSE SUM(v) END "
-                 f"FROM ({rows}) x GROUP BY o_id, d, metric")
+    return (f"INSERT INTO {table} (officer_id, day, metric, value) "
+            f"SELECT o_id, d, metric, CASE WHEN metric LIKE 'active:%%' THEN MAX(v) ELSE SUM(v) END "
+            f"FROM ({rows}) x GROUP BY o_id, d, metric")
+
+
+OFFICER_SOURCES = (("ev", _events_by_officer_day), ("st", step_recordings_by_officer_day),
+                   ("co", assigned_courses_by_officer_due_day), ("qz", attempt_results_by_officer_day),
+                   ("ct", entry_results_by_officer_day))
+
+
+def _fill_officer_range(start: date, end: date) -> int:
+    """Rewrite every officer row of days `start`…`end` in one statement: each source (the selectors'
+    GROUP BY queries) is read once as a common table expression, and one outer GROUP BY turns them
+    into (officer, day, metric) rows — sums for counts, the maximum (1) for the `active:` flags, so a
+    day with both usage events and case steps counts once as QLTHA use. Returns the rows written."""
+    table = OfficerDayCount._meta.db_table
+    ctes, params = [], []
+    for name, build in OFFICER_SOURCES:
+        sql, source_params = _range_sql(name, build, start, end)
+        ctes.append(f"{name} AS ({sql})")
+        params.extend(source_params)
+    statement = f"WITH {', '.join(ctes)} {_once('officer', lambda: (_officer_statement(), ()))[0]}"
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE day >= %s AND day <= %s", [start, end])
         cursor.execute(statement, params)
@@ -106,16 +177,16 @@ def _fill_officer_range(start: date, end: date) -> int:
 
 
 def _fill_unit_range(start: date, end: date) -> int:
-    """Rewrite every unit row of days `start`…`end` in one statement: the sums of the officer rows
-    (each officer counted in their current unit) and the `officers` headcount of each day. Returns
-    the number of rows written."""
+    """Rewrite every unit row of days `start`…`end` in one statement, derived from the officer rows
+    just written (not from the raw sources again): their sums per unit (each officer counted in their
+    current unit) and the `officers` headcount of each day. Returns the number of rows written."""
     table = UnitDayCount._meta.db_table
     source = OfficerDayCount._meta.db_table
     officers = Officer._meta.db_table
     days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
     day_param = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
     day_list = " UNION ALL ".join(f"SELECT {day_param} AS d" for _ in days)
-    heads, heads_params = _sql(officer_headcount_by_unit())
+    heads, heads_params = _once("heads", lambda: _sql(officer_headcount_by_unit()))
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE day >= %s AND day <= %s", [start, end])
         cursor.execute(
@@ -174,7 +245,8 @@ def counts_fill(*, through: date | None = None, start: date | None = None,
     filled_through = states[OFFICER_TABLE].filled_through
 
     if filled_through is not None:
-        refill_days_mark(days=step_days_imported_since(since=states[OFFICER_TABLE].updated_at))
+        _refill_days_add(days=step_days_imported_since(since=states[OFFICER_TABLE].updated_at),
+                         filled_through=filled_through)
         marks = list(RefillDay.objects.filter(day__lte=through).order_by("day").values_list("pk", "day"))
         refill = [day for _, day in marks if day <= filled_through]
         for run_start, run_end in _runs(refill):

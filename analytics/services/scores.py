@@ -9,10 +9,12 @@ for the current month):
 - timeliness = 100 × case steps recorded on time / case steps recorded (in the month)
 - training   = 100 × assigned courses completed by their due date / assigned courses due
                (due dates in the 12 months ending with the month)
-- skills     = 100 × quizzes passed / quizzes finished (the 12 months ending with the month)
+- skills     = 100 × (quizzes passed + contest entries awarded) / (quizzes finished + contest entries)
+               (the 12 months ending with the month; a contest entry counts when the contest's results
+               are published, and as "passed" when it won a prize of any level)
 
 A component that does not apply (no expected software or no working day, no step recorded, no course
-due, no quiz finished) is left out and the weights of the others are rescaled:
+due, no quiz finished nor contest result) is left out and the weights of the others are rescaled:
 total = Σ weight × component / Σ weight over the components that apply (0 if none applies).
 The stage follows from the total and the thresholds of the settings in force.
 """
@@ -111,8 +113,9 @@ def score_components(*, month_counts: dict[str, int], window_counts: dict[str, i
     timeliness = _percent(month_counts.get("steps_on_time", 0), steps) if steps else None
     assigned = window_counts.get("courses_assigned", 0)
     training = _percent(window_counts.get("courses_done_on_time", 0), assigned) if assigned else None
-    finished = window_counts.get("quiz_finished", 0)
-    skills = _percent(window_counts.get("quiz_passed", 0), finished) if finished else None
+    finished = window_counts.get("quiz_finished", 0) + window_counts.get("contest_entered", 0)
+    passed = window_counts.get("quiz_passed", 0) + window_counts.get("contest_awarded", 0)
+    skills = _percent(passed, finished) if finished else None
     return Components(activity, breadth, timeliness, training, skills)
 
 
@@ -157,7 +160,8 @@ def adoption_scores_compute(*, month: date, filled_through: date | None = None) 
     for officer_id, metric, value in (
             OfficerDayCount.objects.filter(day__gte=window_start, day__lte=end,
                                            metric__in=["courses_assigned", "courses_done_on_time",
-                                                       "quiz_finished", "quiz_passed"])
+                                                       "quiz_finished", "quiz_passed", "contest_entered",
+                                                       "contest_awarded"])
             .values("officer_id", "metric").annotate(total=Sum("value")).order_by()
             .values_list("officer_id", "metric", "total")):
         window_counts[officer_id][metric] = value

@@ -139,3 +139,50 @@ def test_courses_and_quizzes_are_counted_on_their_days(world):
     counts = officer_counts(officer)
     assert counts[(MONDAY, "courses_assigned")] == 2
     assert counts[(MONDAY, "courses_done_on_time")] == 1
+
+
+def test_contest_results_are_counted_on_the_day_they_are_published(world):
+    """An individual entry that won a prize, one with no points (no prize) and a unit team that won
+    one: each competitor gets `contest_entered` on the publication day, the prize winners also
+    `contest_awarded`. Withdrawing the results later refills that day and the counts go."""
+    from contests import services as contest_services
+    from contests.tests import factories as contest_factories
+
+    officer, manager, other = (world.officers[key] for key in ("officer", "unit_manager", "other_b"))
+    contest = contest_factories.contest(world, allow_teams=True, team_min_size=1)
+    round_ = contest_factories.online_round(contest, opens=moment(MONDAY, 8), closes=moment(MONDAY, 11))
+    contest_factories.enter(contest, officer)
+    contest_factories.enter(contest, other)
+    contest_services.registration_team_save(contest=contest, unit=manager.unit, members=[manager],
+                                            registered_by=manager.user)
+    contest_factories.take(round_, officer, right=2, started=moment(MONDAY, 9), seconds=60)
+    contest_factories.take(round_, other, right=0, started=moment(MONDAY, 9), seconds=60)
+    contest_factories.take(round_, manager, right=1, started=moment(MONDAY, 9), seconds=60)
+    contest_services.results_publish(contest=contest, now=moment(MONDAY, 15))
+
+    services.counts_fill(through=MONDAY + timedelta(days=1), start=MONDAY - timedelta(days=1))
+
+    assert officer_counts(officer)[(MONDAY, "contest_entered")] == 1
+    assert officer_counts(officer)[(MONDAY, "contest_awarded")] == 1
+    assert officer_counts(manager)[(MONDAY, "contest_entered")] == 1  # as the team's member
+    assert officer_counts(manager)[(MONDAY, "contest_awarded")] == 1
+    assert officer_counts(other)[(MONDAY, "contest_entered")] == 1
+    assert (MONDAY, "contest_awarded") not in officer_counts(other)  # no points, no prize
+    assert unit_counts(world.units["A"])[(MONDAY, "contest_entered")] == 2
+
+    contest_services.results_publish(contest=contest, published=False, now=moment(MONDAY + timedelta(days=2), 9))
+    assert list(RefillDay.objects.values_list("day", flat=True)) == [MONDAY]
+    report = services.counts_fill(through=MONDAY + timedelta(days=1))
+    assert report.refilled == [MONDAY]
+    assert not OfficerDayCount.objects.filter(metric__startswith="contest_").exists()
+
+
+def test_each_source_query_compiled_once_gives_the_sql_of_a_fresh_compile(world):
+    """The fill reuses each selector's compiled SQL with the range's dates put in place of the
+    markers: for any range, the same SQL and parameters as compiling the selector for that range."""
+    from analytics.services import fill
+
+    for name, build in fill.OFFICER_SOURCES:
+        for start, end in [(MONDAY, MONDAY), (date(2025, 12, 30), date(2026, 1, 31)), (MONDAY, MONDAY)]:
+            assert fill._range_sql(name, build, start, end) == fill._sql_list(build(start=start, end=end)), name
+        assert (fill.connection.vendor, name) in fill._compiled, name

@@ -148,3 +148,31 @@ def test_fill_command_computes_scores_of_the_months_it_filled(world):
     assert months == {date(2026, 2, 1), date(2026, 3, 1)}
     score = AdoptionScore.objects.get(officer=world.officers["officer"], month=MARCH)
     assert score.breadth == Decimal("25.00")  # EMAIL of EMAIL, HTTT, QLTHA, QLVB
+
+
+def test_contest_results_count_in_skills_beside_quizzes(march):
+    """The March officer also finished 2 quizzes (1 passed) and entered 2 contests (1 prize) in the
+    12-month window: skills = 100 × (1 + 1) ÷ (2 + 2) = 50.00, and the skills weight now counts."""
+    officer = march.officers["officer"]
+    put(officer, date(2025, 11, 20), "quiz_finished", 2)
+    put(officer, date(2025, 11, 20), "quiz_passed", 1)
+    put(officer, date(2026, 1, 15), "contest_entered", 1)
+    put(officer, date(2026, 1, 15), "contest_awarded", 1)
+    put(officer, date(2026, 3, 10), "contest_entered", 1)
+    put(officer, date(2025, 3, 31), "contest_entered", 1)  # before the 12-month window: not counted
+    services.adoption_scores_compute(month=MARCH)
+    score = AdoptionScore.objects.get(officer=officer, month=MARCH)
+    assert score.skills == Decimal("50.00")
+    # (30 × 37.5 + 15 × 50 + 30 × 75 + 15 × 0 + 10 × 50) / (30 + 15 + 30 + 15 + 10) = 4625 / 100 = 46.25
+    assert score.total == Decimal("46.25")
+
+
+def test_a_contest_entry_alone_makes_skills_apply(march):
+    """No quiz, one contest entered without a prize: skills = 0.00 (it applies), total weighted over five."""
+    officer = march.officers["officer"]
+    put(officer, date(2026, 3, 20), "contest_entered", 1)
+    services.adoption_scores_compute(month=MARCH)
+    score = AdoptionScore.objects.get(officer=officer, month=MARCH)
+    assert score.skills == Decimal("0.00")
+    # (1125 + 750 + 2250 + 0 + 10 × 0) / 100 = 41.25
+    assert score.total == Decimal("41.25")

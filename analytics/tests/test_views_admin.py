@@ -197,6 +197,8 @@ def test_score_formula_page_is_vietnamese_and_shows_the_weights(world, client_fo
     assert "Cách tính điểm" in body
     assert "Chấp hành viên" in body  # expected positions table
     assert "45.83" in body  # the worked example
+    # Skills: quizzes and contest results.
+    assert "(Số bài kiểm tra đạt + số lượt dự thi hội thi đoạt giải) ÷ (số bài kiểm tra" in body
 
 
 def test_import_and_xapi_pages_keep_a_flat_query_budget(world, client_for, django_assert_max_num_queries):

@@ -171,6 +171,36 @@ class QuestionTypeBase(ABC):
         """Mark the right choices in a review page that may show them."""
         shown["right_answers"] = self.right_answers(data)
 
+    # --- live contest rounds (contests/live_questions.py) ------------------------------------
+    #: Whether a host-paced live round can show the type (its devices answer with one tap or a number).
+    live: ClassVar[bool] = False
+
+    def live_kind(self, data: dict[str, Any]) -> str:
+        """What the devices' answer screen shows: "single", "multiple", "truefalse" or "numerical"."""
+        return self.name
+
+    def live_choices(self, *, data: dict[str, Any], order: list[str],
+                     render: Callable[[str, str], str], text_format: str) -> list[dict[str, Any]]:
+        """The choices a device may see before the reveal, in the order shown: ids and HTML only."""
+        return []
+
+    def live_response(self, data: dict[str, Any], raw: dict[str, Any],
+                      refuse: Callable[[str], Exception]) -> dict[str, Any]:
+        """A device's answer as a stored response; raises ``refuse(message)`` on an empty or unknown one."""
+        raise refuse("")  # only live types are asked
+
+    def live_right(self, data: dict[str, Any]) -> dict[str, Any]:
+        """What the reveal shows as right: choice ids and texts."""
+        return {"choices": [], "texts": self.right_answers(data)}
+
+    def live_distribution(self, data: dict[str, Any], responses: list[dict[str, Any]],
+                          choices: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """How many devices picked each choice shown (``choices`` from :meth:`live_choices`)."""
+        counts = self.distribution(data, responses)
+        right = set(self.live_right(data)["choices"])
+        return [{"id": choice["id"], "html": choice["html"], "count": counts.get(choice["id"], 0),
+                 "right": choice["id"] in right} for choice in choices]
+
     # --- editing in the bank (quizzes.forms.QuestionForm; shared rows in question_types.editing) --
     def form_fields_add(self, form: Any, *, data: dict[str, Any]) -> None:  # noqa: ANN401
         """Add the type's own fields to the bank's question form; initial values from ``data`` (the

@@ -45,6 +45,34 @@ class MultiChoice(QuestionTypeBase):
             raise refuse(_("This choice is not in the question."))
         return {"choices": choices}
 
+    live = True
+
+    def live_kind(self, data: dict[str, Any]) -> str:
+        return "single" if data.get("single", True) else "multiple"
+
+    def live_choices(self, *, data: dict[str, Any], order: list[str],
+                     render: Callable[[str, str], str], text_format: str) -> list[dict[str, Any]]:
+        answers = {answer["id"]: answer for answer in data.get("answers", [])}
+        return [{"id": i, "html": str(render(answers[i]["text"], answers[i].get("format", text_format)))}
+                for i in order if i in answers]
+
+    def live_response(self, data: dict[str, Any], raw: dict[str, Any],
+                      refuse: Callable[[str], Exception]) -> dict[str, Any]:
+        ids = {answer["id"] for answer in data.get("answers", [])}
+        if data.get("single", True):
+            choice = raw.get("choice")
+            if not isinstance(choice, str) or choice not in ids:
+                raise refuse(_("Choose one of the answers shown."))
+            return {"choice": choice}
+        choices = raw.get("choices")
+        if not isinstance(choices, list) or not choices or not all(isinstance(c, str) and c in ids for c in choices):
+            raise refuse(_("Choose one or more of the answers shown."))
+        return {"choices": list(dict.fromkeys(choices))}
+
+    def live_right(self, data: dict[str, Any]) -> dict[str, Any]:
+        ids = [a["id"] for a in data.get("answers", []) if Decimal(str(a.get("fraction") or 0)) > 0]
+        return {"choices": ids, "texts": self.right_answers(data)}
+
     def response_fits(self, *, data: dict[str, Any], response: dict[str, Any] | None) -> bool:
         ids = {answer["id"] for answer in data.get("answers", [])}
         single = data.get("single", True)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from quizzes.formats import ParsedAnswer, ParsedQuestion
@@ -48,6 +50,30 @@ class Numerical(TypedAnswerBase):
         super().show_for_attempt(shown, data=data, order=order, response=response, render=render,
                                  text_format=text_format)
         shown["inputmode"] = "decimal"  # a number pad on phones
+
+    live = True
+
+    def live_response(self, data: dict[str, Any], raw: dict[str, Any],
+                      refuse: Callable[[str], Exception]) -> dict[str, Any]:
+        text = raw.get("text")
+        if not isinstance(text, str) or parse_number(text) is None or len(text) > 50:
+            raise refuse(_("Type a number, for example 12 or 12,5."))
+        return {"text": text.strip()}
+
+    def live_distribution(self, data: dict[str, Any], responses: list[dict[str, Any]],
+                          choices: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each value typed, most frequent first, at most 8 rows, the rest as "other"."""
+        values: Counter[str] = Counter()
+        for response in responses:
+            number = parse_number(response.get("text", ""))
+            values[f"{number.normalize():f}" if number is not None else "?"] += 1
+        rows = [{"id": value, "html": value, "count": count,
+                 "right": (self.grade(data, {"text": value}).fraction or 0.0) >= 0.999999}
+                for value, count in values.most_common(8)]
+        other = sum(values.values()) - sum(row["count"] for row in rows)
+        if other:
+            rows.append({"id": "other", "html": _("Other values"), "count": other, "right": False})
+        return rows
 
     def read_typed(self, text: str) -> Decimal | None:
         return parse_number(text)

@@ -26,6 +26,22 @@ class TrueFalse(QuestionTypeBase):
             raise refuse(_("Choose only True or False."))
         return {"value": None if value == "" else value == "true"}
 
+    live = True
+
+    def live_choices(self, *, data: dict[str, Any], order: list[str],
+                     render: Callable[[str, str], str], text_format: str) -> list[dict[str, Any]]:
+        return [{"id": "true", "html": _("True")}, {"id": "false", "html": _("False")}]
+
+    def live_response(self, data: dict[str, Any], raw: dict[str, Any],
+                      refuse: Callable[[str], Exception]) -> dict[str, Any]:
+        if raw.get("choice") not in ("true", "false"):
+            raise refuse(_("Choose True or False."))
+        return {"value": raw["choice"] == "true"}
+
+    def live_right(self, data: dict[str, Any]) -> dict[str, Any]:
+        value = "true" if data.get("correct") else "false"
+        return {"choices": [value], "texts": [_("True") if value == "true" else _("False")]}
+
     def is_blank(self, response: dict[str, Any] | None) -> bool:
         return not response or response.get("value") is None
 

@@ -110,6 +110,24 @@ RUN_AXE = """async () => {
     v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", "));
 }"""
 
+# Runs in the page: the innermost elements that reach past the right edge of the screen outside a scrolling frame.
+WIDER_THAN_SCREEN = """(width) => {
+  const framed = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      const overflow = getComputedStyle(up).overflowX;
+      if (overflow === "auto" || overflow === "scroll" || overflow === "hidden") return true;
+    }
+    return false;
+  };
+  const past = Array.from(document.body.querySelectorAll("*")).filter((el) => el.getBoundingClientRect().right > width + 0.5);
+  // Outside a scrolling frame, or (when every one is inside one) placed by its own containing block.
+  const wide = past.some((el) => !framed(el)) ? past.filter((el) => !framed(el)) : past;
+  return wide.filter((el) => !wide.some((other) => other !== el && el.contains(other))).slice(0, 3).map((el) =>
+    el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+    (typeof el.className === "string" && el.className.trim() ? "." + el.className.trim().split(/\\s+/).join(".") : "") +
+    " (" + Math.round(el.getBoundingClientRect().right) + " px)");
+}"""
+
 LINKS = """(scope) => Array.from(document.querySelectorAll(scope)).map((a) => a.href)"""
 
 
@@ -208,7 +226,8 @@ def check_page(page, label: str, problems: list[str]) -> None:  # noqa: ANN001
     if page.viewport_size["width"] == PHONE["width"]:
         width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if width[0] > width[1] or width[1] != PHONE["width"]:
-            problems.append(f"{label}: the page is {width[0]} px wide on a {width[1]} px wide screen")
+            culprits = ", ".join(page.evaluate(WIDER_THAN_SCREEN, PHONE["width"]))
+            problems.append(f"{label}: the page is {width[0]} px wide on a {width[1]} px wide screen ({culprits})")
 
 
 def check_menu_sections(page, label: str, problems: list[str]) -> None:  # noqa: ANN001
@@ -222,7 +241,7 @@ def check_menu_sections(page, label: str, problems: list[str]) -> None:  # noqa:
 
 
 def visit(page, path: str, label: str, problems: list[str], *, required: bool) -> bool:  # noqa: ANN001
-    response = page.goto(path, wait_until="networkidle")
+    response = page.goto(path, wait_until="load")
     status = response.status if response else 0
     if status != 200:
         if required:

@@ -44,7 +44,7 @@ TARGETS = ("a[href], button, input[type=submit], input[type=button], input[type=
 
 # Runs in the page: every target shown on screen (optionally only inside `scope`) that is smaller than
 # 24x24 px without being inline text inside a sentence, or that sticks out past the right edge of the
-# screen without a scrolling frame to reach it.
+# screen (a button at all; another target unless a frame scrolling sideways reaches it).
 CHECK_TARGETS = """([selector, minimum, scope]) => {
   const root = scope ? document.querySelector(scope) : document;
   const width = window.innerWidth;
@@ -93,7 +93,10 @@ CHECK_TARGETS = """([selector, minimum, scope]) => {
     const rect = el.getBoundingClientRect();
     if (rect.width <= 1 || rect.height <= 1) continue;   // visually hidden, for screen readers only
     if (rect.right <= 0) continue;                       // parked left of the page until focused (skip link)
-    if (rect.right > width + 1 && !scrollsSideways(el)) {
+    // A button (a row's action, a form's submit) is never left beyond the edge, even in a frame that scrolls
+    // sideways; links and fields of a wide table may sit further along its frame.
+    const isButton = el.matches("button, input[type=submit], input[type=button], a.btn");
+    if (rect.right > width + 1 && (isButton || !scrollsSideways(el))) {
       problems.push(name(el) + " is cut off at the right edge (" + Math.round(rect.left) + "–" +
                     Math.round(rect.right) + " px of " + width + ")");
     }

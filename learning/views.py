@@ -636,8 +636,9 @@ def report(request: HttpRequest) -> HttpResponse:
     rows = selectors.report_funnel(user=request.user, **filters)
     if form.is_valid() and form.cleaned_data.get("status") == "overdue":  # the managers' digest links here
         rows = [row for row in rows if row["overdue"]]
-    totals = {key: sum(row[key] for row in rows) for key in ("assigned", "started", "completed", "overdue")}
-    return render(request, "learning/report.html", {"form": form, "rows": rows, "totals": totals,
+    totals = {key: sum(row[key] for row in rows) for key in selectors.REPORT_FIGURES}
+    groups = selectors.report_funnel_by_unit(rows=rows)
+    return render(request, "learning/report.html", {"form": form, "rows": rows, "groups": groups, "totals": totals,
                                                      "query": request.GET.urlencode()})
 
 
@@ -681,5 +682,6 @@ def report_export(request: HttpRequest) -> HttpResponse:
     if details is not None:
         details = selectors.enrollments_with_grades(course=Course.objects.get(pk=filters["course_id"]),
                                                     enrollments=details.iterator(chunk_size=2000))
-    sheets = report_sheets(rows, details, today=timezone.localdate())
+    sheets = report_sheets(rows, details, today=timezone.localdate(),
+                           groups=selectors.report_funnel_by_unit(rows=rows))
     return xlsx_response(sheets, filename=f"bao-cao-khoa-hoc-{timezone.localdate():%Y%m%d}.xlsx")

@@ -179,6 +179,21 @@ def position_list() -> QuerySet[Position]:
     return Position.objects.annotate(officer_count=Count("officers"))
 
 
+def position_label(*, labels: dict[str, str], code: str) -> str:
+    """The position's name for a code or name as typed in a staff list (matched as the import matches it:
+    code without case, or name without accents); what was typed when nothing matches."""
+    return labels.get(code.strip().lower()) or labels.get(f"name:{fold(code)}") or code
+
+
+def position_labels() -> dict[str, str]:
+    """Position names by lower-case code and by accent-folded name (`position_label` reads it). One query."""
+    labels: dict[str, str] = {}
+    for code, name in Position.objects.values_list("code", "name"):
+        labels[code.lower()] = name
+        labels[f"name:{fold(name)}"] = name
+    return labels
+
+
 def certificate_issuer_for_unit(*, unit: Unit):  # noqa: ANN201 - core.certificates.IssuerSnapshot
     """Who issues a certificate to a holder of `unit`: the unit itself or the nearest unit above it with a
     signatory set by an administrator (org.UnitSignatory); with none on the way up, the top unit of the

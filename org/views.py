@@ -183,7 +183,9 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @require(can_manage_org)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     staff_import = get_object_or_404(StaffImport, pk=pk)
-    rows = staff_import.rows[:500]
+    labels = selectors.position_labels()
+    rows = [{**row, "position_name": selectors.position_label(labels=labels, code=row.get("position_code") or "")}
+            for row in staff_import.rows[:500]]
     more_errors = (staff_import.summary or {}).get("more_errors", 0)
     return render(request, "org/import_detail.html", {"imp": staff_import, "rows": rows,
                                                       "more_rows": max(0, len(staff_import.rows) - len(rows)),

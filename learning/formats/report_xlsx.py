@@ -1,4 +1,5 @@
-"""The course report as an Excel workbook: the funnel per course × unit, and optionally the officers behind it."""
+"""The course report as an Excel workbook: the funnel per course × unit, its totals per unit (as the page groups
+them), and optionally the officers behind it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from core.exports import Sheet
 
 FUNNEL_HEADERS = ["Mã khóa học", "Khóa học", "Đơn vị", "Được giao", "Đã bắt đầu", "Hoàn thành", "Quá hạn",
                   "Tỷ lệ hoàn thành (%)"]
+UNIT_HEADERS = ["Đơn vị", "Số khóa học", "Được giao", "Đã bắt đầu", "Hoàn thành", "Quá hạn", "Tỷ lệ hoàn thành (%)"]
 OFFICER_HEADERS = ["Họ và tên", "E-mail công vụ", "Đơn vị", "Chức danh", "Hạn hoàn thành", "Tiến độ (%)",
                    "Thời gian học (phút)", "Bắt đầu", "Hoàn thành", "Trạng thái", "Điểm khóa học (%)"]
 
@@ -33,11 +35,17 @@ def _officer_rows(enrollments: Iterable, today: dt.date) -> Iterator[list]:
         ]
 
 
-def report_sheets(rows: list[dict], enrollments: Iterable | None, *, today: dt.date) -> list[Sheet]:
-    """The report's sheets for `core.exports` (officer rows are streamed, any number of them)."""
+def report_sheets(rows: list[dict], enrollments: Iterable | None, *, today: dt.date,
+                  groups: list[dict] | None = None) -> list[Sheet]:
+    """The report's sheets for `core.exports` (officer rows are streamed, any number of them); `groups`
+    (learning.selectors.report_funnel_by_unit) adds the sheet of totals per unit."""
     sheets = [Sheet("Tổng hợp", FUNNEL_HEADERS, (
         [row["course__code"], row["course__title"], row["officer__unit__name"], row["assigned"], row["started"],
          row["completed"], row["overdue"], row["completion_percent"]] for row in rows))]
+    if groups is not None:
+        sheets.append(Sheet("Theo đơn vị", UNIT_HEADERS, (
+            [group["unit_name"], len(group["rows"]), group["assigned"], group["started"], group["completed"],
+             group["overdue"], group["completion_percent"]] for group in groups)))
     if enrollments is not None:
         sheets.append(Sheet("Chi tiết cán bộ", OFFICER_HEADERS, _officer_rows(enrollments, today)))
     return sheets

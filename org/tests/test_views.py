@@ -245,3 +245,15 @@ def test_upload_of_other_file_types_is_refused_by_the_form(client_for, world):  
                                         {"file": SimpleUploadedFile("anh.png", b"\x89PNG\r\n")})
     assert response.status_code == 200 and response.context["form"].errors["file"]
     assert not StaffImport.objects.exists()
+
+
+def test_import_preview_names_positions_in_vietnamese_not_by_code(client_for, world):  # noqa: ANN001
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin = client_for("admin")
+    response = admin.post(reverse("org:import-start"), {"file": SimpleUploadedFile("danh-sach.xlsx", xlsx(GOOD_ROWS))})
+    page = admin.get(response["Location"]).content.decode()
+    rows = page.split("<tbody>", 1)[1]
+    # Typed as the code "enforcement_officer", "clerk", and as the name "Thư ký" (matched without accents).
+    assert "<td>Chấp hành viên</td>" in rows and rows.count("<td>Thư ký</td>") == 2
+    assert "enforcement_officer" not in page and "<td>clerk</td>" not in rows

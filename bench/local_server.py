@@ -44,12 +44,12 @@ def configure_environment(workdir: Path, **extra: str) -> dict[str, str]:
 
 
 class Server:
-    """daphne on a free loopback port serving `config.asgi`, its output in `workdir/daphne.log`."""
+    """daphne on a free loopback port serving `config.asgi`, its output in `workdir/<name>.log`."""
 
-    def __init__(self, env: dict[str, str], workdir: Path):
+    def __init__(self, env: dict[str, str], workdir: Path, name: str = "daphne"):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log = open(workdir / "daphne.log", "w")  # noqa: SIM115
+        self.log = open(workdir / f"{name}.log", "w")  # noqa: SIM115
         daphne = Path(sys.executable).with_name("daphne")
         self.process = subprocess.Popen(
             [str(daphne), "-b", "127.0.0.1", "-p", str(self.port), "--verbosity", "0", "config.asgi:application"],

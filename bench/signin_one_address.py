@@ -1,6 +1,12 @@
 """An exam room behind one address: how many of 300 officers sign in within 10 seconds.
 
 Run:  .venv/bin/python bench/signin_one_address.py [--officers 300] [--workers 40] [--typos 30]
+      DATABASE_URL=postgres://…/thads_signin REDIS_URL=redis://127.0.0.1:6379/12 \
+          .venv/bin/python bench/signin_one_address.py --servers 2
+
+With `--servers N` it starts N daphne processes, as the documented deployment runs N workers behind
+nginx, and the clients take them in turn; more than one needs REDIS_URL (the sign-in limits and the
+sessions' cache are shared through Redis, as in production). The Redis database named is emptied first.
 
 In a temporary folder of its own (SQLite), it creates the officers' accounts, starts daphne on a free
 loopback port with the production sign-in limits (TRUSTED_PROXIES=127.0.0.1, as behind the documented
@@ -18,6 +24,7 @@ how many of 50 other officers still sign in. The baseline is the same journey's 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import threading
@@ -42,8 +49,12 @@ def create_accounts(count: int) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
+    from django.core.cache import cache
+
     from core.models import User
 
+    cache.clear()  # limits left in a shared Redis by an earlier run would lock these accounts
+    User.objects.filter(username__startswith="thisinh").delete()
     hashed = make_password(PASSWORD)
     User.objects.bulk_create([User(username=f"thisinh{n:03d}", email=f"thisinh{n:03d}@moj.gov.vn", password=hashed)
                               for n in range(count + 60)], batch_size=500)
@@ -70,8 +81,9 @@ def sign_in(base: str, login: str, password: str, address: str) -> str:
     return f"other {response.status_code}"
 
 
-def exam_room(base: str, *, officers: int, workers: int, typos: int) -> tuple[Counter, float]:
+def exam_room(bases: list[str], *, officers: int, workers: int, typos: int) -> tuple[Counter, float]:
     def one(n: int) -> str:
+        base = bases[n % len(bases)]
         login = f"thisinh{n:03d}"
         if n < typos:
             sign_in(base, login, "wrong-password", ROOM)
@@ -98,20 +110,26 @@ def main() -> None:
     parser.add_argument("--officers", type=int, default=300)
     parser.add_argument("--workers", type=int, default=40)
     parser.add_argument("--typos", type=int, default=30)
+    parser.add_argument("--servers", type=int, default=1)
     args = parser.parse_args()
+    if args.servers > 1 and not os.environ.get("REDIS_URL"):
+        raise SystemExit("--servers above 1 needs REDIS_URL: the processes share limits and sessions through it")
     with tempfile.TemporaryDirectory(prefix="thads-signin-") as folder:
         workdir = Path(folder)
         env = configure_environment(workdir, TRUSTED_PROXIES="127.0.0.1",
                                     DJANGO_SETTINGS_MODULE="bench.settings_fast_hash")
         create_accounts(args.officers)
-        server = Server(env, workdir)
+        servers = [Server(env, workdir, name=f"daphne-{n}") for n in range(args.servers)]
+        server = servers[0]
         try:
-            server.wait()
+            for each in servers:
+                each.wait()
             baseline = page_load_seconds(server.base)
-            outcomes, seconds = exam_room(server.base, officers=args.officers, workers=args.workers,
-                                          typos=args.typos)
+            outcomes, seconds = exam_room([each.base for each in servers], officers=args.officers,
+                                          workers=args.workers, typos=args.typos)
             print(f"exam room: {outcomes['ok']} of {args.officers} succeeded in {seconds:.1f} s "
-                  f"({args.workers} at a time, {args.typos} typed a wrong password first); "
+                  f"({args.workers} at a time, {args.typos} typed a wrong password first, "
+                  f"{args.servers} server process{'es' if args.servers > 1 else ''}); "
                   f"others: {dict((k, v) for k, v in outcomes.items() if k != 'ok') or 'none'}")
             per_sign_in = seconds * args.workers / max(1, args.officers)
             print(f"time per sign-in under load / sign-in page load alone: {per_sign_in / baseline:.1f} "
@@ -133,7 +151,8 @@ def main() -> None:
             print(f"after one person's 10 wrong passwords behind the same proxy: {after['ok']} of 50 other "
                   f"officers succeeded; others: {dict((k, v) for k, v in after.items() if k != 'ok') or 'none'}")
         finally:
-            server.stop()
+            for each in servers:
+                each.stop()
 
 
 if __name__ == "__main__":

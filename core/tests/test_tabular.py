@@ -322,3 +322,68 @@ def test_a_csv_is_decoded_as_it_streams_memory_flat_as_rows_grow_four_times(tmp_
     small = _csv_peak_mb(tmp_path / "nho.csv", 50_000)
     large = _csv_peak_mb(tmp_path / "lon.csv", 200_000)  # about 8 MB more text
     assert large - small < 4, (small, large)
+
+
+# ---- cells holding an Excel error ------------------------------------------------------------------
+
+ERRORS = ["#N/A", "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!"]
+
+
+def _with_error_cells() -> bytes:
+    """A sheet saved by openpyxl with error cells (data type 'e'), as Excel stores a failed formula's
+    cached value, among ordinary cells and ahead of an offset table."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Số hồ sơ", "Ngày", "Ghi chú"])
+    for row, value in enumerate(ERRORS, start=2):
+        sheet.cell(row=row, column=1, value=f"{row}/QĐ")
+        cell = sheet.cell(row=row, column=1 + row % 2 + 1, value=value)
+        cell.data_type = "e"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_error_cells_read_as_their_error_text_as_openpyxl_read_them():
+    content = _with_error_cells()
+    assert b't="e"' in zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+    rows = trimmed(list(iter_raw_rows(content, "loi.xlsx")))
+    assert rows == trimmed(openpyxl_rows(content))
+    assert [value for row in rows[1:] for value in row[1:] if value] == ERRORS
+    assert rows[1] == ["2/QĐ", "#N/A"] and rows[2] == ["3/QĐ", "", "#VALUE!"]
+
+
+def test_a_formula_error_written_by_libreoffice_reads_as_its_text_in_its_own_cell():
+    sheet = (hostile_files.SHEET_HEAD
+             + b'<row r="1"><c r="A1" t="inlineStr"><is><t>So</t></is></c><c r="B1" t="inlineStr"><is><t>Ngay</t></is></c></row>'
+             b'<row r="2"><c r="A2" s="0" t="e"><f>VLOOKUP(Z2;Sheet2.A:B;2;0)</f><v>#N/A</v></c><c r="B2"><v>7</v></c></row>'
+             b'<row r="3"><c r="A3"/><c r="B3" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>'
+             b'<row r="4"><c r="A4" t="str"><f>"#N/A"</f><v>#N/A</v></c></row>' + hostile_files.SHEET_TAIL)
+    content = hostile_files._zip(hostile_files._skeleton(), sheet)
+    assert xlsx_inspect(io.BytesIO(content), limits=TableLimits()).has_errors
+    assert trimmed(list(iter_raw_rows(content, "lo.xlsx"))) == [["So", "Ngay"], ["#N/A", "7"], ["", "#DIV/0!"],
+                                                                ["#N/A"]]
+
+
+def test_a_sheet_without_error_cells_takes_no_second_pass(monkeypatch):
+    from core.formats import xlsx_guard
+
+    def fail(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("second pass")
+
+    monkeypatch.setattr(xlsx_guard, "iter_error_cells", fail)
+    content = xlsx([["Số hồ sơ"], ["#N/A typed as text"]])
+    assert not xlsx_inspect(io.BytesIO(content), limits=TableLimits()).has_errors
+    assert trimmed(list(iter_raw_rows(content, "a.xlsx"))) == [["Số hồ sơ"], ["#N/A typed as text"]]
+
+
+def test_a_required_cell_holding_an_error_is_named_by_row_and_column():
+    from core.formats.tabular import RowError, with_excel_errors
+
+    values = {"number": "#REF!", "date": "#N/A", "note": ""}
+    other = RowError(4, "Số hồ sơ", "Không có hồ sơ số «#REF!».")
+    errors = with_excel_errors(4, values, COLUMNS, [other, RowError(4, "Ngày", "x")])
+    assert [(error.row, error.column) for error in errors] == [(4, "Số hồ sơ"), (4, "Ngày")]
+    assert errors[0].message == ("Ô ở dòng 4, cột «Số hồ sơ» đang báo lỗi Excel #REF! thay vì có giá trị (thường do "
+                                 "công thức trong ô không tính được). Hãy sửa hoặc nhập lại giá trị của ô này rồi "
+                                 "tải tệp lên lại.")

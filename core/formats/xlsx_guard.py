@@ -37,6 +37,7 @@ ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 # Every cell of the common writers (Excel, LibreOffice, openpyxl) opens as `<c r="A1"`. A cell that
 # does not (no reference, another attribute first, single quotes) sends the chunk to the exact scan.
 ODD_CELL = re.compile(rb'<c(?:>|\s(?!r="))')
+NAMESPACED = re.compile(rb":(?:c|row)[\s>/]")
 CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,9})"')
 TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?:\s([^>]*?))?(/?)>")
 REF = re.compile(rb'\br=["\']([A-Z]{0,3})(\d{0,9})["\']')
@@ -89,6 +90,43 @@ def _beyond(rows: int, columns: int) -> re.Pattern[bytes]:
                       + _greater_number(rows).encode() + rb'")')
 
 
+def rows_bound(rows: int) -> int:
+    """A round number at or above `rows` (its first two digits kept, the rest 9s): the bound a chunk's
+    cells are checked against, so the check needs only two digit comparisons per cell."""
+    text = str(rows)
+    return rows if len(text) <= 2 else int(text[:2] + "9" * (len(text) - 2))
+
+
+def _rows_beyond(bound: int) -> str:
+    """A pattern for row numbers (no leading zero) greater than `bound`, which `rows_bound` made."""
+    text = str(bound)
+    size = len(text)
+    if size <= 2:
+        return _greater_number(bound) + '"'
+    options = [rf"\d{{{size + 1},}}"]
+    if text[0] != "9":
+        options.append(f"[{int(text[0]) + 1}-9]" + rf"\d{{{size - 1}}}")
+    if text[1] != "9":
+        options.append(text[0] + f"[{int(text[1]) + 1}-9]" + rf"\d{{{size - 2}}}")
+    return "(?:" + "|".join(options) + ')"'
+
+
+@functools.lru_cache(maxsize=64)
+def _past(bound: int, columns: int) -> re.Pattern[bytes]:
+    """A cell `<c r="…"` past `bound` rows (`rows_bound`) or `columns` columns, or a cell written
+    otherwise (the common writers write every cell `<c r="A1"`). Cheaper per cell than
+    `_beyond`: a column beyond is found from its letters alone and a row from two digits; a reference
+    with a leading zero, or more digits than the bound, counts as past."""
+    if 0 < columns < 26:
+        last = LETTERS[columns - 1]
+        column_past = f"[{LETTERS[columns]}-Z]|[A-Z]{{2}}"
+        inside = f"[A-{last}]"
+    else:
+        column_past = _greater_column(columns) + r"\d"
+        inside = "[A-Z]{1,3}"
+    # A cell not written `<c r="` (no reference, another attribute first) is found by the same search.
+    return re.compile(rb'<c(?:>|\s(?!r=")|\sr="(?:' + column_past.encode() + rb"|" + inside.encode() + rb"(?:0|"
+                      + _rows_beyond(bound).encode() + rb")))")
 @dataclass(frozen=True)
 class SheetFacts:
     """What the guard found: the first sheet's part, its real extent and the parts' decompressed size."""
@@ -252,6 +290,10 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, limits: TableLimits,
     has_errors = False
     carry = b""
     with archive.open(part) as handle:
+        # The checksum is left to the reader, which reads the part in full anyway: zipfile's running
+        # CRC-32 is about a third of the cost of inflating, and nothing here depends on it.
+        if hasattr(handle, "_expected_crc"):
+            handle._expected_crc = None
         while True:
             block = handle.read(CHUNK)
             size += len(block)
@@ -266,13 +308,18 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, limits: TableLimits,
             else:
                 carry = b""
             if not has_errors:
-                has_errors = ERROR_TYPE in data or ERROR_TYPE_QUOTED in data
+                has_errors = ERROR_TYPE in data
             last = data.rfind(b'<c r="')
             match = CELL_REF.match(data, last) if last >= 0 else None
             rows = max(state[2], int(match.group(2))) if match else state[2]
-            if state[3] == 0 or ODD_CELL.search(data) or b":c " in data or b":row" in data \
-                    or _beyond(rows, state[3]).search(data):
+            bound = rows_bound(rows)
+            # The cheap check: every cell of the chunk within `bound` rows and the known columns and
+            # written as the common writers write cells (one search), no namespace prefix (another).
+            # Should `bound` be past a limit that `rows` is not, the chunk is scanned exactly instead.
+            if state[3] == 0 or bound > limits.rows or bound * state[3] > limits.cells \
+                    or _past(bound, state[3]).search(data) or NAMESPACED.search(data):
                 _scan_exact(data, state)
+                has_errors = has_errors or ERROR_TYPE_QUOTED in data  # attributes in single quotes
             elif match:
                 state[0], state[1], state[2] = int(match.group(2)), column_number(match.group(1)), rows
             if state[2] > limits.rows:

@@ -167,3 +167,44 @@ def test_reply_becomes_a_draft_article(world):  # noqa: ANN001
     created = services.article_from_reply(reply=reply, by=world.user("admin"))
     assert (created.title, created.body, created.is_published, created.source_reply) == (
         request.subject, reply.body, False, reply)
+
+
+# --- the focal persons' training track ------------------------------------------------------------------
+
+def test_naming_a_focal_person_enrols_them_in_the_track_and_stopping_keeps_it(world, settings,  # noqa: ANN001
+                                                                               django_capture_on_commit_callbacks):
+    from learning.models import Enrollment
+    from learning.tests.factories import make_course
+
+    settings.THADS_FOCAL_TRACK_COURSES = ["DM-CNTT", "DM-ATTT", "KHONG-CO"]
+    track = make_course(code="DM-CNTT", title="Cán bộ đầu mối CNTT")
+    draft = make_course(code="DM-ATTT", title="An toàn thông tin", publish=False)
+    other = make_course(code="C9", title="Khoá khác")
+    officer, successor = world.officers["unit_manager"], world.officers["other_a1"]
+    with django_capture_on_commit_callbacks(execute=True):
+        place = focal(world.units["A"], officer)
+    assert list(Enrollment.objects.filter(officer=officer).values_list("course__code", flat=True)) == ["DM-CNTT"]
+    event = AuditEvent.objects.filter(target=f"officer:{officer.pk}", detail__event="support_focal_track").get()
+    assert event.detail["enrolled"] == ["DM-CNTT"]
+    assert event.detail["skipped"] == [{"course": "DM-ATTT", "reason": "Khóa học này chưa mở để đăng ký."}]
+    notes = Notification.objects.filter(recipient=officer.user, kind="support")
+    assert notes.count() == 1 and "đầu mối CNTT" in notes.get().title
+    # Named again (another place, the phone changed): nothing enrolled twice, no second notice.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.focal_person_set(unit=world.units["A"], officer=officer, kind="main", phone="0297 3812345",
+                                  by=world.user("admin"))
+    assert Enrollment.objects.filter(officer=officer, course=track).count() == 1
+    assert Notification.objects.filter(recipient=officer.user, kind="support").count() == 1
+    # Replaced: the successor is enrolled; the one replaced keeps the enrolment, audited as kept.
+    services.focal_person_set(unit=world.units["A"], officer=successor, kind="main", by=world.user("admin"))
+    assert Enrollment.objects.filter(officer=successor, course=track).exists()
+    assert Enrollment.objects.filter(officer=officer, course=track).exists()
+    kept = AuditEvent.objects.filter(target=f"officer:{officer.pk}", detail__event="support_focal_track",
+                                     detail__left=True).get()
+    assert kept.detail["kept"] == ["DM-CNTT"]
+    # Removed: the same.
+    place.refresh_from_db()
+    services.focal_person_remove(focal=place, by=world.user("admin"))
+    assert Enrollment.objects.filter(officer=successor, course=track).exists()
+    assert AuditEvent.objects.filter(target=f"officer:{successor.pk}", detail__left=True).count() == 1
+    assert not Enrollment.objects.filter(course=other).exists()

@@ -234,7 +234,11 @@ def stats(request: HttpRequest) -> HttpResponse:
     figures = selectors.support_figures(user=request.user, since=timezone.now() - timedelta(days=31 * months))
     if request.GET.get("format") == "xlsx":
         return _stats_xlsx(figures, months)
-    return render(request, "support/stats.html", {"figures": figures, "months": months})
+    # The requests behind a question are linked only where the viewer may open them.
+    shown = [item["pk"] for question in figures.top_questions for item in question.subjects]
+    openable = set(selectors.help_request_list_visible(user=request.user).filter(pk__in=shown)
+                   .values_list("pk", flat=True)) if shown else set()
+    return render(request, "support/stats.html", {"figures": figures, "months": months, "openable": openable})
 
 
 def _stats_xlsx(figures, months: int) -> HttpResponse:  # noqa: ANN001

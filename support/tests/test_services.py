@@ -10,7 +10,7 @@ from core.models import AuditEvent
 from learning.models import Notification
 from support import selectors, services
 from support.models import HelpRequest, RequestStatus
-from support.tests.factories import article, focal, help_request
+from support.tests.factories import article, focal, help_request, software
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -208,3 +208,29 @@ def test_naming_a_focal_person_enrols_them_in_the_track_and_stopping_keeps_it(wo
     assert Enrollment.objects.filter(officer=successor, course=track).exists()
     assert AuditEvent.objects.filter(target=f"officer:{successor.pk}", detail__left=True).count() == 1
     assert not Enrollment.objects.filter(course=other).exists()
+
+
+# --- the most asked questions ---------------------------------------------------------------------------
+
+def test_questions_typed_with_and_without_accents_are_grouped_per_software(world):  # noqa: ANN001
+    cks, mail = software(), software("EMAIL", "Thư điện tử công vụ")
+    officer, other = world.officers["officer"], world.officers["other_b"]
+    asked = [
+        (officer, cks, "Không ký số được văn bản"),
+        (other, cks, "khong ky so duoc van ban!!"),  # no accents, punctuation
+        (officer, cks, "Văn bản không ký số được"),  # another word order
+        (other, cks, "Ký số văn bản bị lỗi"),  # one more word: similar enough
+        (officer, mail, "Không ký số được văn bản"),  # the same words, another software
+        (officer, mail, "Quên mật khẩu hộp thư"),
+        (other, mail, "quen mat khau hop thu cong vu"),
+        (officer, cks, "Máy in không in được"),  # asked once: not a recurring question
+    ]
+    requests = [help_request(who, software=what, subject=subject) for who, what, subject in asked]
+    top = selectors.help_question_list_top(requests=HelpRequest.objects.all())
+    assert [(question.software, question.count) for question in top] == [(cks.name, 4), (mail.name, 2)]
+    assert sorted(top[0].request_ids) == [request.pk for request in requests[:4]]
+    assert top[0].question == "Ký số văn bản bị lỗi"  # each typed once: the most recent
+    assert selectors.question_words("Không ký số được văn bản!") == ("ban", "ky", "so", "van")
+    # bounded to the scope given: a manager of branch A sees only the requests of A
+    scoped = selectors.support_figures(user=world.user("unit_manager"), since=timezone.now() - timedelta(days=30))
+    assert [(question.software, question.count) for question in scoped.top_questions] == [(cks.name, 2)]

@@ -87,3 +87,35 @@ def test_figures_export_keeps_formula_like_titles_as_text(world, client_for):  #
     cell = book.worksheets[3]["A2"]
     assert cell.value == trap.title and cell.data_type == "s"  # shown as typed, never a live formula
     assert book.worksheets[0]["A1"].font.bold
+
+
+def test_figures_show_the_most_asked_questions_with_their_requests_and_export_them(world, client_for):  # noqa: ANN001
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    focal(world.units["A"], world.officers["unit_manager"])
+    first = help_request(world.officers["officer"], subject="Không vào được phần mềm quản lý THA")
+    second = help_request(world.officers["other_a1"], subject="khong vao duoc phan mem quan ly tha")
+    third = help_request(world.officers["other_b"], subject="Phần mềm quản lý THA: không vào được")
+    response = client_for("unit_manager").get(reverse("support:stats"))
+    page = response.content.decode()
+    assert response.status_code == 200, page[:300]
+    assert "Câu hỏi gặp nhiều nhất" in page and "khong vao duoc phan mem quan ly tha" in page
+    # the focal person of A opens the requests of A's subtree; B's is out of their scope and not counted
+    assert reverse("support:request-detail", args=[first.pk]) in page
+    assert reverse("support:request-detail", args=[second.pk]) in page
+    assert reverse("support:request-detail", args=[third.pk]) not in page
+    admin_page = client_for("admin").get(reverse("support:stats")).content.decode()
+    assert reverse("support:request-detail", args=[third.pk]) in admin_page
+    officer_page = client_for("provincial_leader").get(reverse("support:stats")).content.decode()
+    assert "Phần mềm quản lý THA: không vào được" in officer_page  # counted, not linked: not theirs to open
+    assert reverse("support:request-detail", args=[third.pk]) not in officer_page
+    response = client_for("admin").get(reverse("support:stats") + "?months=6&format=xlsx")
+    book = load_workbook(BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
+    sheet = book.worksheets[4]
+    assert [cell.value for cell in sheet[1]] == ["Câu hỏi", "Phần mềm", "Số yêu cầu", "Các cách hỏi (như cán bộ đã gõ)",
+                                                 "Số của các yêu cầu"]
+    assert [cell.value for cell in sheet[2]][1:] == [
+        "Chữ ký số", 3, "Phần mềm quản lý THA: không vào được | khong vao duoc phan mem quan ly tha | "
+                        "Không vào được phần mềm quản lý THA", f"{third.pk}, {second.pk}, {first.pk}"]

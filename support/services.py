@@ -18,7 +18,7 @@ from core.services import audit_record
 from core.text import fold
 from org.models import Officer, Unit
 from support.models import (
-    ActionKind, Article, ArticleVote, FocalAction, FocalPerson, HelpReply, HelpRequest, RequestStatus,
+    ActionKind, Article, ArticleImage, ArticleVote, FocalAction, FocalPerson, HelpReply, HelpRequest, RequestStatus,
 )
 from support.selectors import focal_person_list_for_unit, focal_person_list_provincial
 
@@ -303,6 +303,20 @@ def article_update(*, article: Article, title: str, body: str, software=None, is
     article.search_text = _search_text(article)
     article.save()
     return article
+
+
+@transaction.atomic
+def article_image_add(*, article: Article, image, alt: str = "", by: User) -> ArticleImage:  # noqa: ANN001
+    """Store a picture (already checked: `support.forms.ArticleImageForm`) for `article` as media and
+    insert it at the end of the article's Markdown as `![alt](address)`; the address serves it to
+    whoever may read the article. Returns the stored picture."""
+    picture = ArticleImage.objects.create(article=article, image=image, uploaded_by=by)
+    label = " ".join((alt or "").replace("[", " ").replace("]", " ").split()) or _("picture")
+    url = reverse("support:article-image", args=[picture.pk])
+    article.body = f"{article.body.rstrip()}\n\n![{label}]({url})\n"
+    article.search_text = _search_text(article)
+    article.save(update_fields=["body", "search_text", "updated_at"])
+    return picture
 
 
 def article_from_reply(*, reply: HelpReply, by: User) -> Article:

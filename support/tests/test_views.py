@@ -119,3 +119,66 @@ def test_figures_show_the_most_asked_questions_with_their_requests_and_export_th
     assert [cell.value for cell in sheet[2]][1:] == [
         "Chữ ký số", 3, "Phần mềm quản lý THA: không vào được | khong vao duoc phan mem quan ly tha | "
                         "Không vào được phần mềm quản lý THA", f"{third.pk}, {second.pk}, {first.pk}"]
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+
+
+def test_a_writer_puts_a_picture_into_an_article_and_readers_see_it(world, client_for, settings, tmp_path):  # noqa: ANN001
+    from support.models import Article, ArticleImage
+    from support.tests.factories import article
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    item = article()
+    writer = client_for("trainer")
+    edit = writer.get(reverse("support:article-edit", args=[item.pk])).content.decode()
+    assert 'enctype="multipart/form-data"' in edit and "Thêm ảnh" in edit
+    response = writer.post(reverse("support:article-image-upload", args=[item.pk]), {
+        "image": SimpleUploadedFile("buoc-2.png", PNG, content_type="image/png"), "alt": "Chọn [Ký số]"})
+    assert response.status_code == 302 and response.url == reverse("support:article-edit", args=[item.pk])
+    picture = ArticleImage.objects.get(article=item)
+    url = reverse("support:article-image", args=[picture.pk])
+    item.refresh_from_db()
+    assert item.body.endswith(f"\n\n![Chọn Ký số]({url})\n")
+    page = client_for("officer").get(reverse("support:article-detail", args=[item.pk])).content.decode()
+    assert f'<img alt="Chọn Ký số" src="{url}"' in page  # the Markdown rendered (sanitised), not escaped
+    served = client_for("officer").get(url)
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content) == PNG and "attachment" not in served.get("Content-Disposition", "")
+    # a draft's pictures: its writers only
+    Article.objects.filter(pk=item.pk).update(is_published=False)
+    assert client_for("officer").get(url).status_code == 404
+    assert client_for("trainer").get(url).status_code == 200
+
+
+def test_a_file_that_is_not_a_picture_or_too_large_is_refused_in_vietnamese(world, client_for, settings, tmp_path):  # noqa: ANN001
+    from support.models import ArticleImage
+    from support.tests.factories import article
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.THADS_HELP_ATTACHMENT_MAX_MB = 1
+    item = article()
+    writer = client_for("admin")
+    upload = reverse("support:article-image-upload", args=[item.pk])
+    cases = [
+        (SimpleUploadedFile("huong-dan.pdf", b"%PDF-1.4 ...", content_type="application/pdf"),
+         "Chỉ đưa được ảnh vào bài hướng dẫn: PNG, JPG, GIF hoặc WebP."),
+        (SimpleUploadedFile("gia-anh.png", b"<html><script>alert(1)</script>", content_type="image/png"),
+         "Chỉ đưa được ảnh vào bài hướng dẫn: PNG, JPG, GIF hoặc WebP."),
+        (SimpleUploadedFile("lon.png", PNG + b"\x00" * (1024 * 1024), content_type="image/png"), "Tệp lớn hơn 1 MB."),
+    ]
+    for file, message in cases:
+        page = writer.post(upload, {"image": file}, follow=True).content.decode()
+        assert message in page
+    assert not ArticleImage.objects.exists()
+    item.refresh_from_db()
+    assert "![" not in item.body
+
+
+def test_an_article_renders_its_markdown_sanitised(world, client_for):  # noqa: ANN001
+    from support.tests.factories import article
+
+    item = article(body="## Các bước\n\n1. Mở **Ký số**\n\n<script>alert(1)</script>[x](javascript:alert(1))")
+    page = client_for("officer").get(reverse("support:article-detail", args=[item.pk])).content.decode()
+    assert "<h3>Các bước</h3>" in page and "<strong>Ký số</strong>" in page
+    assert "<script>alert(1)" not in page and "javascript:alert" not in page

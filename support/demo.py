@@ -102,6 +102,15 @@ def seed(*, rng: random.Random) -> None:
         if status == RequestStatus.DONE:
             services.help_request_rate(request=request, rating=5, comment="Cảm ơn, đã vào họp được.", by=requester.user)
             services.article_vote(article=articles[11], user=requester.user, helpful=True)
+    # The same question asked again by colleagues, typed with and without accents: the figures page
+    # groups them as one of the most asked questions.
+    colleagues = Officer.objects.select_related("unit", "user").filter(unit=requester.unit).exclude(
+        pk=requester.pk).order_by("pk")[:2]
+    for colleague, subject in zip(colleagues, ["khong ky so duoc van ban, bao loi chung thu",
+                                               "Ký số văn bản không được: lỗi chứng thư số"], strict=False):
+        again = services.help_request_create(requester=colleague, subject=subject, software=software["CKS"],
+                                             page_url="/cases/todo/", by=colleague.user)
+        services.help_request_set_status(request=again, status=RequestStatus.IN_PROGRESS, by=admin)
     # One request from last week that nobody answered: it has gone up to the provincial focal person.
     late = HelpRequest.objects.filter(requester=requester, status=RequestStatus.NEW).order_by("pk").first()
     past = timezone.now() - timedelta(days=7)

@@ -83,13 +83,6 @@ def _greater_column(limit: int) -> str:
     return "(?:" + "|".join(options) + ")" if options else "(?!)"
 
 
-@functools.lru_cache(maxsize=64)
-def _beyond(rows: int, columns: int) -> re.Pattern[bytes]:
-    """A cell reference beyond `rows` × `columns`."""
-    return re.compile(rb'<c r="(?:' + _greater_column(columns).encode() + rb"\d|[A-Z]{1,3}"
-                      + _greater_number(rows).encode() + rb'")')
-
-
 def rows_bound(rows: int) -> int:
     """A round number at or above `rows` (its first two digits kept, the rest 9s): the bound a chunk's
     cells are checked against, so the check needs only two digit comparisons per cell."""
@@ -114,9 +107,9 @@ def _rows_beyond(bound: int) -> str:
 @functools.lru_cache(maxsize=64)
 def _past(bound: int, columns: int) -> re.Pattern[bytes]:
     """A cell `<c r="…"` past `bound` rows (`rows_bound`) or `columns` columns, or a cell written
-    otherwise (the common writers write every cell `<c r="A1"`). Cheaper per cell than
-    `_beyond`: a column beyond is found from its letters alone and a row from two digits; a reference
-    with a leading zero, or more digits than the bound, counts as past."""
+    otherwise (the common writers write every cell `<c r="A1"`). Cheap per cell: a column beyond is
+    found from its letters alone and a row from two digits; a reference with a leading zero, or more
+    digits than the bound, counts as past."""
     if 0 < columns < 26:
         last = LETTERS[columns - 1]
         column_past = f"[{LETTERS[columns]}-Z]|[A-Z]{{2}}"

@@ -104,22 +104,36 @@ def _rows_beyond(bound: int) -> str:
     return "(?:" + "|".join(options) + ')"'
 
 
+def _at_most(number: int) -> str:
+    """A pattern for decimal numbers from 1 to `number` written without a leading zero (trailing 9s
+    of `number` cost nothing: 54999 is "up to 54 then any three digits")."""
+    text = str(number)
+    kept = text.rstrip("9") or text[:1]
+    tail = len(text) - len(kept)
+    options = [rf"[1-9]\d{{0,{len(text) - 2}}}"] if len(text) > 1 else []
+    for index, char in enumerate(kept):
+        low = 1 if index == 0 else 0
+        if int(char) > low:
+            options.append(kept[:index] + f"[{low}-{int(char) - 1}]" + rf"\d{{{len(text) - index - 1}}}")
+    options.append(kept + rf"\d{{{tail}}}")
+    return "(?:" + "|".join(options) + ")"
+
+
 @functools.lru_cache(maxsize=64)
 def _past(bound: int, columns: int) -> re.Pattern[bytes]:
     """A cell `<c r="…"` past `bound` rows (`rows_bound`) or `columns` columns, or a cell written
-    otherwise (the common writers write every cell `<c r="A1"`). Cheap per cell: a column beyond is
-    found from its letters alone and a row from two digits; a reference with a leading zero, or more
-    digits than the bound, counts as past."""
-    if 0 < columns < 26:
-        last = LETTERS[columns - 1]
-        column_past = f"[{LETTERS[columns]}-Z]|[A-Z]{{2}}"
-        inside = f"[A-{last}]"
-    else:
-        column_past = _greater_column(columns) + r"\d"
-        inside = "[A-Z]{1,3}"
-    # A cell not written `<c r="` (no reference, another attribute first) is found by the same search.
-    return re.compile(rb'<c(?:>|\s(?!r=")|\sr="(?:' + column_past.encode() + rb"|" + inside.encode() + rb"(?:0|"
+    otherwise (the common writers write every cell `<c r="A1"`).
+
+    Written as "a `<c` tag not followed by a reference within the bounds": the regex engine checks a
+    cell within them with one run of a few steps. A reference with a leading zero counts as past."""
+    if bound >= 1 and 0 < columns < 26:
+        inside = rb' r="[A-' + LETTERS[columns - 1].encode() + rb"]" + _at_most(bound).encode() + rb'"'
+        return re.compile(rb"<c(?!" + inside + rb")[\s>]")
+    column_past = _greater_column(columns) + r"\d"
+    return re.compile(rb'<c(?:>|\s(?!r=")|\sr="(?:' + column_past.encode() + rb"|[A-Z]{1,3}(?:0|"
                       + _rows_beyond(bound).encode() + rb")))")
+
+
 @dataclass(frozen=True)
 class SheetFacts:
     """What the guard found: the first sheet's part, its real extent and the parts' decompressed size."""

@@ -253,6 +253,10 @@ THADS_PANEL_CACHE_SECONDS = int(env_str("THADS_PANEL_CACHE_SECONDS", "60"))
 # IT help requests are answered within this many working days, or go up to the provincial focal person.
 THADS_HELP_TARGET_WORKING_DAYS = int(env_str("THADS_HELP_TARGET_WORKING_DAYS", "2"))
 THADS_HELP_ATTACHMENT_MAX_MB = int(env_str("THADS_HELP_ATTACHMENT_MAX_MB", "5"))
+# The focal persons' training track: codes of the courses an officer is enrolled in when named an IT
+# focal person (support.services.focal_person_set), comma-separated.
+THADS_FOCAL_TRACK_COURSES = [code.strip() for code in env_str("THADS_FOCAL_TRACK_COURSES", "DM-CNTT").split(",")
+                             if code.strip()]
 # xAPI statements: requests per minute per source-system token (analytics.api).
 THADS_XAPI_REQUESTS_PER_MINUTE = int(env_str("THADS_XAPI_REQUESTS_PER_MINUTE", "120"))
 # Usage-log uploads larger than this are refused with a message (analytics imports).

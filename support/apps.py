@@ -7,8 +7,15 @@ class SupportConfig(AppConfig):
     verbose_name = _("IT support")
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from core.ui import HeaderLink, HomePanel, NavItem, register_header_link, register_nav, register_panel
+        from core.uploads import MB, register_upload_limit
         from support import panels, permissions
+
+        # Screenshots, files and article pictures: a body larger than the file limit plus the form's
+        # own fields is refused before it is read.
+        register_upload_limit("/support/", (getattr(settings, "THADS_HELP_ATTACHMENT_MAX_MB", 5) + 1) * MB)
 
         register_nav(NavItem(_("IT help requests"), "support:request-list", permissions.can_use_help_desk, order=70))
         register_nav(NavItem(_("How-to library"), "support:article-list", permissions.can_use_help_desk, order=71))

@@ -75,14 +75,15 @@ def seed(*, rng: random.Random) -> None:
                 for code, name in SOFTWARE}
     admin = Officer.objects.select_related("user").get(user__username="quantri").user
     root = Unit.objects.get(code="KG")
+    trainer = Officer.objects.select_related("user").get(user__username="giangvien").user
+    # The track exists before anyone is named: naming a focal person enrols them in it (the rule).
+    _seed_focal_course(trainer=trainer)
     for officer in Officer.objects.select_related("unit", "unit__kind").filter(is_it_focal=True).order_by("pk"):
         # The Cục's focal person works in one of its divisions; a Chi cục's in the Chi cục itself.
         unit = root if officer.unit.kind.code == "division" else officer.unit
         if not FocalPerson.objects.filter(unit=unit).exists():
             services.focal_person_set(unit=unit, officer=officer, kind="main", phone=f"0297 38{rng.randint(10000, 99999)}",
                                       by=admin)
-    trainer = Officer.objects.select_related("user").get(user__username="giangvien").user
-    _seed_focal_course(trainer=trainer)
     articles = [services.article_create(title=title, body=body, software=software[code], by=trainer)
                 for code, title, body in ARTICLES]
     requester = Officer.objects.select_related("unit", "user").get(user__username="canbo")
@@ -101,6 +102,15 @@ def seed(*, rng: random.Random) -> None:
         if status == RequestStatus.DONE:
             services.help_request_rate(request=request, rating=5, comment="Cảm ơn, đã vào họp được.", by=requester.user)
             services.article_vote(article=articles[11], user=requester.user, helpful=True)
+    # The same question asked again by colleagues, typed with and without accents: the figures page
+    # groups them as one of the most asked questions.
+    colleagues = Officer.objects.select_related("unit", "user").filter(unit=requester.unit).exclude(
+        pk=requester.pk).order_by("pk")[:2]
+    for colleague, subject in zip(colleagues, ["khong ky so duoc van ban, bao loi chung thu",
+                                               "Ký số văn bản không được: lỗi chứng thư số"], strict=False):
+        again = services.help_request_create(requester=colleague, subject=subject, software=software["CKS"],
+                                             page_url="/cases/todo/", by=colleague.user)
+        services.help_request_set_status(request=again, status=RequestStatus.IN_PROGRESS, by=admin)
     # One request from last week that nobody answered: it has gone up to the provincial focal person.
     late = HelpRequest.objects.filter(requester=requester, status=RequestStatus.NEW).order_by("pk").first()
     past = timezone.now() - timedelta(days=7)
@@ -110,7 +120,8 @@ def seed(*, rng: random.Random) -> None:
 
 
 def _seed_focal_course(*, trainer) -> None:  # noqa: ANN001
-    """The focal persons' course, published, with every focal person enrolled (some already started)."""
+    """The focal persons' course (`THADS_FOCAL_TRACK_COURSES`), published; `focal_person_set` enrols
+    each focal person in it."""
     from learning import services as learning_services
     from learning.models import Course
 
@@ -126,5 +137,3 @@ def _seed_focal_course(*, trainer) -> None:  # noqa: ANN001
         for lesson_title, body in lessons:
             learning_services.lesson_save(module=module, title=lesson_title, kind="text", is_required=True, body=body)
     learning_services.course_publish(course=course)
-    for focal in FocalPerson.objects.select_related("officer").order_by("pk"):
-        learning_services.enrollment_self_enroll(officer=focal.officer, course=course)

@@ -11,6 +11,29 @@ from core.forms import Form
 from support.models import ActionKind, FocalKind, RequestStatus
 
 ATTACHMENT_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".docx", ".xlsx", ".odt", ".ods", ".txt"}
+IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+# The first bytes of each picture format accepted: a file renamed .png is not a picture.
+IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+
+
+def attachment_limit_mb() -> int:
+    return getattr(settings, "THADS_HELP_ATTACHMENT_MAX_MB", 5)
+
+
+def _check_size(upload) -> None:  # noqa: ANN001
+    limit = attachment_limit_mb()
+    if upload.size > limit * 1024 * 1024:
+        raise forms.ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": limit})
+
+
+def is_picture(upload) -> bool:  # noqa: ANN001
+    """Whether the upload is a PNG, JPEG, GIF or WebP picture by its name and its first bytes."""
+    if not any(upload.name.lower().endswith(ext) for ext in IMAGE_TYPES):
+        return False
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    return head.startswith(IMAGE_SIGNATURES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
 
 
 def software_choices():  # noqa: ANN201
@@ -36,9 +59,7 @@ class HelpRequestForm(Form):
         upload = self.cleaned_data.get("attachment")
         if not upload:
             return upload
-        limit = getattr(settings, "THADS_HELP_ATTACHMENT_MAX_MB", 5)
-        if upload.size > limit * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": limit})
+        _check_size(upload)
         name = upload.name.lower()
         if not any(name.endswith(ext) for ext in ATTACHMENT_TYPES):
             raise forms.ValidationError(_("Attach a picture (PNG, JPG), a PDF or an office document."))
@@ -81,6 +102,20 @@ class ArticleForm(Form):
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.fields["software"].queryset = software_choices()
+
+
+class ArticleImageForm(Form):
+    """A picture for an article: the same size limit as a help request's screenshot, pictures only."""
+
+    image = forms.FileField(label=_("Picture (PNG, JPG, GIF or WebP)"))
+    alt = forms.CharField(label=_("What the picture shows (optional)"), max_length=120, required=False)
+
+    def clean_image(self):  # noqa: ANN201
+        upload = self.cleaned_data["image"]
+        _check_size(upload)
+        if not is_picture(upload):
+            raise forms.ValidationError(_("Only pictures can be put in an article: PNG, JPG, GIF or WebP."))
+        return upload
 
 
 class FocalPersonForm(Form):

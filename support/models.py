@@ -114,6 +114,21 @@ class Article(models.Model):
         return self.title
 
 
+class ArticleImage(models.Model):
+    """A picture uploaded into an article (a screenshot of a step), served to whoever may read it."""
+
+    article = models.ForeignKey(Article, verbose_name=_("how-to article"), on_delete=models.CASCADE,
+                                related_name="images")
+    image = models.FileField(_("picture"), upload_to="support/articles/%Y/%m/")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("article picture")
+        verbose_name_plural = _("article pictures")
+
+
 class ArticleVote(models.Model):
     """One "did this help?" answer per person and article (changing it moves the counts)."""
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+import re
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
@@ -110,6 +112,83 @@ def article_for_software(*, codes: list[str]) -> dict[str, Article]:
     return found
 
 
+# Words that carry no question of their own (accents folded): "không … được", "bị", "của", "giúp em"…
+STOP_WORDS = frozenset("""
+a ah anh bang bi cac cach can chi cho chua co cua cung da dang de den di do duoc em gi giup hay hoac hoi
+khi khong la lam len luc minh mot muon nao nay nen nhe nhu nhung o oi ong ra rang roi sao se the thi toi
+trong tren tu va vao ve voi xin xuong
+""".split())
+PUNCTUATION = re.compile(r"[^\w\s]|_")
+QUESTION_SIMILARITY = 0.8
+QUESTION_REQUESTS_MAX = 2000  # the most recent requests in scope that the grouping looks at
+QUESTION_SUBJECTS_SHOWN = 20
+
+
+def question_words(subject: str) -> tuple[str, ...]:
+    """The significant words of a request's subject: accents folded, lower case, punctuation and
+    stop words dropped, each word once, sorted (so word order does not matter)."""
+    words = PUNCTUATION.sub(" ", fold(subject)).split()
+    significant = {word for word in words if word not in STOP_WORDS and len(word) > 1}
+    return tuple(sorted(significant or set(words)))
+
+
+@dataclass
+class AskedQuestion:
+    """Requests grouped as one recurring question (same software, similar subject)."""
+
+    software: str
+    words: tuple[str, ...]
+    text: str
+    request_ids: list[int] = field(default_factory=list)
+    subjects: list[dict] = field(default_factory=list)  # the most recent, as typed: pk, subject, unit, date
+
+    @property
+    def count(self) -> int:
+        return len(self.request_ids)
+
+    @property
+    def question(self) -> str:
+        """The subject typed most often in the group (the most recent of equals)."""
+        tally: dict[str, int] = {}
+        for item in self.subjects:
+            tally[item["subject"]] = tally.get(item["subject"], 0) + 1
+        return max(tally, key=lambda subject: tally[subject]) if tally else ""
+
+
+def _similar(words: tuple[str, ...], text: str, question: AskedQuestion) -> bool:
+    if words == question.words:
+        return True
+    matcher = difflib.SequenceMatcher(None, text, question.text, autojunk=False)
+    return (matcher.real_quick_ratio() >= QUESTION_SIMILARITY and matcher.quick_ratio() >= QUESTION_SIMILARITY
+            and matcher.ratio() >= QUESTION_SIMILARITY)
+
+
+def help_question_list_top(*, requests: QuerySet[HelpRequest], limit: int = 10) -> list[AskedQuestion]:
+    """The most asked questions among `requests` (already bounded to a period and a scope): the
+    most recent `QUESTION_REQUESTS_MAX` of them, grouped per software, greedily, with the first
+    group whose words are the same set or whose words read at least `QUESTION_SIMILARITY` alike
+    (difflib ratio of the sorted significant words); groups of two requests or more, largest first,
+    at most `limit`. One query."""
+    groups: dict[object, list[AskedQuestion]] = {}
+    rows = (requests.order_by("-created_at", "-pk")
+            .values_list("pk", "subject", "software_id", "software__name", "unit__name", "created_at")
+            [:QUESTION_REQUESTS_MAX])
+    for pk, subject, software_id, software_name, unit_name, created_at in rows:
+        words = question_words(subject)
+        text = " ".join(words)
+        candidates = groups.setdefault(software_id, [])
+        group = next((question for question in candidates if _similar(words, text, question)), None)
+        if group is None:
+            group = AskedQuestion(software=software_name or "", words=words, text=text)
+            candidates.append(group)
+        group.request_ids.append(pk)
+        if len(group.subjects) < QUESTION_SUBJECTS_SHOWN:
+            group.subjects.append({"pk": pk, "subject": subject, "unit": unit_name, "created_at": created_at})
+    recurring = [question for questions in groups.values() for question in questions if question.count >= 2]
+    recurring.sort(key=lambda question: (-question.count, -question.request_ids[0]))
+    return recurring[:limit]
+
+
 @dataclass(frozen=True)
 class SupportFigures:
     by_software: list[dict]
@@ -119,11 +198,13 @@ class SupportFigures:
     answered: int
     total: int
     top_articles: list[dict]
+    top_questions: list[AskedQuestion] = ()
 
 
 def support_figures(*, user, since: datetime) -> SupportFigures:  # noqa: ANN001
-    """Requests per software, unit and month since `since`, time to the first answer and the
-    articles most used in answers, within the user's scope (admins: everything)."""
+    """Requests per software, unit and month since `since`, time to the first answer, the
+    articles most used in answers and the most asked questions (`help_question_list_top`), within
+    the user's scope (admins: everything)."""
     requests = HelpRequest.objects.filter(created_at__gte=since)
     if not has_role(user, Role.ADMIN):
         scoped = scope_filter(user=user, unit_field="unit")
@@ -146,4 +227,5 @@ def support_figures(*, user, since: datetime) -> SupportFigures:  # noqa: ANN001
         by_software=by_software, by_unit=by_unit, by_month=by_month,
         mean_hours_to_answer=round(mean / timedelta(hours=1), 1) if mean is not None else None,
         answered=answered.count(), total=requests.count(), top_articles=top_articles,
+        top_questions=help_question_list_top(requests=requests),
     )

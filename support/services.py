@@ -18,7 +18,7 @@ from core.services import audit_record
 from core.text import fold
 from org.models import Officer, Unit
 from support.models import (
-    ActionKind, Article, ArticleVote, FocalAction, FocalPerson, HelpReply, HelpRequest, RequestStatus,
+    ActionKind, Article, ArticleImage, ArticleVote, FocalAction, FocalPerson, HelpReply, HelpRequest, RequestStatus,
 )
 from support.selectors import focal_person_list_for_unit, focal_person_list_provincial
 
@@ -70,13 +70,15 @@ def focal_person_set(*, unit: Unit, officer: Officer, kind: str, phone: str = ""
     """Name `officer` the main or deputy focal person of `unit` (replacing whoever held that place).
 
     Raises SupportError when the officer does not work in the unit's subtree or already holds the
-    other place of the same unit. Audited."""
+    other place of the same unit. The officer is enrolled in the focal persons' training track
+    (`focal_track_enrol`); the one replaced keeps theirs. Audited."""
     if not officer.unit.path.startswith(unit.path):
         raise SupportError(_("The focal person must work in this unit or a unit under it."))
     existing = FocalPerson.objects.filter(unit=unit, kind=kind).select_related("officer").first()
     if FocalPerson.objects.filter(unit=unit, officer=officer).exclude(kind=kind).exists():
         raise SupportError(_("This officer is already the other focal person of this unit."))
     before = existing.officer.full_name if existing else ""
+    before_officer = existing.officer if existing else None
     _forget_focal(officer.user_id, *([existing.officer.user_id] if existing else []))
     if existing:
         existing.officer, existing.phone = officer, phone
@@ -86,16 +88,78 @@ def focal_person_set(*, unit: Unit, officer: Officer, kind: str, phone: str = ""
         focal = FocalPerson.objects.create(unit=unit, officer=officer, kind=kind, phone=phone)
     audit_record(action=AuditEvent.Action.OTHER, actor=by, target=f"unit:{unit.pk}",
                  detail={"event": "support_focal_person", "kind": kind, "before": before, "after": officer.full_name})
+    if existing is not None and before_officer is not None and before_officer.pk != officer.pk:
+        _track_kept(officer=before_officer, by=by)
+    focal_track_enrol(officer=officer, by=by)
     return focal
+
+
+def _track_courses() -> list:
+    from learning.models import Course
+
+    codes = list(getattr(settings, "THADS_FOCAL_TRACK_COURSES", []))
+    return sorted(Course.objects.filter(code__in=codes), key=lambda course: codes.index(course.code))
+
+
+@transaction.atomic
+def focal_track_enrol(*, officer: Officer, by: User) -> list[str]:
+    """Enrol a focal person in the focal persons' training track: every course whose code is in
+    `THADS_FOCAL_TRACK_COURSES`, through learning's enrolment service (an existing enrolment is kept
+    as it is). A course that is not published, or whose prerequisites the officer has not done, is
+    skipped and named in the audit entry. Returns the codes of the courses newly enrolled; the
+    officer is notified of them once. Audited when anything was enrolled or skipped."""
+    from learning.selectors import enrollment_current_get
+    from learning.services import LearningError, enrollment_self_enroll
+
+    enrolled, already, skipped = [], [], []
+    for course in _track_courses():
+        if enrollment_current_get(officer=officer, course=course) is not None:
+            already.append(course.code)
+            continue
+        try:
+            with transaction.atomic():
+                enrollment_self_enroll(officer=officer, course=course)
+        except LearningError as refusal:
+            skipped.append({"course": course.code, "reason": str(refusal)})
+            continue
+        enrolled.append(course.code)
+    if enrolled or skipped:
+        audit_record(action=AuditEvent.Action.OTHER, actor=by, target=f"officer:{officer.pk}",
+                     detail={"event": "support_focal_track", "enrolled": enrolled, "already": already,
+                             "skipped": skipped})
+    if enrolled:
+        url = reverse("learning:my-courses")
+        transaction.on_commit(lambda: _notify(
+            officers=[officer], reason_key=f"focal-track:{officer.pk}:{','.join(enrolled)}",
+            title=_("You are now an IT focal person: the focal persons' training track was added to your courses."),
+            url=url))
+    return enrolled
+
+
+def _track_kept(*, officer: Officer, by: User) -> None:
+    """An officer who stops being a focal person keeps the track's enrolments (their history); the
+    audit entry says which stay."""
+    from learning.selectors import enrollment_current_get
+
+    if FocalPerson.objects.filter(officer=officer).exists():
+        return  # still the focal person of another unit
+    kept = [course.code for course in _track_courses()
+            if enrollment_current_get(officer=officer, course=course) is not None]
+    if kept:
+        audit_record(action=AuditEvent.Action.OTHER, actor=by, target=f"officer:{officer.pk}",
+                     detail={"event": "support_focal_track", "left": True, "kept": kept})
 
 
 @transaction.atomic
 def focal_person_remove(*, focal: FocalPerson, by: User) -> None:
-    """Remove a focal person; the unit's requests stay with the unit. Audited."""
+    """Remove a focal person; the unit's requests stay with the unit, and the officer keeps the
+    training track's enrolments (audited as kept). Audited."""
     _forget_focal(focal.officer.user_id)
     audit_record(action=AuditEvent.Action.OTHER, actor=by, target=f"unit:{focal.unit_id}",
                  detail={"event": "support_focal_person", "kind": focal.kind, "before": focal.officer.full_name, "after": ""})
+    officer = focal.officer
     focal.delete()
+    _track_kept(officer=officer, by=by)
 
 
 # --- help requests -----------------------------------------------------------------------------------
@@ -239,6 +303,20 @@ def article_update(*, article: Article, title: str, body: str, software=None, is
     article.search_text = _search_text(article)
     article.save()
     return article
+
+
+@transaction.atomic
+def article_image_add(*, article: Article, image, alt: str = "", by: User) -> ArticleImage:  # noqa: ANN001
+    """Store a picture (already checked: `support.forms.ArticleImageForm`) for `article` as media and
+    insert it at the end of the article's Markdown as `![alt](address)`; the address serves it to
+    whoever may read the article. Returns the stored picture."""
+    picture = ArticleImage.objects.create(article=article, image=image, uploaded_by=by)
+    label = " ".join((alt or "").replace("[", " ").replace("]", " ").split()) or _("picture")
+    url = reverse("support:article-image", args=[picture.pk])
+    article.body = f"{article.body.rstrip()}\n\n![{label}]({url})\n"
+    article.search_text = _search_text(article)
+    article.save(update_fields=["body", "search_text", "updated_at"])
+    return picture
 
 
 def article_from_reply(*, reply: HelpReply, by: User) -> Article:

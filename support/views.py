@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from core.permissions import require
 from org.selectors import officer_for_user, officer_list_visible, unit_list_visible
 from support import selectors, services
-from support.forms import ArticleForm, FocalPersonForm, HelpRequestForm, RatingForm, ReplyForm
-from support.models import Article, FocalPerson, HelpReply, RequestStatus
+from support.forms import ArticleForm, ArticleImageForm, FocalPersonForm, attachment_limit_mb, HelpRequestForm, RatingForm, ReplyForm
+from support.models import Article, ArticleImage, FocalPerson, HelpReply, RequestStatus
 from support.permissions import (
     can_answer_request, can_name_focal_persons, can_rate_request, can_use_help_desk, can_view_support_stats,
     can_write_articles,
@@ -198,7 +198,36 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                                               is_published=data["is_published"], by=request.user)
         messages.success(request, _("Article saved."))
         return redirect("support:article-detail", article.pk)
-    return render(request, "support/article_form.html", {"form": form, "article": article})
+    return render(request, "support/article_form.html", {
+        "form": form, "article": article, "image_form": ArticleImageForm() if article else None,
+        "image_limit_mb": attachment_limit_mb(),
+        "images": article.images.all() if article else []})
+
+
+@require(can_write_articles)
+@require_POST
+def article_image_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """A picture into the article: stored, then inserted at the end of its text as ![…](address)."""
+    article = get_object_or_404(Article, pk=pk)
+    form = ArticleImageForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.article_image_add(article=article, image=form.cleaned_data["image"], alt=form.cleaned_data["alt"],
+                                   by=request.user)
+        messages.success(request, _("Picture added at the end of the text; move its line where it belongs."))
+    else:
+        messages.error(request, " ".join(form.errors.get("image", [])) or _("Choose a picture."))
+    return redirect("support:article-edit", article.pk)
+
+
+@require(can_use_help_desk)
+def article_image(request: HttpRequest, pk: int) -> HttpResponse:
+    """An article's picture, to whoever may read the article (a draft's: its writers only)."""
+    from learning.files import serve_file
+
+    picture = get_object_or_404(ArticleImage.objects.select_related("article"), pk=pk)
+    if not picture.article.is_published and not can_write_articles(request.user):
+        raise Http404
+    return serve_file(request, picture.image)
 
 
 @require(can_name_focal_persons)
@@ -234,7 +263,11 @@ def stats(request: HttpRequest) -> HttpResponse:
     figures = selectors.support_figures(user=request.user, since=timezone.now() - timedelta(days=31 * months))
     if request.GET.get("format") == "xlsx":
         return _stats_xlsx(figures, months)
-    return render(request, "support/stats.html", {"figures": figures, "months": months})
+    # The requests behind a question are linked only where the viewer may open them.
+    shown = [item["pk"] for question in figures.top_questions for item in question.subjects]
+    openable = set(selectors.help_request_list_visible(user=request.user).filter(pk__in=shown)
+                   .values_list("pk", flat=True)) if shown else set()
+    return render(request, "support/stats.html", {"figures": figures, "months": months, "openable": openable})
 
 
 def _stats_xlsx(figures, months: int) -> HttpResponse:  # noqa: ANN001

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from django.utils.translation import gettext as _
 
-from core.formats.tabular import Column, RowError
+from core.formats.tabular import Column, RowError, with_excel_errors
 from core.text import fold
 
 DATETIME_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
@@ -125,6 +125,7 @@ def check_row(number: int, values: Mapping[str, str], *, headers: Headers, actio
         errors.append(RowError(number, headers.event_id, _("Event id missing.")))
     elif len(event_id) > 200:
         errors.append(RowError(number, headers.event_id, _("Event id longer than 200 characters.")))
+    errors = with_excel_errors(number, values, headers.columns(), errors)
     if errors:
         return None, errors
     external_id = event_id or derived_id(email or username.lower(), action_id, moment)

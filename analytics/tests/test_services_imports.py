@@ -194,3 +194,23 @@ def test_a_late_import_marks_its_days_for_refill(world, email_software):
     counts_fill(through=date(2026, 3, 5), start=date(2026, 3, 1))
     imports.usage_import_apply(batch=run(email_software, GOOD, world.user("admin")), user=world.user("admin"))
     assert sorted(RefillDay.objects.values_list("day", flat=True)) == [date(2026, 3, 2), date(2026, 3, 3)]
+
+
+def test_a_required_cell_holding_an_excel_error_is_named_by_row_and_column(world, email_software):
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Email người dùng", "Thao tác", "Thời gian", "Mã sự kiện"])
+    sheet.append(["officer@moj.gov.vn", "mail_sent", datetime(2026, 3, 2, 8, 30), "x-1"])
+    sheet.append(["officer@moj.gov.vn", "mail_sent", "#VALUE!", "x-2"])
+    sheet["C3"].data_type = "e"  # a date formula that failed, as Excel saves it
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    batch = run(email_software, buffer.getvalue(), world.user("admin"), name="log.xlsx")
+    assert batch.status != UsageImport.Status.PREVIEW
+    assert [(error["row"], error["column"], error["message"]) for error in batch.errors] == [
+        (3, "Thời gian", "Ô ở dòng 3, cột «Thời gian» đang báo lỗi Excel #VALUE! thay vì có giá trị (thường do công "
+                         "thức trong ô không tính được). Hãy sửa hoặc nhập lại giá trị của ô này rồi tải tệp lên lại.")]

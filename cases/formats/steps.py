@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
-from core.formats.tabular import Column, RowError
+from core.formats.tabular import Column, RowError, excel_error_keys, with_excel_errors
 from core.text import fold
 
 COLUMNS = [
@@ -132,4 +132,6 @@ def clean_row(number: int, values: Mapping[str, str], step_types: Mapping[str, i
         "step_type_id": step_type_id, "step_type": raw_type, "legal_date": legal_date, "recorded_at": recorded_at,
         "officer_email": email, "note": note,
     }
-    return row, errors
+    for key in excel_error_keys(values, COLUMNS):  # an error text is no value to look up
+        row[key] = ""
+    return row, with_excel_errors(number, values, COLUMNS, errors)

@@ -268,3 +268,26 @@ def test_deadlines_met_in_a_later_chunk_are_closed_as_when_met_in_the_same_chunk
     monkeypatch.setattr(imports, "CHUNK_ROWS", 1)  # each step in its own chunk: saved deadlines are updated
     apply(world, preview(world, csv_bytes(GOOD), "b.csv"))
     assert _deadline_table() == same_chunk
+
+
+def test_a_required_cell_holding_an_excel_error_is_named_and_not_looked_up(world, cases):
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in [HEADER_VI, *GOOD]:
+        sheet.append(row)
+    sheet["C3"] = "#N/A"  # a VLOOKUP that found no case number, as Excel saves it
+    sheet["C3"].data_type = "e"
+    sheet["G4"] = "#REF!"
+    sheet["G4"].data_type = "e"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    batch = preview(world, buffer.getvalue(), "loi-excel.xlsx")
+    assert batch.status == ImportBatch.Status.INVALID
+    assert [(error["row"], error["column"], error["message"]) for error in batch.errors] == [
+        (3, "Số hồ sơ", "Ô ở dòng 3, cột «Số hồ sơ» đang báo lỗi Excel #N/A thay vì có giá trị (thường do công thức "
+                        "trong ô không tính được). Hãy sửa hoặc nhập lại giá trị của ô này rồi tải tệp lên lại."),
+        (4, "Email người cập nhật", "Ô ở dòng 4, cột «Email người cập nhật» đang báo lỗi Excel #REF! thay vì có giá "
+                                    "trị (thường do công thức trong ô không tính được). Hãy sửa hoặc nhập lại giá trị "
+                                    "của ô này rồi tải tệp lên lại."),
+    ]
+    assert imported() == 0

@@ -12,7 +12,8 @@ import csv
 import datetime as dt
 import io
 import itertools
-from collections.abc import Iterator, Sequence
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -216,11 +217,24 @@ def _iter_xlsx(source: BinaryIO, limits: TableLimits) -> Iterator[list[str]]:
     if facts.rows == 0 or sheet.height == 0:
         return
     padding = [""] * sheet.start[1]
+    # calamine reads a cell holding an Excel error (#N/A…) as empty; openpyxl read its text. The
+    # error cells are put back from a second streaming pass, only for a file that has some.
+    errors = xlsx_guard.iter_error_cells(source, facts.part) if facts.has_errors else iter(())
+    pending = next(errors, None)
     try:
-        for values in sheet.iter_rows():
-            yield padding + [_cell_text(_calamine_value(value)) for value in values]
-    except (CalamineError, ValueError) as exc:
+        for number, values in enumerate(sheet.iter_rows(), start=1):
+            row = padding + [_cell_text(_calamine_value(value)) for value in values]
+            while pending is not None and pending[0] <= number:
+                if pending[0] == number and pending[1] <= len(row) and not row[pending[1] - 1]:
+                    row[pending[1] - 1] = pending[2]
+                pending = next(errors, None)
+            yield row
+    except (CalamineError, ValueError, zipfile.BadZipFile) as exc:
         raise TableFileError(XLSX_BROKEN) from exc
+    finally:
+        if facts.has_errors:
+            errors.close()
+            source.seek(0)
 
 
 def _size(source: BinaryIO) -> int:
@@ -307,6 +321,33 @@ def iter_table(content: bytes | BinaryIO, filename: str, columns: Sequence[Colum
         if not any(raw):
             continue
         yield number, {key: (raw[index] if index < len(raw) else "") for key, index in positions.items()}
+
+
+# The error values a cell can hold (openpyxl read them as this text; the reader keeps it).
+EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+
+
+def excel_error_message(number: int, header: str, value: str) -> str:
+    return (f"Ô ở dòng {number}, cột «{header}» đang báo lỗi Excel {value} thay vì có giá trị (thường do "
+            "công thức trong ô không tính được). Hãy sửa hoặc nhập lại giá trị của ô này rồi tải tệp lên lại.")
+
+
+def excel_error_keys(values: Mapping[str, str], columns: Sequence[Column]) -> set[str]:
+    """The keys of the required cells of a row that hold an Excel error (#N/A, #VALUE!…)."""
+    return {column.key for column in columns if column.required and values.get(column.key, "") in EXCEL_ERRORS}
+
+
+def with_excel_errors(number: int, values: Mapping[str, str], columns: Sequence[Column],
+                      errors: list[RowError]) -> list[RowError]:
+    """The row's errors with each required cell that holds an Excel error (#N/A, #VALUE!…) named
+    first; other errors about the same cell (its text read as a value) are dropped."""
+    found = [RowError(number, column.headers[0], excel_error_message(number, column.headers[0], values[column.key]))
+             for column in columns if column.required and values.get(column.key, "") in EXCEL_ERRORS]
+    if not found:
+        return errors
+    named = {error.column for error in found}
+    return found + [error for error in errors if error.column not in named]
 
 
 def read_table(content: bytes | BinaryIO, filename: str, columns: Sequence[Column], *,

@@ -14,10 +14,12 @@ Pure functions, no ORM, no Django.
 from __future__ import annotations
 
 import functools
+import html
 import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import BinaryIO
 
 from core.formats.limits import TableLimits
@@ -35,9 +37,14 @@ ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 # Every cell of the common writers (Excel, LibreOffice, openpyxl) opens as `<c r="A1"`. A cell that
 # does not (no reference, another attribute first, single quotes) sends the chunk to the exact scan.
 ODD_CELL = re.compile(rb'<c(?:>|\s(?!r="))')
+NAMESPACED = re.compile(rb":(?:c|row)[\s>/]")
 CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,9})"')
 TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?:\s([^>]*?))?(/?)>")
 REF = re.compile(rb'\br=["\']([A-Z]{0,3})(\d{0,9})["\']')
+ERROR_TYPE, ERROR_TYPE_QUOTED = b't="e"', b"t='e'"
+ERROR_ATTRIBUTE = re.compile(rb"""(?:^|\s)t=["']e["']""")
+VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]*)</")
+CELL_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?c>")
 SHEET_ENTRY = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?sheet\s[^>]*?\b(?:[A-Za-z_][\w.-]*:)?id=["\']([^"\']+)["\']')
 RELATIONSHIP = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s([^>]*)>")
 ATTRIBUTE = re.compile(rb'\b(Id|Target|Type)=["\']([^"\']*)["\']')
@@ -76,11 +83,55 @@ def _greater_column(limit: int) -> str:
     return "(?:" + "|".join(options) + ")" if options else "(?!)"
 
 
+def rows_bound(rows: int) -> int:
+    """A round number at or above `rows` (its first two digits kept, the rest 9s): the bound a chunk's
+    cells are checked against, so the check needs only two digit comparisons per cell."""
+    text = str(rows)
+    return rows if len(text) <= 2 else int(text[:2] + "9" * (len(text) - 2))
+
+
+def _rows_beyond(bound: int) -> str:
+    """A pattern for row numbers (no leading zero) greater than `bound`, which `rows_bound` made."""
+    text = str(bound)
+    size = len(text)
+    if size <= 2:
+        return _greater_number(bound) + '"'
+    options = [rf"\d{{{size + 1},}}"]
+    if text[0] != "9":
+        options.append(f"[{int(text[0]) + 1}-9]" + rf"\d{{{size - 1}}}")
+    if text[1] != "9":
+        options.append(text[0] + f"[{int(text[1]) + 1}-9]" + rf"\d{{{size - 2}}}")
+    return "(?:" + "|".join(options) + ')"'
+
+
+def _at_most(number: int) -> str:
+    """A pattern for decimal numbers from 1 to `number` written without a leading zero (trailing 9s
+    of `number` cost nothing: 54999 is "up to 54 then any three digits")."""
+    text = str(number)
+    kept = text.rstrip("9") or text[:1]
+    tail = len(text) - len(kept)
+    options = [rf"[1-9]\d{{0,{len(text) - 2}}}"] if len(text) > 1 else []
+    for index, char in enumerate(kept):
+        low = 1 if index == 0 else 0
+        if int(char) > low:
+            options.append(kept[:index] + f"[{low}-{int(char) - 1}]" + rf"\d{{{len(text) - index - 1}}}")
+    options.append(kept + rf"\d{{{tail}}}")
+    return "(?:" + "|".join(options) + ")"
+
+
 @functools.lru_cache(maxsize=64)
-def _beyond(rows: int, columns: int) -> re.Pattern[bytes]:
-    """A cell reference beyond `rows` × `columns`."""
-    return re.compile(rb'<c r="(?:' + _greater_column(columns).encode() + rb"\d|[A-Z]{1,3}"
-                      + _greater_number(rows).encode() + rb'")')
+def _past(bound: int, columns: int) -> re.Pattern[bytes]:
+    """A cell `<c r="…"` past `bound` rows (`rows_bound`) or `columns` columns, or a cell written
+    otherwise (the common writers write every cell `<c r="A1"`).
+
+    Written as "a `<c` tag not followed by a reference within the bounds": the regex engine checks a
+    cell within them with one run of a few steps. A reference with a leading zero counts as past."""
+    if bound >= 1 and 0 < columns < 26:
+        inside = rb' r="[A-' + LETTERS[columns - 1].encode() + rb"]" + _at_most(bound).encode() + rb'"'
+        return re.compile(rb"<c(?!" + inside + rb")[\s>]")
+    column_past = _greater_column(columns) + r"\d"
+    return re.compile(rb'<c(?:>|\s(?!r=")|\sr="(?:' + column_past.encode() + rb"|[A-Z]{1,3}(?:0|"
+                      + _rows_beyond(bound).encode() + rb")))")
 
 
 @dataclass(frozen=True)
@@ -91,6 +142,7 @@ class SheetFacts:
     rows: int
     columns: int
     xml_bytes: int
+    has_errors: bool = False  # some cell holds an Excel error (#N/A, #VALUE!…): see `iter_error_cells`
 
     @property
     def cells(self) -> int:
@@ -231,9 +283,10 @@ def _scan_exact(data: bytes, state: list[int]) -> None:
         state[0], state[1] = int(refs[-1][1]), column_number(refs[-1][0])
 
 
-def _scan_sheet(archive: zipfile.ZipFile, part: str, limits: TableLimits, budget: int) -> tuple[int, int, int]:
-    """(max row, max column, decompressed bytes) of the cells that hold something, in one streaming
-    pass; refuses as soon as a limit is passed.
+def _scan_sheet(archive: zipfile.ZipFile, part: str, limits: TableLimits,
+                budget: int) -> tuple[int, int, int, bool]:
+    """(max row, max column, decompressed bytes, whether a cell holds an Excel error) of the cells
+    that hold something, in one streaming pass; refuses as soon as a limit is passed.
 
     Cells come in order in real files, so a chunk is checked with one search for a cell beyond the
     extent known so far (the rows up to the chunk's last cell): a hit, or an unusual cell, makes the
@@ -241,8 +294,13 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, limits: TableLimits, budget
     """
     state = [0, 0, 0, 0]  # current row, current column, max row, max column
     size = 0
+    has_errors = False
     carry = b""
     with archive.open(part) as handle:
+        # The checksum is left to the reader, which reads the part in full anyway: zipfile's running
+        # CRC-32 is about a third of the cost of inflating, and nothing here depends on it.
+        if hasattr(handle, "_expected_crc"):
+            handle._expected_crc = None
         while True:
             block = handle.read(CHUNK)
             size += len(block)
@@ -256,12 +314,19 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, limits: TableLimits, budget
                     raise _Refused(XLSX_BROKEN)
             else:
                 carry = b""
+            if not has_errors:
+                has_errors = ERROR_TYPE in data
             last = data.rfind(b'<c r="')
             match = CELL_REF.match(data, last) if last >= 0 else None
             rows = max(state[2], int(match.group(2))) if match else state[2]
-            if state[3] == 0 or ODD_CELL.search(data) or b":c " in data or b":row" in data \
-                    or _beyond(rows, state[3]).search(data):
+            bound = rows_bound(rows)
+            # The cheap check: every cell of the chunk within `bound` rows and the known columns and
+            # written as the common writers write cells (one search), no namespace prefix (another).
+            # Should `bound` be past a limit that `rows` is not, the chunk is scanned exactly instead.
+            if state[3] == 0 or bound > limits.rows or bound * state[3] > limits.cells \
+                    or _past(bound, state[3]).search(data) or NAMESPACED.search(data):
                 _scan_exact(data, state)
+                has_errors = has_errors or ERROR_TYPE_QUOTED in data  # attributes in single quotes
             elif match:
                 state[0], state[1], state[2] = int(match.group(2)), column_number(match.group(1)), rows
             if state[2] > limits.rows:
@@ -272,7 +337,7 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, limits: TableLimits, budget
                 raise _Refused(too_many_cells(state[2], state[3], limits))
             if not block:
                 break
-    return state[2], state[3], size
+    return state[2], state[3], size, has_errors
 
 
 def xlsx_inspect(source: BinaryIO, *, limits: TableLimits) -> SheetFacts:
@@ -319,7 +384,7 @@ def xlsx_inspect(source: BinaryIO, *, limits: TableLimits) -> SheetFacts:
             sheet_size = archive.getinfo(part).file_size
             if others + sheet_size > limits.xml_bytes:
                 raise _Refused(too_big(limits))
-            rows, columns, size = _scan_sheet(archive, part, limits, limits.xml_bytes - others)
+            rows, columns, size, has_errors = _scan_sheet(archive, part, limits, limits.xml_bytes - others)
     except _Refused as refusal:
         raise TableFileError(str(refusal)) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError, ValueError,
@@ -327,4 +392,54 @@ def xlsx_inspect(source: BinaryIO, *, limits: TableLimits) -> SheetFacts:
         raise TableFileError(XLSX_BROKEN) from exc
     finally:
         source.seek(0)
-    return SheetFacts(part=part, rows=rows, columns=columns, xml_bytes=others + size)
+    return SheetFacts(part=part, rows=rows, columns=columns, xml_bytes=others + size, has_errors=has_errors)
+
+
+def _last_open_tag(data: bytes) -> int:
+    """Where the last `<row` or `<c` opening tag starts (namespaced or not); -1 when none does."""
+    cut = max(data.rfind(b"<c "), data.rfind(b"<c>"), data.rfind(b"<c/"), data.rfind(b"<row"))
+    named = max(data.rfind(b":c "), data.rfind(b":c>"), data.rfind(b":row"))
+    if named > cut:
+        start = data.rfind(b"<", 0, named)
+        cut = max(cut, start)
+    return cut
+
+
+def iter_error_cells(source: BinaryIO, part: str) -> Iterator[tuple[int, int, str]]:
+    """(row, column, error text) of every cell of the sheet part `part` that holds an Excel error
+    (`t="e"`: #N/A, #VALUE!, #DIV/0!, #REF!, #NAME?, #NUM!, #NULL!…), numbered from 1, in the
+    sheet's order, read in one streaming pass (memory bounded by a chunk and one row).
+
+    python-calamine reads such a cell as empty; openpyxl, which the imports used before, read the
+    error text, and the importers name it. Only called for a file that passed `xlsx_inspect`.
+    """
+    source.seek(0)
+    with zipfile.ZipFile(source) as archive, archive.open(part) as handle:
+        row = column = 0
+        carry = b""
+        while True:
+            block = handle.read(CHUNK)
+            data = carry + block
+            if block:
+                cut = _last_open_tag(data)
+                data, carry = (data[:cut], data[cut:]) if cut > 0 else (b"", data)
+            for match in TAG.finditer(data):
+                name, attributes, closed = match.group(1), match.group(2) or b"", match.group(3)
+                ref = REF.search(attributes)
+                if name == b"row":
+                    row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+                    column = 0
+                    continue
+                if ref and ref.group(1):
+                    column = column_number(ref.group(1))
+                    if ref.group(2):
+                        row = int(ref.group(2))
+                else:
+                    column += 1
+                if closed or not ERROR_ATTRIBUTE.search(attributes):
+                    continue
+                value = VALUE.search(data, match.end())
+                if value is not None and not CELL_END.search(data, match.end(), value.start()):
+                    yield row, column, html.unescape(value.group(1).decode("utf-8", "replace")).strip()
+            if not block:
+                break

@@ -322,3 +322,125 @@ def test_a_csv_is_decoded_as_it_streams_memory_flat_as_rows_grow_four_times(tmp_
     small = _csv_peak_mb(tmp_path / "nho.csv", 50_000)
     large = _csv_peak_mb(tmp_path / "lon.csv", 200_000)  # about 8 MB more text
     assert large - small < 4, (small, large)
+
+
+# ---- cells holding an Excel error ------------------------------------------------------------------
+
+ERRORS = ["#N/A", "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!"]
+
+
+def _with_error_cells() -> bytes:
+    """A sheet saved by openpyxl with error cells (data type 'e'), as Excel stores a failed formula's
+    cached value, among ordinary cells and ahead of an offset table."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Số hồ sơ", "Ngày", "Ghi chú"])
+    for row, value in enumerate(ERRORS, start=2):
+        sheet.cell(row=row, column=1, value=f"{row}/QĐ")
+        cell = sheet.cell(row=row, column=1 + row % 2 + 1, value=value)
+        cell.data_type = "e"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_error_cells_read_as_their_error_text_as_openpyxl_read_them():
+    content = _with_error_cells()
+    assert b't="e"' in zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+    rows = trimmed(list(iter_raw_rows(content, "loi.xlsx")))
+    assert rows == trimmed(openpyxl_rows(content))
+    assert [value for row in rows[1:] for value in row[1:] if value] == ERRORS
+    assert rows[1] == ["2/QĐ", "#N/A"] and rows[2] == ["3/QĐ", "", "#VALUE!"]
+
+
+def test_a_formula_error_written_by_libreoffice_reads_as_its_text_in_its_own_cell():
+    sheet = (hostile_files.SHEET_HEAD
+             + b'<row r="1"><c r="A1" t="inlineStr"><is><t>So</t></is></c><c r="B1" t="inlineStr"><is><t>Ngay</t></is></c></row>'
+             b'<row r="2"><c r="A2" s="0" t="e"><f>VLOOKUP(Z2;Sheet2.A:B;2;0)</f><v>#N/A</v></c><c r="B2"><v>7</v></c></row>'
+             b'<row r="3"><c r="A3"/><c r="B3" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>'
+             b'<row r="4"><c r="A4" t="str"><f>"#N/A"</f><v>#N/A</v></c></row>' + hostile_files.SHEET_TAIL)
+    content = hostile_files._zip(hostile_files._skeleton(), sheet)
+    assert xlsx_inspect(io.BytesIO(content), limits=TableLimits()).has_errors
+    assert trimmed(list(iter_raw_rows(content, "lo.xlsx"))) == [["So", "Ngay"], ["#N/A", "7"], ["", "#DIV/0!"],
+                                                                ["#N/A"]]
+
+
+def test_a_sheet_without_error_cells_takes_no_second_pass(monkeypatch):
+    from core.formats import xlsx_guard
+
+    def fail(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("second pass")
+
+    monkeypatch.setattr(xlsx_guard, "iter_error_cells", fail)
+    content = xlsx([["Số hồ sơ"], ["#N/A typed as text"]])
+    assert not xlsx_inspect(io.BytesIO(content), limits=TableLimits()).has_errors
+    assert trimmed(list(iter_raw_rows(content, "a.xlsx"))) == [["Số hồ sơ"], ["#N/A typed as text"]]
+
+
+def test_a_required_cell_holding_an_error_is_named_by_row_and_column():
+    from core.formats.tabular import RowError, with_excel_errors
+
+    values = {"number": "#REF!", "date": "#N/A", "note": ""}
+    other = RowError(4, "Số hồ sơ", "Không có hồ sơ số «#REF!».")
+    errors = with_excel_errors(4, values, COLUMNS, [other, RowError(4, "Ngày", "x")])
+    assert [(error.row, error.column) for error in errors] == [(4, "Số hồ sơ"), (4, "Ngày")]
+    assert errors[0].message == ("Ô ở dòng 4, cột «Số hồ sơ» đang báo lỗi Excel #REF! thay vì có giá trị (thường do "
+                                 "công thức trong ô không tính được). Hãy sửa hoặc nhập lại giá trị của ô này rồi "
+                                 "tải tệp lên lại.")
+
+
+# ---- the guard's cheap check per chunk -----------------------------------------------------------
+
+def _ordered_rows(count: int, *, inserted: bytes = b"", at: int = 0) -> bytes:
+    """`count` rows of two cells each, `inserted` placed inside row `at` (a cell out of order)."""
+    body = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c><c r="B%d"><v>1</v></c>%s</row>'
+                    % (row, row, row, row, inserted if row == at else b"") for row in range(1, count + 1))
+    return hostile_files._zip(hostile_files._skeleton(), hostile_files.SHEET_HEAD + body + hostile_files.SHEET_TAIL)
+
+
+@pytest.mark.parametrize("inserted, rows, columns", [
+    (b"", 900, 2),
+    (b'<c r="A5000"><v>1</v></c>', 5000, 2),  # far below, in a later chunk
+    (b'<c r="A0950"><v>1</v></c>', 950, 2),  # a reference with a leading zero
+    (b'<c r="Z300"><v>1</v></c>', 900, 26),  # a column beyond the known ones
+    (b'<c r="AB300"><v>1</v></c>', 900, 28),
+    (b'<c><v>1</v></c>', 900, 3),  # a cell without a reference: the next column
+    (b'<c s="1" r="C300"><v>1</v></c>', 900, 3),  # another attribute first
+    (b'<x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="A7000"><x:v>1</x:v></x:c>', 7000, 2),
+])
+def test_a_cell_out_of_order_in_a_later_chunk_counts_as_the_reader_places_it(monkeypatch, inserted, rows, columns):
+    from core.formats import xlsx_guard
+
+    monkeypatch.setattr(xlsx_guard, "CHUNK", 2048)  # many chunks; the cell is far from the first
+    content = _ordered_rows(900, inserted=inserted, at=300)
+    facts = xlsx_inspect(io.BytesIO(content), limits=TableLimits())
+    assert (facts.rows, facts.columns) == (rows, columns)
+    # python-calamine places it the same way
+    from python_calamine import CalamineWorkbook
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
+    assert (sheet.height, sheet.width) == (rows, columns)
+
+
+def test_a_far_cell_in_a_later_chunk_is_refused_by_the_limit(monkeypatch):
+    from core.formats import xlsx_guard
+
+    monkeypatch.setattr(xlsx_guard, "CHUNK", 2048)
+    content = _ordered_rows(900, inserted=b'<c r="A1048576"><v>1</v></c>', at=600)
+    with pytest.raises(TableFileError, match="tới dòng 1.048.576, vượt quá giới hạn 1.000 dòng"):
+        xlsx_inspect(io.BytesIO(content), limits=TableLimits(rows=1000))
+
+
+def test_rows_near_the_limit_are_counted_exactly(monkeypatch):
+    from core.formats import xlsx_guard
+
+    monkeypatch.setattr(xlsx_guard, "CHUNK", 2048)
+    content = _ordered_rows(900)  # the round bound (909) is past the limit, the rows are not
+    assert xlsx_inspect(io.BytesIO(content), limits=TableLimits(rows=900)).rows == 900
+    with pytest.raises(TableFileError, match="tới dòng 900, vượt quá giới hạn 899 dòng"):
+        xlsx_inspect(io.BytesIO(content), limits=TableLimits(rows=899))
+
+
+def test_the_round_bound_keeps_two_digits():
+    from core.formats.xlsx_guard import rows_bound
+
+    assert [rows_bound(rows) for rows in (7, 42, 100, 54321, 100001, 999)] == [7, 42, 109, 54999, 109999, 999]

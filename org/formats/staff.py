@@ -6,7 +6,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from core.formats.tabular import Column, RowError
+from core.formats.tabular import Column, RowError, excel_error_keys, with_excel_errors
 from core.text import fold
 
 COLUMNS = [
@@ -90,4 +90,8 @@ def clean_row(number: int, values: dict[str, str]) -> tuple[dict[str, object], l
         "is_active": True if is_active is None else is_active,
         "username": username or email,
     }
-    return row, errors
+    for key in excel_error_keys(values, COLUMNS):  # an error text is no value to look up
+        row[key] = ""
+        if key == "email" and not username:
+            row["username"] = ""
+    return row, with_excel_errors(number, values, COLUMNS, errors)

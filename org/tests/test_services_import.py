@@ -319,3 +319,19 @@ def test_data_changed_since_preview_is_refused(admin, world):  # noqa: ANN001
     with pytest.raises(services.OrgError):
         services.staff_import_apply(staff_import=imp, by=admin)
     assert counts() == before
+
+
+def test_a_required_cell_holding_an_excel_error_is_named_by_row_and_column(admin, world):  # noqa: ANN001
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in [HEADERS, *GOOD_ROWS]:
+        sheet.append(row)
+    sheet["B3"] = "#N/A"
+    sheet["B3"].data_type = "e"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    imp = preview(admin, "ds.xlsx", buffer.getvalue())
+    assert imp.status == StaffImport.Status.INVALID
+    assert imp.errors == [{"row": 3, "column": "Email công vụ", "message": (
+        "Ô ở dòng 3, cột «Email công vụ» đang báo lỗi Excel #N/A thay vì có giá trị (thường do công thức trong ô "
+        "không tính được). Hãy sửa hoặc nhập lại giá trị của ô này rồi tải tệp lên lại.")}]

@@ -16,4 +16,9 @@ def stats_sheets(figures) -> list[tuple[str, list[str], list[list]]]:  # noqa: A
          [[row["month"].strftime("%m/%Y"), row["n"]] for row in figures.by_month]),
         (_("Articles used"), [_("Article"), _("Times sent")],
          [[row["article__title"], row["n"]] for row in figures.top_articles]),
+        (_("Most asked questions"), [_("Question"), _("Software"), _("Requests"), _("Subjects as typed"),
+                                      _("Request numbers")],
+         [[question.question, question.software or _("Other / not sure"), question.count,
+           " | ".join(dict.fromkeys(item["subject"] for item in question.subjects)),
+           ", ".join(str(pk) for pk in question.request_ids)] for question in figures.top_questions]),
     ]

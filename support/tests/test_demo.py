@@ -30,3 +30,19 @@ def test_demo_names_focal_persons_writes_articles_and_requests_in_each_state():
     counts = (FocalPerson.objects.count(), Article.objects.count(), HelpRequest.objects.count())
     demo.seed(rng=random.Random("support"))
     assert (FocalPerson.objects.count(), Article.objects.count(), HelpRequest.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_demo_figures_show_a_most_asked_question():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.models import User
+    from org import demo as org_demo
+    from support import demo, selectors
+
+    org_demo.seed(rng=random.Random("org"))
+    demo.seed(rng=random.Random("support"))
+    figures = selectors.support_figures(user=User.objects.get(username="quantri"), since=timezone.now() - timedelta(days=31))
+    assert [(question.software, question.count) for question in figures.top_questions] == [("Chữ ký số", 3)]

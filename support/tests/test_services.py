@@ -10,7 +10,7 @@ from core.models import AuditEvent
 from learning.models import Notification
 from support import selectors, services
 from support.models import HelpRequest, RequestStatus
-from support.tests.factories import article, focal, help_request
+from support.tests.factories import article, focal, help_request, software
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -167,3 +167,70 @@ def test_reply_becomes_a_draft_article(world):  # noqa: ANN001
     created = services.article_from_reply(reply=reply, by=world.user("admin"))
     assert (created.title, created.body, created.is_published, created.source_reply) == (
         request.subject, reply.body, False, reply)
+
+
+# --- the focal persons' training track ------------------------------------------------------------------
+
+def test_naming_a_focal_person_enrols_them_in_the_track_and_stopping_keeps_it(world, settings,  # noqa: ANN001
+                                                                               django_capture_on_commit_callbacks):
+    from learning.models import Enrollment
+    from learning.tests.factories import make_course
+
+    settings.THADS_FOCAL_TRACK_COURSES = ["DM-CNTT", "DM-ATTT", "KHONG-CO"]
+    track = make_course(code="DM-CNTT", title="Cán bộ đầu mối CNTT")
+    draft = make_course(code="DM-ATTT", title="An toàn thông tin", publish=False)
+    other = make_course(code="C9", title="Khoá khác")
+    officer, successor = world.officers["unit_manager"], world.officers["other_a1"]
+    with django_capture_on_commit_callbacks(execute=True):
+        place = focal(world.units["A"], officer)
+    assert list(Enrollment.objects.filter(officer=officer).values_list("course__code", flat=True)) == ["DM-CNTT"]
+    event = AuditEvent.objects.filter(target=f"officer:{officer.pk}", detail__event="support_focal_track").get()
+    assert event.detail["enrolled"] == ["DM-CNTT"]
+    assert event.detail["skipped"] == [{"course": "DM-ATTT", "reason": "Khóa học này chưa mở để đăng ký."}]
+    notes = Notification.objects.filter(recipient=officer.user, kind="support")
+    assert notes.count() == 1 and "đầu mối CNTT" in notes.get().title
+    # Named again (another place, the phone changed): nothing enrolled twice, no second notice.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.focal_person_set(unit=world.units["A"], officer=officer, kind="main", phone="0297 3812345",
+                                  by=world.user("admin"))
+    assert Enrollment.objects.filter(officer=officer, course=track).count() == 1
+    assert Notification.objects.filter(recipient=officer.user, kind="support").count() == 1
+    # Replaced: the successor is enrolled; the one replaced keeps the enrolment, audited as kept.
+    services.focal_person_set(unit=world.units["A"], officer=successor, kind="main", by=world.user("admin"))
+    assert Enrollment.objects.filter(officer=successor, course=track).exists()
+    assert Enrollment.objects.filter(officer=officer, course=track).exists()
+    kept = AuditEvent.objects.filter(target=f"officer:{officer.pk}", detail__event="support_focal_track",
+                                     detail__left=True).get()
+    assert kept.detail["kept"] == ["DM-CNTT"]
+    # Removed: the same.
+    place.refresh_from_db()
+    services.focal_person_remove(focal=place, by=world.user("admin"))
+    assert Enrollment.objects.filter(officer=successor, course=track).exists()
+    assert AuditEvent.objects.filter(target=f"officer:{successor.pk}", detail__left=True).count() == 1
+    assert not Enrollment.objects.filter(course=other).exists()
+
+
+# --- the most asked questions ---------------------------------------------------------------------------
+
+def test_questions_typed_with_and_without_accents_are_grouped_per_software(world):  # noqa: ANN001
+    cks, mail = software(), software("EMAIL", "Thư điện tử công vụ")
+    officer, other = world.officers["officer"], world.officers["other_b"]
+    asked = [
+        (officer, cks, "Không ký số được văn bản"),
+        (other, cks, "khong ky so duoc van ban!!"),  # no accents, punctuation
+        (officer, cks, "Văn bản không ký số được"),  # another word order
+        (other, cks, "Ký số văn bản bị lỗi"),  # one more word: similar enough
+        (officer, mail, "Không ký số được văn bản"),  # the same words, another software
+        (officer, mail, "Quên mật khẩu hộp thư"),
+        (other, mail, "quen mat khau hop thu cong vu"),
+        (officer, cks, "Máy in không in được"),  # asked once: not a recurring question
+    ]
+    requests = [help_request(who, software=what, subject=subject) for who, what, subject in asked]
+    top = selectors.help_question_list_top(requests=HelpRequest.objects.all())
+    assert [(question.software, question.count) for question in top] == [(cks.name, 4), (mail.name, 2)]
+    assert sorted(top[0].request_ids) == [request.pk for request in requests[:4]]
+    assert top[0].question == "Ký số văn bản bị lỗi"  # each typed once: the most recent
+    assert selectors.question_words("Không ký số được văn bản!") == ("ban", "ky", "so", "van")
+    # bounded to the scope given: a manager of branch A sees only the requests of A
+    scoped = selectors.support_figures(user=world.user("unit_manager"), since=timezone.now() - timedelta(days=30))
+    assert [(question.software, question.count) for question in scoped.top_questions] == [(cks.name, 2)]

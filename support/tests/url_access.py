@@ -48,6 +48,29 @@ def _article(world):  # noqa: ANN001, ANN202
     return {"pk": (Article.objects.first() or article()).pk}
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _picture(world):  # noqa: ANN001, ANN202
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"image": SimpleUploadedFile("buoc-1.png", PNG, content_type="image/png"), "alt": "Bước 1"}
+
+
+def _article_image(world):  # noqa: ANN001, ANN202
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from support import services
+    from support.models import Article, ArticleImage
+
+    existing = ArticleImage.objects.filter(article__is_published=True).first()
+    if existing is None:
+        article = Article.objects.get(pk=_article(world)["pk"])
+        existing = services.article_image_add(article=article, image=SimpleUploadedFile("anh.png", PNG),
+                                              by=world.user("admin"))
+    return {"pk": existing.pk}
+
+
 def _focal(world):  # noqa: ANN001, ANN202
     from support.tests.factories import focal
 
@@ -70,6 +93,8 @@ ACCESS = {
     "support:article-create": Rule(roles("trainer", "admin")),
     "support:article-detail": Rule(EVERYONE, kwargs=_article),
     "support:article-edit": Rule(roles("trainer", "admin"), kwargs=_article),
+    "support:article-image-upload": Rule(roles("trainer", "admin"), kwargs=_article, method="post", data=_picture),
+    "support:article-image": Rule(EVERYONE, kwargs=_article_image),
     "support:article-vote": Rule(EVERYONE, kwargs=_article, method="post", data=lambda world: {"helpful": "yes"}),
     "support:focal-list": Rule(roles("admin")),
     "support:focal-remove": Rule(roles("admin"), kwargs=_focal, method="post"),

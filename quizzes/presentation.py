@@ -3,6 +3,7 @@ feedback and right answers only in a review the quiz allows. Templates see only 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import markdown
@@ -13,9 +14,26 @@ from django.utils.safestring import SafeString, mark_safe
 from quizzes.question_types import question_type_for
 
 
+class Shown(dict):
+    """A question as shown: a dict whose missing keys read as None. Templates look up keys that only
+    some question types or only the review set (``q.mark``, ``c.right``…); for a plain dict Django then
+    tries an attribute and lists the dict's attributes (``dir``) on every miss, several hundred times
+    on a 30-question page."""
+
+    def __missing__(self, key: str) -> None:
+        return None
+
+
 def render_text(text: str, text_format: str = "moodle") -> SafeString:
-    """Question text as safe HTML: Markdown rendered, HTML cleaned, plain text escaped."""
-    text = text or ""
+    """Question text as safe HTML: Markdown rendered, HTML cleaned, plain text escaped.
+
+    Kept per process for the last 2,048 texts (a question's text and answers are rendered for
+    every officer who sees them: in an exam hall, the same few dozen texts hundreds of times)."""
+    return _render_text(text or "", text_format)
+
+
+@lru_cache(maxsize=2048)
+def _render_text(text: str, text_format: str) -> SafeString:
     if text_format == "plain":
         return mark_safe(linebreaks(escape(text)))
     if text_format == "markdown":
@@ -30,13 +48,16 @@ def for_attempt(*, index: int, version: Any, order: list[str], response: dict[st
     data = version.data or {}
     fmt = version.text_format
     response = response or {}
-    shown: dict[str, Any] = {
+    shown = Shown({
         "index": index, "number": index + 1, "qtype": version.qtype,
         "text": render_text(version.text, fmt),
         "stem_after": render_text(data["stem_after"], fmt) if data.get("stem_after") else "",
-    }
+    })
     question_type_for(version.qtype).show(shown, data=data, order=order, response=response,
                                          render=render_text, text_format=fmt)
+    for key in ("choices", "rows"):
+        if key in shown:
+            shown[key] = [Shown(item) for item in shown[key]]
     return shown
 
 

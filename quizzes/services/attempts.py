@@ -27,6 +27,7 @@ from quizzes.models import (
     QuestionType,
     QuestionVersion,
     Quiz,
+    QuizSlot,
 )
 from quizzes.question_types import PostedFields, question_type_for
 from quizzes.selectors import Rules, answer_grace, attempt_is_overdue, category_subtree_ids, quiz_rules_for
@@ -39,29 +40,42 @@ logger = logging.getLogger(__name__)
 # ---------------------------------------------------------------- attempts
 
 def _draw_layout(*, quiz: Quiz, rng: random.Random) -> list[dict[str, Any]]:
+    """The attempt's questions in order: fixed slots as they are, random slots drawn from their category
+    (without repeating a question of the attempt), each with its answers' order. Reads the slots, then
+    once per distinct category of the random slots its pool, then the drawn versions: three queries
+    for any number of slots (a draw used to read twice per random slot)."""
     slots = list(quiz.slots.select_related("question__current_version").order_by("position"))
     if not slots:
         raise QuizError(_("The quiz has no questions yet."))
     fixed = {slot.question_id for slot in slots if slot.question_id}
     used: set[int] = set(fixed)
-    layout = []
+    pools: dict[tuple[int, bool], list[tuple[int, int]]] = {}
+    picks: list[tuple[QuizSlot, int | None]] = []
     for slot in slots:
         if slot.question_id:
             if slot.question.current_version is None:
                 raise QuizError(_("The quiz has a question without content."))
-            version = slot.question.current_version
-        else:
+            picks.append((slot, None))
+            continue
+        key = (slot.random_category_id, slot.include_subcategories)
+        if key not in pools:
             categories = [slot.random_category_id]
             if slot.include_subcategories:
                 categories = category_subtree_ids(root_id=slot.random_category_id)
-            pool = list(Question.objects.active().filter(category_id__in=categories, current_version__isnull=False)
-                        .exclude(pk__in=used).exclude(qtype=QuestionType.DESCRIPTION)
-                        .values_list("pk", "current_version_id"))
-            if not pool:
-                raise QuizError(_("The category has too few questions left to draw at random."))
-            question_id, version_id = rng.choice(sorted(pool))
-            used.add(question_id)
-            version = QuestionVersion.objects.get(pk=version_id)
+            pools[key] = sorted(Question.objects.active()
+                                .filter(category_id__in=categories, current_version__isnull=False)
+                                .exclude(qtype=QuestionType.DESCRIPTION)
+                                .values_list("pk", "current_version_id"))
+        pool = [pair for pair in pools[key] if pair[0] not in used]
+        if not pool:
+            raise QuizError(_("The category has too few questions left to draw at random."))
+        question_id, version_id = rng.choice(pool)
+        used.add(question_id)
+        picks.append((slot, version_id))
+    drawn = QuestionVersion.objects.in_bulk([pk for _slot, pk in picks if pk is not None])
+    layout = []
+    for slot, version_id in picks:
+        version = slot.question.current_version if version_id is None else drawn[version_id]
         layout.append({"slot": slot.pk, "version": version.pk, "mark": str(slot.mark), "order": _order(
             version=version, shuffle=quiz.shuffle_answers, rng=rng), "_version": version})
     if quiz.shuffle_questions:
@@ -86,14 +100,16 @@ def attempt_start(*, quiz: Quiz, officer: Officer, now: datetime | None = None,
     the quiz's open and close dates (an officer's override of the close date still applies).
     """
     now = now or timezone.now()
-    current = _attempt_open_get(quiz=quiz, officer=officer, now=now)
-    if current is not None:
-        return current
+    # One read tells whether an attempt is open (pressing twice lands in it) and how many were made.
+    mine = list(Attempt.objects.filter(quiz=quiz, officer=officer).values_list("pk", "state"))
+    if any(state == Attempt.State.IN_PROGRESS for _pk, state in mine):
+        current = _attempt_open_get(quiz=quiz, officer=officer, now=now)
+        if current is not None:
+            return current
     # Everything read and drawn before the write lock: in an exam hall's start burst only the short
     # inserts below queue behind one another (SQLite has one writer), not the reads and the draw.
-    plan = _attempt_plan(quiz=quiz, officer=officer, now=now, window=window)
-    with _one_writer(), transaction.atomic():
-        attempt = _attempt_insert(quiz=quiz, officer=officer, now=now, plan=plan)
+    plan = _attempt_plan(quiz=quiz, officer=officer, now=now, window=window, done=len(mine))
+    attempt = _attempt_insert(quiz=quiz, officer=officer, now=now, plan=plan)
     panel_cache_bump(officer_ids=[officer.pk], panel="quizzes")
     if attempt is None:
         # The same officer started in another tab at the same moment: that attempt is theirs, or its
@@ -121,23 +137,24 @@ class _AttemptPlan:
     max_score: Decimal
 
 
-def _attempt_plan(*, quiz: Quiz, officer: Officer, now: datetime,
+def _attempt_plan(*, quiz: Quiz, officer: Officer, now: datetime, done: int,
                   window: tuple[datetime | None, datetime | None] | None = None) -> _AttemptPlan:
-    """Check the rules and draw the attempt (reads only). Raises QuizError with the reason."""
+    """Check the rules and draw the attempt (reads only); `done` is how many attempts the officer
+    has made. Raises QuizError with the reason."""
     if window is None and not quiz.is_published:
         raise QuizError(_("The quiz is not published yet."))
-    rules = quiz_rules_for(quiz=quiz, officer=officer)
+    override = Override.objects.filter(quiz=quiz, officer=officer).first()
+    rules = quiz_rules_for(quiz=quiz, officer=officer, override=override)
     open_at = quiz.open_at
     if window is not None:
         open_at = window[0]
-        override_close = Override.objects.filter(quiz=quiz, officer=officer).values_list("close_at", flat=True).first()
+        override_close = override.close_at if override is not None else None
         rules = Rules(close_at=override_close or window[1], time_limit=rules.time_limit,
                       attempts_allowed=rules.attempts_allowed)
     if open_at and now < open_at:
         raise QuizError(_("The quiz has not opened yet."))
     if rules.close_at and now >= rules.close_at:
         raise QuizError(_("The quiz is closed."))
-    done = Attempt.objects.filter(quiz=quiz, officer=officer).count()
     if rules.attempts_allowed and done >= rules.attempts_allowed:
         raise QuizError(_("You have used all your attempts."))
     seed = hashlib.sha256(f"{quiz.pk}-{officer.pk}-{done}-{now.isoformat()}".encode()).hexdigest()
@@ -151,20 +168,27 @@ def _attempt_plan(*, quiz: Quiz, officer: Officer, now: datetime,
 
 
 def _attempt_insert(*, quiz: Quiz, officer: Officer, now: datetime, plan: _AttemptPlan) -> Attempt | None:
-    """Write the planned attempt and its answer rows; None when the database refuses a second open
-    attempt (or the same number) for this officer."""
+    """Write the planned attempt and its answer rows (two statements, one transaction, under the
+    SQLite writer queue); None when the database refuses a second open attempt (or the same number)
+    for this officer. Then keeps the attempt's questions in this process's cache, so neither the
+    first page nor the first answer save reads them back."""
     try:
-        with transaction.atomic():
+        with _one_writer(), transaction.atomic():
             attempt = Attempt.objects.create(
                 quiz=quiz, officer=officer, number=plan.number, started_at=now, deadline=plan.deadline,
                 layout=plan.layout, max_score=plan.max_score,
             )
+            answers = AttemptAnswer.objects.bulk_create([
+                AttemptAnswer(attempt=attempt, index=index, version=version, max_mark=Decimal(entry["mark"]))
+                for index, (entry, version) in enumerate(zip(plan.layout, plan.versions, strict=True))
+            ])
     except IntegrityError:
         return None
-    AttemptAnswer.objects.bulk_create([
-        AttemptAnswer(attempt=attempt, index=index, version=version, max_mark=Decimal(entry["mark"]))
-        for index, (entry, version) in enumerate(zip(plan.layout, plan.versions, strict=True))
-    ])
+    if all(answer.pk is not None for answer in answers):  # ids returned by the insert (SQLite ≥ 3.35, PostgreSQL)
+        slots = {answer.index: (answer.pk, answer.version.pk, answer.version.qtype, answer.version.data,
+                                entry.get("order", []))
+                 for answer, entry in zip(answers, plan.layout, strict=True)}
+        caches["local"].set(_slots_key(attempt.pk, officer.user_id), slots, _SLOTS_SECONDS)
     return attempt
 
 

@@ -27,7 +27,6 @@ from quizzes.models import (
     QuestionType,
     QuestionVersion,
     Quiz,
-    QuizSlot,
 )
 from quizzes.question_types import PostedFields, question_type_for
 from quizzes.selectors import Rules, answer_grace, attempt_is_overdue, category_subtree_ids, quiz_rules_for
@@ -41,27 +40,26 @@ logger = logging.getLogger(__name__)
 
 def _draw_layout(*, quiz: Quiz, rng: random.Random) -> list[dict[str, Any]]:
     """The attempt's questions in order: fixed slots as they are, random slots drawn from their category
-    (without repeating a question of the attempt), each with its answers' order. Reads the slots, then
-    once per distinct category of the random slots its pool, then the drawn versions: three queries
-    for any number of slots (a draw used to read twice per random slot)."""
-    slots = list(quiz.slots.select_related("question__current_version").order_by("position"))
+    (without repeating a question of the attempt), each with its answers' order and, under "_version",
+    the (id, type, data) of its version. Reads the slots, once per distinct category of the random
+    slots its pool, then the versions: three queries for any number of slots, and plain rows rather
+    than model instances (a draw used to read twice per random slot)."""
+    slots = list(quiz.slots.order_by("position").values_list(
+        "pk", "question_id", "question__current_version_id", "random_category_id", "include_subcategories", "mark"))
     if not slots:
         raise QuizError(_("The quiz has no questions yet."))
-    fixed = {slot.question_id for slot in slots if slot.question_id}
-    used: set[int] = set(fixed)
+    used: set[int] = {question_id for _pk, question_id, *_rest in slots if question_id}
     pools: dict[tuple[int, bool], list[tuple[int, int]]] = {}
-    picks: list[tuple[QuizSlot, int | None]] = []
-    for slot in slots:
-        if slot.question_id:
-            if slot.question.current_version is None:
+    picks: list[tuple[int, Decimal, int]] = []  # slot id, mark, version id
+    for slot_id, question_id, current_version_id, category_id, subcategories, mark in slots:
+        if question_id:
+            if current_version_id is None:
                 raise QuizError(_("The quiz has a question without content."))
-            picks.append((slot, None))
+            picks.append((slot_id, mark, current_version_id))
             continue
-        key = (slot.random_category_id, slot.include_subcategories)
+        key = (category_id, subcategories)
         if key not in pools:
-            categories = [slot.random_category_id]
-            if slot.include_subcategories:
-                categories = category_subtree_ids(root_id=slot.random_category_id)
+            categories = category_subtree_ids(root_id=category_id) if subcategories else [category_id]
             pools[key] = sorted(Question.objects.active()
                                 .filter(category_id__in=categories, current_version__isnull=False)
                                 .exclude(qtype=QuestionType.DESCRIPTION)
@@ -71,20 +69,17 @@ def _draw_layout(*, quiz: Quiz, rng: random.Random) -> list[dict[str, Any]]:
             raise QuizError(_("The category has too few questions left to draw at random."))
         question_id, version_id = rng.choice(pool)
         used.add(question_id)
-        picks.append((slot, version_id))
-    drawn = QuestionVersion.objects.in_bulk([pk for _slot, pk in picks if pk is not None])
+        picks.append((slot_id, mark, version_id))
+    versions = {pk: (pk, qtype, data) for pk, qtype, data in QuestionVersion.objects.filter(
+        pk__in={version_id for _slot, _mark, version_id in picks}).values_list("pk", "qtype", "data")}
     layout = []
-    for slot, version_id in picks:
-        version = slot.question.current_version if version_id is None else drawn[version_id]
-        layout.append({"slot": slot.pk, "version": version.pk, "mark": str(slot.mark), "order": _order(
-            version=version, shuffle=quiz.shuffle_answers, rng=rng), "_version": version})
+    for slot_id, mark, version_id in picks:
+        version = versions[version_id]
+        layout.append({"slot": slot_id, "version": version_id, "mark": str(mark), "order": question_type_for(
+            version[1]).order_draw(data=version[2] or {}, shuffle=quiz.shuffle_answers, rng=rng), "_version": version})
     if quiz.shuffle_questions:
         rng.shuffle(layout)
     return layout
-
-
-def _order(*, version: QuestionVersion, shuffle: bool, rng: random.Random) -> list[str]:
-    return question_type_for(version.qtype).order_draw(data=version.data or {}, shuffle=shuffle, rng=rng)
 
 
 def attempt_start(*, quiz: Quiz, officer: Officer, now: datetime | None = None,
@@ -132,7 +127,7 @@ def _attempt_open_get(*, quiz: Quiz, officer: Officer, now: datetime) -> Attempt
 class _AttemptPlan:
     number: int
     layout: list[dict[str, Any]]
-    versions: list[QuestionVersion]
+    versions: list[tuple[int, str, dict[str, Any]]]  # per question: version id, type, data
     deadline: datetime | None
     max_score: Decimal
 
@@ -167,27 +162,60 @@ def _attempt_plan(*, quiz: Quiz, officer: Officer, now: datetime, done: int,
     return _AttemptPlan(number=done + 1, layout=layout, versions=versions, deadline=deadline, max_score=max_score)
 
 
+_ATTEMPT_ID_STANDIN = -918_273_645  # the new attempt's id in the answer rows' parameters until it is known
+
+
+def _insert_statements(model: type, objs: list, *, returning: list[str]) -> list[tuple[str, list[Any]]]:
+    """INSERT statements for `objs` (every concrete field but the id), compiled by the ORM as
+    bulk_create would (batches within the back-end's parameter limit), RETURNING the named fields."""
+    from django.db.models.sql import InsertQuery
+
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    size = connection.ops.bulk_batch_size(fields, objs) or len(objs)
+    statements = []
+    for start in range(0, len(objs), size):
+        query = InsertQuery(model)
+        query.insert_values(fields, objs[start:start + size], raw=False)
+        compiler = query.get_compiler(connection=connection)
+        if returning:
+            compiler.returning_fields = [model._meta.get_field(name) for name in returning]
+        statements += [(sql, list(params)) for sql, params in compiler.as_sql()]
+    return statements
+
+
 def _attempt_insert(*, quiz: Quiz, officer: Officer, now: datetime, plan: _AttemptPlan) -> Attempt | None:
-    """Write the planned attempt and its answer rows (two statements, one transaction, under the
-    SQLite writer queue); None when the database refuses a second open attempt (or the same number)
-    for this officer. Then keeps the attempt's questions in this process's cache, so neither the
-    first page nor the first answer save reads them back."""
+    """Write the planned attempt and its answer rows in one transaction; None when the database refuses
+    a second open attempt (or the same number) for this officer. Then keeps the attempt's questions in
+    this process's cache, so neither the first page nor the first answer save reads them back.
+
+    The statements are compiled before the SQLite writer queue is entered: inside it only the
+    database works (it does not hold Python's interpreter lock). Under a start burst, Python work
+    inside the queue ran at the pace of hundreds of busy threads sharing that lock, and every start
+    waited for it (bench/quizzes_start_profile.py prints how long the queue is held)."""
+    attempt = Attempt(quiz=quiz, officer=officer, number=plan.number, started_at=now, deadline=plan.deadline,
+                      layout=plan.layout, max_score=plan.max_score)
+    answers = [AttemptAnswer(attempt_id=_ATTEMPT_ID_STANDIN, index=index, version_id=version[0],
+                             max_mark=Decimal(entry["mark"]))
+               for index, (entry, version) in enumerate(zip(plan.layout, plan.versions, strict=True))]
+    [(attempt_sql, attempt_params)] = _insert_statements(Attempt, [attempt], returning=["id"])
+    with_ids = connection.features.can_return_rows_from_bulk_insert
+    answer_statements = _insert_statements(AttemptAnswer, answers, returning=["id", "index"] if with_ids else [])
+    answer_ids: dict[int, int] = {}  # by index (the order of returned rows is not promised)
     try:
-        with _one_writer(), transaction.atomic():
-            attempt = Attempt.objects.create(
-                quiz=quiz, officer=officer, number=plan.number, started_at=now, deadline=plan.deadline,
-                layout=plan.layout, max_score=plan.max_score,
-            )
-            answers = AttemptAnswer.objects.bulk_create([
-                AttemptAnswer(attempt=attempt, index=index, version=version, max_mark=Decimal(entry["mark"]))
-                for index, (entry, version) in enumerate(zip(plan.layout, plan.versions, strict=True))
-            ])
+        with _one_writer(), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(attempt_sql, attempt_params)
+            attempt.pk = cursor.fetchone()[0]
+            for sql, params in answer_statements:
+                cursor.execute(sql, [attempt.pk if type(value) is int and value == _ATTEMPT_ID_STANDIN else value
+                                     for value in params])
+                if with_ids:
+                    answer_ids.update((index, pk) for pk, index in cursor.fetchall())
     except IntegrityError:
         return None
-    if all(answer.pk is not None for answer in answers):  # ids returned by the insert (SQLite ≥ 3.35, PostgreSQL)
-        slots = {answer.index: (answer.pk, answer.version.pk, answer.version.qtype, answer.version.data,
-                                entry.get("order", []))
-                 for answer, entry in zip(answers, plan.layout, strict=True)}
+    attempt._state.adding, attempt._state.db = False, connection.alias
+    if len(answer_ids) == len(answers):  # ids returned by the insert (SQLite ≥ 3.35, PostgreSQL)
+        slots = {index: (answer_ids[index], *version, entry.get("order", []))
+                 for index, (entry, version) in enumerate(zip(plan.layout, plan.versions, strict=True))}
         caches["local"].set(_slots_key(attempt.pk, officer.user_id), slots, _SLOTS_SECONDS)
     return attempt
 

@@ -1,12 +1,13 @@
-"""Load test of an exam hall: N simulated officers start the same timed exam within 10 seconds (30
-questions, 20 of them drawn at random, questions and answers shuffled per officer), each reads the first
+"""Load test of an exam hall: N simulated officers have the quiz page open (untimed; --cold skips it),
+then start the same timed exam within 10 seconds of a signal (30 questions, 20 of them drawn at
+random, questions and answers shuffled per officer), each reads the first
 page, then everyone keeps answering (each officer reloads the page once meanwhile); the same number of
 clients then hit a bare Django view (core:healthz) on the same server. Prints start + first page p95,
 the quiz page p95 (first render, reload mid-attempt) and answer-save requests per second and p95 latency
 against the bare view, and checks that every acknowledged answer is stored (sum of
 AttemptAnswer.revision) and that no request got a 5xx.
 
-    .venv/bin/python bench/quizzes_load.py [--officers 300] [--duration 180]
+    .venv/bin/python bench/quizzes_load.py [--officers 300] [--duration 180] [--cold]
 
 Uses a temporary SQLite database unless DATABASE_URL is set (then that database is migrated and used);
 with REDIS_URL the cache (sessions, principals, attempts' questions) is Redis, as in the scale set-up.
@@ -138,6 +139,7 @@ class Tally:
         self.timeouts = 0
         self.error_kinds: Counter[str] = Counter()
         self.started = 0
+        self.start_cpu = 0.0
 
     def no_response(self, exc: Exception) -> None:
         """A request that ended at the client without a response, counted by kind (timeout, refused, reset)."""
@@ -146,13 +148,21 @@ class Tally:
 
 
 async def officer_session(base: str, quiz_id: int, person: dict[str, str], start_delay: float,
-                          stop: dict[str, float], tally: Tally, answer_window: asyncio.Event) -> int | None:
+                          stop: dict[str, float], tally: Tally, answer_window: asyncio.Event,
+                          ready: list[int], go: asyncio.Event, cold: bool) -> int | None:
     import httpx
 
-    await asyncio.sleep(start_delay)
     cookies = {"sessionid": person["session"], "csrftoken": person["csrf"]}
     headers = {"X-CSRFToken": person["csrf"]}
     async with httpx.AsyncClient(base_url=base, cookies=cookies, headers=headers, timeout=180) as client:
+        if not cold:  # in the hall, everyone has the quiz page open before the signal (untimed)
+            try:
+                await client.get(f"/quizzes/{quiz_id}/")
+            except httpx.HTTPError as exc:
+                tally.error_kinds[f"quiz page {type(exc).__name__}"] += 1
+        ready.append(1)
+        await go.wait()
+        await asyncio.sleep(start_delay)
         began = time.perf_counter()
         try:
             response = await client.post(f"/quizzes/{quiz_id}/start/")
@@ -253,17 +263,24 @@ def cpu_seconds(pid: int) -> float:
 
 
 async def run_load(base: str, quiz_id: int, people: list[dict[str, str]], duration: float,
-                   server_pid: int) -> tuple[Tally, Tally, float, list[int | None], float, float, float, float]:
+                   server_pid: int, cold: bool) -> tuple[Tally, Tally, float, list[int | None], float, float, float, float]:
     tally = Tally()
     window = asyncio.Event()
     stop = {"at": float("inf")}
-    tasks = [asyncio.create_task(officer_session(base, quiz_id, person, random.uniform(0, 10), stop, tally, window))
+    ready: list[int] = []
+    go = asyncio.Event()
+    tasks = [asyncio.create_task(officer_session(base, quiz_id, person, random.uniform(0, 10), stop, tally, window,
+                                                 ready, go, cold))
              for person in people]
-    # Everyone starts within 10 seconds; answering begins when all have their attempt.
-    began = time.monotonic()
+    while len(ready) < len(people):
+        await asyncio.sleep(0.1)
+    # Everyone starts within 10 seconds of the signal; answering begins when all have their attempt.
+    go.set()
+    began, start_cpu = time.monotonic(), cpu_seconds(server_pid)
     while tally.started + tally.failures < len(people) and time.monotonic() - began < 300:
         await asyncio.sleep(0.2)
     start_span = time.monotonic() - began
+    tally.start_cpu = cpu_seconds(server_pid) - start_cpu
     stop["at"] = time.monotonic() + duration
     answer_started, answer_cpu = time.monotonic(), cpu_seconds(server_pid)
     window.set()
@@ -290,6 +307,9 @@ def main() -> None:
     parser.add_argument("--officers", type=int, default=300)
     parser.add_argument("--duration", type=float, default=180.0,
                         help="seconds of answering, several minutes as officers do (and of the bare run)")
+    parser.add_argument("--cold", action="store_true",
+                        help="officers press start without having opened the quiz page (no session or officer "
+                             "cached, a new connection)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="thads-bench-"))
     env = prepare_env(tmp)
@@ -312,7 +332,7 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(0.2)
         tally, bare, start_span, attempt_ids, answer_elapsed, bare_elapsed, answer_cpu, bare_cpu = asyncio.run(
-            run_load(base, quiz_id, people, args.duration, server.pid))
+            run_load(base, quiz_id, people, args.duration, server.pid, args.cold))
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -328,7 +348,8 @@ def main() -> None:
     open_attempts = Attempt.objects.filter(pk__in=ids, state=Attempt.State.IN_PROGRESS).count()
     answer_rps = len(tally.latencies) / answer_elapsed
     bare_rps = len(bare.latencies) / bare_elapsed
-    print(f"backend: {backend}; server: one daphne process on 127.0.0.1:{port}; officers: {args.officers}")
+    print(f"backend: {backend}; server: one daphne process on 127.0.0.1:{port}; officers: {args.officers}; "
+          f"{'cold start (quiz page not opened first)' if args.cold else 'quiz page opened before the signal'}")
     print(f"attempts started: {tally.started} in {start_span:.1f} s (start failures: {tally.failures}); "
           f"start + first page p95 {p95(tally.start_latencies) * 1000:.0f} ms")
     print(f"answer saves: {len(tally.latencies)} in {answer_elapsed:.1f} s = {answer_rps:.1f} req/s, "
@@ -336,6 +357,8 @@ def main() -> None:
     print(f"bare view (core:healthz), same clients: {len(bare.latencies)} in {bare_elapsed:.1f} s = "
           f"{bare_rps:.1f} req/s, p50 {statistics.median(bare.latencies) * 1000:.0f} ms, "
           f"p95 {p95(bare.latencies) * 1000:.0f} ms")
+    print(f"server CPU per start + first page: {tally.start_cpu / max(1, tally.started) * 1000:.1f} ms "
+          f"({tally.start_cpu:.1f} s over the {start_span:.1f} s of starts)")
     print(f"server CPU per request: answer save {answer_cpu / max(1, len(tally.latencies)) * 1000:.1f} ms, "
           f"bare view {bare_cpu / max(1, len(bare.latencies)) * 1000:.1f} ms")
     print(f"answer-save throughput / bare view: {answer_rps / bare_rps:.2f}x (goal >= 0.5x)")

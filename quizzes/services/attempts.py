@@ -183,6 +183,15 @@ def _insert_statements(model: type, objs: list, *, returning: list[str]) -> list
     return statements
 
 
+def _with_attempt_id(params: list[Any], attempt_id: int) -> list[Any]:
+    """The answer rows' parameters with the new attempt's id in place of the stand-in: one value per
+    row, or one list per column (PostgreSQL inserts many rows from arrays)."""
+    def put(value: Any) -> Any:  # noqa: ANN401
+        return attempt_id if type(value) is int and value == _ATTEMPT_ID_STANDIN else value
+
+    return [[put(item) for item in value] if type(value) is list else put(value) for value in params]
+
+
 def _attempt_insert(*, quiz: Quiz, officer: Officer, now: datetime, plan: _AttemptPlan) -> Attempt | None:
     """Write the planned attempt and its answer rows in one transaction; None when the database refuses
     a second open attempt (or the same number) for this officer. Then keeps the attempt's questions in
@@ -206,8 +215,7 @@ def _attempt_insert(*, quiz: Quiz, officer: Officer, now: datetime, plan: _Attem
             cursor.execute(attempt_sql, attempt_params)
             attempt.pk = cursor.fetchone()[0]
             for sql, params in answer_statements:
-                cursor.execute(sql, [attempt.pk if type(value) is int and value == _ATTEMPT_ID_STANDIN else value
-                                     for value in params])
+                cursor.execute(sql, _with_attempt_id(params, attempt.pk))
                 if with_ids:
                     answer_ids.update((index, pk) for pk, index in cursor.fetchall())
     except IntegrityError:

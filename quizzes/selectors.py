@@ -103,6 +103,13 @@ def quiz_list_for_officer(*, officer: Officer, now: datetime | None = None) -> l
     return list(quizzes)
 
 
+def quiz_get_for_officer(*, pk: int, officer: Officer | None) -> Quiz | None:
+    """The published quiz `pk` if it is meant for the officer's unit (what they may take), else None."""
+    if officer is None:
+        return None
+    return Quiz.objects.published().for_unit(officer.unit).filter(pk=pk).first()
+
+
 def quiz_is_visible_to_officer(*, quiz: Quiz, officer: Officer | None) -> bool:
     if officer is None or not quiz.is_published:
         return False
@@ -313,9 +320,14 @@ class Rules:
     attempts_allowed: int  # 0 = unlimited
 
 
-def quiz_rules_for(*, quiz: Quiz, officer: Officer) -> Rules:
-    """The close date, time limit and attempts allowed for ``officer``, their override applied."""
-    override = Override.objects.filter(quiz=quiz, officer=officer).first()
+_UNREAD = object()
+
+
+def quiz_rules_for(*, quiz: Quiz, officer: Officer, override: Override | None | object = _UNREAD) -> Rules:
+    """The close date, time limit and attempts allowed for ``officer``, their override applied
+    (read here unless the caller passes the one it has read, or None for none)."""
+    if override is _UNREAD:
+        override = Override.objects.filter(quiz=quiz, officer=officer).first()
     close_at = quiz.close_at
     limit = timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
     allowed = quiz.attempts_allowed

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -435,9 +436,11 @@ def answer_grade(request: HttpRequest, pk: int) -> HttpResponse:
 @require(can_take_quizzes)
 @require_POST
 def attempt_start(request: HttpRequest, pk: int) -> HttpResponse:
-    quiz = _visible_quiz(request, pk)
+    """Start (or resume) the officer's attempt, then the attempt page. Only a published quiz meant for
+    the officer's unit can be started, whatever other role they hold (one query checks both)."""
     officer = officer_for_user(request.user)
-    if not selectors.quiz_is_visible_to_officer(quiz=quiz, officer=officer):
+    quiz = selectors.quiz_get_for_officer(pk=pk, officer=officer)
+    if quiz is None:
         raise Http404
     try:
         attempt = services.attempt_start(quiz=quiz, officer=officer)
@@ -465,15 +468,11 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("quizzes:attempt-review", pk=attempt.pk)
     answers = list(attempt.answers.select_related("version"))
     sequential = attempt.quiz.navigation == Navigation.SEQUENTIAL
-    questions = []
-    for answer in answers:
-        if sequential and answer.index != attempt.current_index:
-            continue
-        entry = attempt.layout[answer.index]
-        shown = presentation.for_attempt(index=answer.index, version=answer.version,
-                                         order=entry.get("order", []), response=answer.response)
-        shown["saved_at"] = answer.saved_at
-        questions.append(shown)
+    shown = [(answer.index, answer.version, attempt.layout[answer.index].get("order", []), answer.response,
+              answer.saved_at) for answer in answers if not sequential or answer.index == attempt.current_index]
+    questions = presentation.attempt_questions_html(
+        items=shown, answer_url=reverse("quizzes:attempt-answer", kwargs={"pk": attempt.pk}),
+        csrf_token=get_token(request))
     answered = sum(1 for a in answers if a.saved_at)
     return render(request, "quizzes/attempt_take.html", {
         "attempt": attempt, "quiz": attempt.quiz, "questions": questions, "now": now,

@@ -41,38 +41,47 @@ logger = logging.getLogger(__name__)
 # ---------------------------------------------------------------- attempts
 
 def _draw_layout(*, quiz: Quiz, rng: random.Random) -> list[dict[str, Any]]:
-    slots = list(quiz.slots.select_related("question__current_version").order_by("position"))
+    """The attempt's questions in order: fixed slots as they are, random slots drawn from their category
+    (without repeating a question of the attempt), each with its answers' order and, under "_version",
+    the (id, type, data) of its version. Reads the slots, once per distinct category of the random
+    slots its pool, then the versions: three queries for any number of slots, and plain rows rather
+    than model instances (a draw used to read twice per random slot)."""
+    slots = list(quiz.slots.order_by("position").values_list(
+        "pk", "question_id", "question__current_version_id", "random_category_id", "include_subcategories", "mark"))
     if not slots:
         raise QuizError(_("The quiz has no questions yet."))
-    fixed = {slot.question_id for slot in slots if slot.question_id}
-    used: set[int] = set(fixed)
-    layout = []
-    for slot in slots:
-        if slot.question_id:
-            if slot.question.current_version is None:
+    used: set[int] = {question_id for _pk, question_id, *_rest in slots if question_id}
+    pools: dict[tuple[int, bool], list[tuple[int, int]]] = {}
+    picks: list[tuple[int, Decimal, int]] = []  # slot id, mark, version id
+    for slot_id, question_id, current_version_id, category_id, subcategories, mark in slots:
+        if question_id:
+            if current_version_id is None:
                 raise QuizError(_("The quiz has a question without content."))
-            version = slot.question.current_version
-        else:
-            categories = [slot.random_category_id]
-            if slot.include_subcategories:
-                categories = category_subtree_ids(root_id=slot.random_category_id)
-            pool = list(Question.objects.active().filter(category_id__in=categories, current_version__isnull=False)
-                        .exclude(pk__in=used).exclude(qtype__in=_UNGRADABLE)
-                        .values_list("pk", "current_version_id"))
-            if not pool:
-                raise QuizError(_("The category has too few questions left to draw at random."))
-            question_id, version_id = rng.choice(sorted(pool))
-            used.add(question_id)
-            version = QuestionVersion.objects.get(pk=version_id)
-        layout.append({"slot": slot.pk, "version": version.pk, "mark": str(slot.mark), "order": _order(
-            version=version, shuffle=quiz.shuffle_answers, rng=rng), "_version": version})
+            picks.append((slot_id, mark, current_version_id))
+            continue
+        key = (category_id, subcategories)
+        if key not in pools:
+            categories = category_subtree_ids(root_id=category_id) if subcategories else [category_id]
+            pools[key] = sorted(Question.objects.active()
+                                .filter(category_id__in=categories, current_version__isnull=False)
+                                .exclude(qtype__in=_UNGRADABLE)
+                                .values_list("pk", "current_version_id"))
+        pool = [pair for pair in pools[key] if pair[0] not in used]
+        if not pool:
+            raise QuizError(_("The category has too few questions left to draw at random."))
+        question_id, version_id = rng.choice(pool)
+        used.add(question_id)
+        picks.append((slot_id, mark, version_id))
+    versions = {pk: (pk, qtype, data) for pk, qtype, data in QuestionVersion.objects.filter(
+        pk__in={version_id for _slot, _mark, version_id in picks}).values_list("pk", "qtype", "data")}
+    layout = []
+    for slot_id, mark, version_id in picks:
+        version = versions[version_id]
+        layout.append({"slot": slot_id, "version": version_id, "mark": str(mark), "order": question_type_for(
+            version[1]).order_draw(data=version[2] or {}, shuffle=quiz.shuffle_answers, rng=rng), "_version": version})
     if quiz.shuffle_questions:
         rng.shuffle(layout)
     return layout
-
-
-def _order(*, version: QuestionVersion, shuffle: bool, rng: random.Random) -> list[str]:
-    return question_type_for(version.qtype).order_draw(data=version.data or {}, shuffle=shuffle, rng=rng)
 
 
 def attempt_start(*, quiz: Quiz, officer: Officer, now: datetime | None = None,
@@ -88,14 +97,16 @@ def attempt_start(*, quiz: Quiz, officer: Officer, now: datetime | None = None,
     the quiz's open and close dates (an officer's override of the close date still applies).
     """
     now = now or timezone.now()
-    current = _attempt_open_get(quiz=quiz, officer=officer, now=now)
-    if current is not None:
-        return current
+    # One read tells whether an attempt is open (pressing twice lands in it) and how many were made.
+    mine = list(Attempt.objects.filter(quiz=quiz, officer=officer).values_list("pk", "state"))
+    if any(state == Attempt.State.IN_PROGRESS for _pk, state in mine):
+        current = _attempt_open_get(quiz=quiz, officer=officer, now=now)
+        if current is not None:
+            return current
     # Everything read and drawn before the write lock: in an exam hall's start burst only the short
     # inserts below queue behind one another (SQLite has one writer), not the reads and the draw.
-    plan = _attempt_plan(quiz=quiz, officer=officer, now=now, window=window)
-    with _one_writer(), transaction.atomic():
-        attempt = _attempt_insert(quiz=quiz, officer=officer, now=now, plan=plan)
+    plan = _attempt_plan(quiz=quiz, officer=officer, now=now, window=window, done=len(mine))
+    attempt = _attempt_insert(quiz=quiz, officer=officer, now=now, plan=plan)
     panel_cache_bump(officer_ids=[officer.pk], panel="quizzes")
     if attempt is None:
         # The same officer started in another tab at the same moment: that attempt is theirs, or its
@@ -118,28 +129,29 @@ def _attempt_open_get(*, quiz: Quiz, officer: Officer, now: datetime) -> Attempt
 class _AttemptPlan:
     number: int
     layout: list[dict[str, Any]]
-    versions: list[QuestionVersion]
+    versions: list[tuple[int, str, dict[str, Any]]]  # per question: version id, type, data
     deadline: datetime | None
     max_score: Decimal
 
 
-def _attempt_plan(*, quiz: Quiz, officer: Officer, now: datetime,
+def _attempt_plan(*, quiz: Quiz, officer: Officer, now: datetime, done: int,
                   window: tuple[datetime | None, datetime | None] | None = None) -> _AttemptPlan:
-    """Check the rules and draw the attempt (reads only). Raises QuizError with the reason."""
+    """Check the rules and draw the attempt (reads only); `done` is how many attempts the officer
+    has made. Raises QuizError with the reason."""
     if window is None and not quiz.is_published:
         raise QuizError(_("The quiz is not published yet."))
-    rules = quiz_rules_for(quiz=quiz, officer=officer)
+    override = Override.objects.filter(quiz=quiz, officer=officer).first()
+    rules = quiz_rules_for(quiz=quiz, officer=officer, override=override)
     open_at = quiz.open_at
     if window is not None:
         open_at = window[0]
-        override_close = Override.objects.filter(quiz=quiz, officer=officer).values_list("close_at", flat=True).first()
+        override_close = override.close_at if override is not None else None
         rules = Rules(close_at=override_close or window[1], time_limit=rules.time_limit,
                       attempts_allowed=rules.attempts_allowed)
     if open_at and now < open_at:
         raise QuizError(_("The quiz has not opened yet."))
     if rules.close_at and now >= rules.close_at:
         raise QuizError(_("The quiz is closed."))
-    done = Attempt.objects.filter(quiz=quiz, officer=officer).count()
     if rules.attempts_allowed and done >= rules.attempts_allowed:
         raise QuizError(_("You have used all your attempts."))
     seed = hashlib.sha256(f"{quiz.pk}-{officer.pk}-{done}-{now.isoformat()}".encode()).hexdigest()
@@ -152,21 +164,69 @@ def _attempt_plan(*, quiz: Quiz, officer: Officer, now: datetime,
     return _AttemptPlan(number=done + 1, layout=layout, versions=versions, deadline=deadline, max_score=max_score)
 
 
+_ATTEMPT_ID_STANDIN = -918_273_645  # the new attempt's id in the answer rows' parameters until it is known
+
+
+def _insert_statements(model: type, objs: list, *, returning: list[str]) -> list[tuple[str, list[Any]]]:
+    """INSERT statements for `objs` (every concrete field but the id), compiled by the ORM as
+    bulk_create would (batches within the back-end's parameter limit), RETURNING the named fields."""
+    from django.db.models.sql import InsertQuery
+
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    size = connection.ops.bulk_batch_size(fields, objs) or len(objs)
+    statements = []
+    for start in range(0, len(objs), size):
+        query = InsertQuery(model)
+        query.insert_values(fields, objs[start:start + size], raw=False)
+        compiler = query.get_compiler(connection=connection)
+        if returning:
+            compiler.returning_fields = [model._meta.get_field(name) for name in returning]
+        statements += [(sql, list(params)) for sql, params in compiler.as_sql()]
+    return statements
+
+
+def _with_attempt_id(params: list[Any], attempt_id: int) -> list[Any]:
+    """The answer rows' parameters with the new attempt's id in place of the stand-in: one value per
+    row, or one list per column (PostgreSQL inserts many rows from arrays)."""
+    def put(value: Any) -> Any:  # noqa: ANN401
+        return attempt_id if type(value) is int and value == _ATTEMPT_ID_STANDIN else value
+
+    return [[put(item) for item in value] if type(value) is list else put(value) for value in params]
+
+
 def _attempt_insert(*, quiz: Quiz, officer: Officer, now: datetime, plan: _AttemptPlan) -> Attempt | None:
-    """Write the planned attempt and its answer rows; None when the database refuses a second open
-    attempt (or the same number) for this officer."""
+    """Write the planned attempt and its answer rows in one transaction; None when the database refuses
+    a second open attempt (or the same number) for this officer. Then keeps the attempt's questions in
+    this process's cache, so neither the first page nor the first answer save reads them back.
+
+    The statements are compiled before the SQLite writer queue is entered: inside it only the
+    database works (it does not hold Python's interpreter lock). Under a start burst, Python work
+    inside the queue ran at the pace of hundreds of busy threads sharing that lock, and every start
+    waited for it (bench/quizzes_start_profile.py prints how long the queue is held)."""
+    attempt = Attempt(quiz=quiz, officer=officer, number=plan.number, started_at=now, deadline=plan.deadline,
+                      layout=plan.layout, max_score=plan.max_score)
+    answers = [AttemptAnswer(attempt_id=_ATTEMPT_ID_STANDIN, index=index, version_id=version[0],
+                             max_mark=Decimal(entry["mark"]))
+               for index, (entry, version) in enumerate(zip(plan.layout, plan.versions, strict=True))]
+    [(attempt_sql, attempt_params)] = _insert_statements(Attempt, [attempt], returning=["id"])
+    with_ids = connection.features.can_return_rows_from_bulk_insert
+    answer_statements = _insert_statements(AttemptAnswer, answers, returning=["id", "index"] if with_ids else [])
+    answer_ids: dict[int, int] = {}  # by index (the order of returned rows is not promised)
     try:
-        with transaction.atomic():
-            attempt = Attempt.objects.create(
-                quiz=quiz, officer=officer, number=plan.number, started_at=now, deadline=plan.deadline,
-                layout=plan.layout, max_score=plan.max_score,
-            )
+        with _one_writer(), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(attempt_sql, attempt_params)
+            attempt.pk = cursor.fetchone()[0]
+            for sql, params in answer_statements:
+                cursor.execute(sql, _with_attempt_id(params, attempt.pk))
+                if with_ids:
+                    answer_ids.update((index, pk) for pk, index in cursor.fetchall())
     except IntegrityError:
         return None
-    AttemptAnswer.objects.bulk_create([
-        AttemptAnswer(attempt=attempt, index=index, version=version, max_mark=Decimal(entry["mark"]))
-        for index, (entry, version) in enumerate(zip(plan.layout, plan.versions, strict=True))
-    ])
+    attempt._state.adding, attempt._state.db = False, connection.alias
+    if len(answer_ids) == len(answers):  # ids returned by the insert (SQLite ≥ 3.35, PostgreSQL)
+        slots = {index: (answer_ids[index], *version, entry.get("order", []))
+                 for index, (entry, version) in enumerate(zip(plan.layout, plan.versions, strict=True))}
+        caches["local"].set(_slots_key(attempt.pk, officer.user_id), slots, _SLOTS_SECONDS)
     return attempt
 
 

@@ -1,9 +1,9 @@
 """Reading staff lists, case-step exports and other tables from .xlsx or .csv files.
 
-Pure functions with no ORM; messages go through Django's gettext. Columns are matched by header name (Vietnamese or English, case- and
-accent-insensitive). CSV files saved by Excel on Vietnamese Windows (UTF-8 with BOM, or
-Windows-1258) are decoded correctly. Errors carry the row number as the user sees it in Excel
-(the header is row 1) and a message: an English msgid translated when raised (Vietnamese in the
+Pure functions with no ORM; messages go through Django's gettext. Columns are matched by header
+name (Vietnamese or English, case- and accent-insensitive). CSV files saved by Excel on Vietnamese
+Windows (UTF-8 with BOM, or Windows-1258) are decoded correctly. Errors carry the row number as the
+user sees it in Excel (the header is row 1) and a message: an English msgid translated when raised (Vietnamese in the
 root `locale/vi`, the default language).
 """
 

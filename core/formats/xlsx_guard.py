@@ -174,7 +174,8 @@ def too_many_rows(rows: int, limits: TableLimits) -> str:
 
 def too_many_columns(columns: int, limits: TableLimits) -> str:
     return _("The worksheet has data up to column %(columns)s, beyond the limit of %(limit)s columns. Delete the "
-             "extra columns on the right of the table.") % {"columns": _number(columns), "limit": _number(limits.columns)}
+             "extra columns on the right of the table.") % {
+        "columns": _number(columns), "limit": _number(limits.columns)}
 
 
 def too_many_cells(rows: int, columns: int, limits: TableLimits) -> str:

@@ -229,7 +229,8 @@ class _QuestionReader:
         if minus:
             fraction = -fraction
         if not -_ONE <= fraction <= _ONE:
-            raise self.error(start, _("weight '%(weight)s' must be between -100%% and 100%%") % {"weight": match.group(0)})
+            raise self.error(start, _("weight '%(weight)s' must be between -100%% and 100%%")
+                             % {"weight": match.group(0)})
         return fraction, match.end()
 
     def answer_and_feedback(self, start: int, end: int, default: str) -> tuple[str, str, str, str]:
@@ -421,7 +422,7 @@ class _QuestionReader:
         for piece_start, piece_end in self.split(start, end, "="):
             piece_start, piece_end = self.strip(piece_start, piece_end)
             fraction, piece_start = self.weight(piece_start, piece_end)
-            _text_format, text, feedback_format, feedback = self.answer_and_feedback(piece_start, piece_end, default)
+            _format, text, feedback_format, feedback = self.answer_and_feedback(piece_start, piece_end, default)
             if not text:
                 continue  # Moodle drops answers without text
             question.answers.append(
@@ -482,8 +483,8 @@ class _QuestionReader:
                 low = self.number(text[:dots], position)
                 high = self.number(text[dots + 2 :], position)
                 if low > high:
-                    raise self.error(position, _("range '%(range)s' is not valid: the first number is greater than the last")
-                                     % {"range": text})
+                    raise self.error(position, _("range '%(range)s' is not valid: the first number is greater "
+                                                 "than the last") % {"range": text})
                 middle = (low + high) / 2
                 answer.min, answer.max = low, high
                 answer.text, answer.tolerance = _decimal_text(middle), high - middle

@@ -31,6 +31,10 @@ NOW = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
 sys.path.insert(0, {root!r})
+import django
+from django.conf import settings
+settings.configure(LANGUAGE_CODE="vi", LOCALE_PATHS=[{root!r} + "/locale"])  # the messages' catalogue
+django.setup()
 from core.formats.limits import TableLimits
 from core.formats.tabular import TableFileError, iter_raw_rows
 try:

@@ -1,9 +1,10 @@
 """Reading staff lists, case-step exports and other tables from .xlsx or .csv files.
 
-Pure functions with no ORM. Columns are matched by header name (Vietnamese or English, case- and
-accent-insensitive). CSV files saved by Excel on Vietnamese Windows (UTF-8 with BOM, or
-Windows-1258) are decoded correctly. Errors carry the row number as the user sees it in Excel
-(the header is row 1) and a Vietnamese message.
+Pure functions with no ORM; messages go through Django's gettext. Columns are matched by header
+name (Vietnamese or English, case- and accent-insensitive). CSV files saved by Excel on Vietnamese
+Windows (UTF-8 with BOM, or Windows-1258) are decoded correctly. Errors carry the row number as the
+user sees it in Excel (the header is row 1) and a message: an English msgid translated when raised (Vietnamese in the
+root `locale/vi`, the default language).
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.formats import xlsx_guard
 from core.formats.limits import TableLimits, table_limits
@@ -58,6 +62,7 @@ class TableFileError(Exception):
     """
 
     def __init__(self, message: str, *, row: int = 0, column: str = ""):
+        message = str(message)  # a lazy message becomes text in the language active now
         super().__init__(message)
         self.message = message
         self.row = row
@@ -76,10 +81,11 @@ class Table:
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 DELIMITERS = (",", ";", "\t")
 CSV_BLOCK = 1 << 20
-NOT_CSV = "Tệp không phải tệp CSV dạng văn bản."
-CSV_UTF16 = ("Tệp CSV đang ở bảng mã UTF-16 (Excel gọi là «Unicode Text»), chương trình không đọc được. "
-             "Trong Excel hãy chọn Lưu thành «CSV UTF-8 (Comma delimited)» rồi tải lên lại.")
-CSV_ENCODING = "Không đọc được bảng mã của tệp CSV. Hãy lưu lại tệp dưới dạng CSV UTF-8."
+# Messages translated when raised (`TableFileError` keeps the text in the language then active).
+NOT_CSV = gettext_lazy("The file is not a plain-text CSV file.")
+CSV_UTF16 = gettext_lazy("The CSV file is encoded in UTF-16 (Excel calls it «Unicode Text»), which the program "
+                         "cannot read. In Excel choose Save as «CSV UTF-8 (Comma delimited)» and upload it again.")
+CSV_ENCODING = gettext_lazy("The encoding of the CSV file could not be read. Save the file again as CSV UTF-8.")
 
 
 def _csv_head_check(head: bytes) -> None:
@@ -181,7 +187,8 @@ def _iter_csv(source: BinaryIO, limits: TableLimits) -> Iterator[list[str]]:
                     raise TableFileError(too_many_columns(len(row), limits), row=reader.line_num)
                 yield row
         except csv.Error as exc:
-            raise TableFileError(f"Tệp CSV bị lỗi định dạng ở dòng {reader.line_num}: {exc}",
+            raise TableFileError(_("The CSV file is malformed at line %(line)s: %(error)s")
+                                 % {"line": reader.line_num, "error": exc},
                                  row=reader.line_num) from exc
     finally:
         if not source.closed:  # the caller may have closed the file before the generator was collected
@@ -264,20 +271,21 @@ def iter_raw_rows(content: bytes | BinaryIO, filename: str, *, limits: TableLimi
         if head.startswith(OLE_MAGIC):
             raise TableFileError(xlsx_guard.refuse_ole(head, source))
         if not head.startswith(XLSX_MAGIC):
-            raise TableFileError("Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")
+            raise TableFileError(_("The file is not a valid Excel workbook (.xlsx)."))
         yield from _iter_xlsx(source, limits)
     elif name.endswith((".csv", ".txt")):
         if head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", OLE_MAGIC)):
-            raise TableFileError("Tệp không phải tệp CSV dạng văn bản (có vẻ là PDF, ảnh hoặc tệp Excel cũ .xls).")
+            raise TableFileError(_("The file is not a plain-text CSV file (it looks like a PDF, a picture or an old "
+                                   "Excel .xls file)."))
         yield from (list(map(_cell_text, row)) for row in _iter_csv(source, limits))
     else:
-        raise TableFileError("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
+        raise TableFileError(_("Only Excel (.xlsx) or CSV (.csv) files are accepted for import."))
 
 
 def upload_too_large(limits: TableLimits) -> str:
     """The message for a file over the upload limit of its import."""
-    return (f"Tệp lớn hơn giới hạn {limits.upload_bytes // (1024 * 1024)} MB của một lần nhập. "
-            "Hãy chia tệp thành nhiều tệp nhỏ hơn.")
+    return _("The file is larger than the %(megabytes)s MB limit of one import. Split it into several "
+             "smaller files.") % {"megabytes": limits.upload_bytes // (1024 * 1024)}
 
 
 def match_headers(header_row: Sequence[str], columns: Sequence[Column], *,
@@ -293,8 +301,8 @@ def match_headers(header_row: Sequence[str], columns: Sequence[Column], *,
     missing = [column.headers[0] for column in columns if column.required and column.key not in positions]
     if missing:
         raise TableFileError(
-            "Dòng tiêu đề thiếu cột bắt buộc: " + ", ".join(f"«{name}»" for name in missing)
-            + ". Hãy dùng tệp mẫu tải về từ trang này.",
+            _("The header row lacks required columns: %(columns)s. Use the template downloaded from this page.")
+            % {"columns": ", ".join(f"«{name}»" for name in missing)},
             row=header_row_number, column=", ".join(missing),
         )
     return positions
@@ -315,7 +323,7 @@ def iter_table(content: bytes | BinaryIO, filename: str, columns: Sequence[Colum
             header = raw
             break
     if header is None:
-        raise TableFileError("Tệp không có dữ liệu.")
+        raise TableFileError(_("The table file has no data."))
     positions = match_headers(header, columns, header_row_number=row_number)
     for number, raw in enumerate(rows, start=row_number + 1):
         if not any(raw):
@@ -329,8 +337,9 @@ EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM
 
 
 def excel_error_message(number: int, header: str, value: str) -> str:
-    return (f"Ô ở dòng {number}, cột «{header}» đang báo lỗi Excel {value} thay vì có giá trị (thường do "
-            "công thức trong ô không tính được). Hãy sửa hoặc nhập lại giá trị của ô này rồi tải tệp lên lại.")
+    return _("The cell at row %(row)s, column «%(column)s» shows the Excel error %(error)s instead of a value "
+             "(usually a formula in the cell that cannot be calculated). Correct or re-enter the value of this "
+             "cell and upload the file again.") % {"row": number, "column": header, "error": value}
 
 
 def excel_error_keys(values: Mapping[str, str], columns: Sequence[Column]) -> set[str]:

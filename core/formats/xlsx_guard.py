@@ -8,7 +8,8 @@ decompressed size, real row count, real column count or cell area (from the cell
 themselves; the declared `<dimension>` is not trusted) exceeds the import's limits, as well as
 password-protected, macro-enabled and old .xls files and anything else renamed .xlsx.
 
-Pure functions, no ORM, no Django.
+Pure functions, no ORM; messages go through Django's gettext (English msgids, Vietnamese in the
+root `locale/vi`).
 """
 
 from __future__ import annotations
@@ -22,15 +23,20 @@ from dataclasses import dataclass
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from core.formats.limits import TableLimits
 
 CHUNK = 1 << 20
-XLSX_BROKEN = "Tệp Excel bị hỏng hoặc không đúng định dạng .xlsx."
-ENCRYPTED = "Tệp Excel đang đặt mật khẩu. Hãy mở tệp, gỡ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc) rồi tải lên lại."
-MACROS = ("Tệp Excel có chứa macro (.xlsm), chương trình không nhận loại tệp này. "
-          "Hãy lưu lại dưới dạng «Sổ làm việc Excel (.xlsx)» rồi tải lên lại.")
-OLD_XLS = "Tệp là bảng tính Excel cũ (.xls). Hãy mở bằng Excel và lưu lại dưới dạng .xlsx."
-NO_SHEET = "Tệp Excel không có trang tính nào."
+# Messages translated when raised (`TableFileError` keeps the text in the language then active).
+XLSX_BROKEN = gettext_lazy("The Excel file is damaged or not in the .xlsx format.")
+ENCRYPTED = gettext_lazy("The Excel file is password-protected. Open it, remove the password (File › Info › "
+                         "Protect Workbook) and upload it again.")
+MACROS = gettext_lazy("The Excel file contains macros (.xlsm), which the program does not accept. Save it again "
+                      "as «Excel Workbook (.xlsx)» and upload it again.")
+OLD_XLS = gettext_lazy("The file is an old Excel workbook (.xls). Open it in Excel and save it again as .xlsx.")
+NO_SHEET = gettext_lazy("The Excel file has no worksheet.")
 # An encrypted .xlsx is an OLE compound file holding a stream of this name (UTF-16).
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
@@ -161,23 +167,26 @@ def _number(count: int) -> str:
 
 
 def too_many_rows(rows: int, limits: TableLimits) -> str:
-    return (f"Trang tính có dữ liệu tới dòng {_number(rows)}, vượt quá giới hạn {_number(limits.rows)} dòng "
-            "của một lần nhập. Hãy chia tệp thành nhiều tệp nhỏ hơn, hoặc xóa các dòng trống ở cuối trang tính.")
+    return _("The worksheet has data down to row %(rows)s, beyond the limit of %(limit)s rows of one import. "
+             "Split the file into several smaller files, or delete the empty rows at the end of the worksheet."
+             ) % {"rows": _number(rows), "limit": _number(limits.rows)}
 
 
 def too_many_columns(columns: int, limits: TableLimits) -> str:
-    return (f"Trang tính có dữ liệu tới cột thứ {_number(columns)}, vượt quá giới hạn {_number(limits.columns)} cột. "
-            "Hãy xóa các cột thừa ở bên phải bảng.")
+    return _("The worksheet has data up to column %(columns)s, beyond the limit of %(limit)s columns. Delete the "
+             "extra columns on the right of the table.") % {
+        "columns": _number(columns), "limit": _number(limits.columns)}
 
 
 def too_many_cells(rows: int, columns: int, limits: TableLimits) -> str:
-    return (f"Vùng dữ liệu của trang tính ({_number(rows)} dòng × {_number(columns)} cột) vượt quá giới hạn "
-            f"{_number(limits.cells)} ô của một lần nhập. Hãy xóa các ô thừa ở xa bảng hoặc chia nhỏ tệp.")
+    return _("The data area of the worksheet (%(rows)s rows × %(columns)s columns) is beyond the limit of %(limit)s "
+             "cells of one import. Delete the stray cells far from the table or split the file.") % {
+        "rows": _number(rows), "columns": _number(columns), "limit": _number(limits.cells)}
 
 
 def too_big(limits: TableLimits) -> str:
-    return (f"Nội dung tệp Excel khi giải nén vượt quá giới hạn {_number(limits.xml_bytes // (1024 * 1024))} MB "
-            "của một lần nhập. Hãy chia tệp thành nhiều tệp nhỏ hơn.")
+    return _("The content of the Excel file, once unzipped, is beyond the limit of %(megabytes)s MB of one import. "
+             "Split the file into several smaller files.") % {"megabytes": _number(limits.xml_bytes // (1024 * 1024))}
 
 
 def refuse_ole(head: bytes, source: BinaryIO) -> str:

@@ -240,10 +240,16 @@ def peak_mb():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
 """
+# The reader's messages come through Django's translation: the child configures the least that gives
+# them in Vietnamese (no apps, the project's catalogue), so its peak counts Django's import too.
 CHILD = PEAK + """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
 resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
+import django
+from django.conf import settings
+settings.configure(LANGUAGE_CODE="vi", LOCALE_PATHS=[{locale!r}])
+django.setup()
 from core.formats.limits import TableLimits
 from core.formats.tabular import TableFileError, iter_raw_rows
 started = time.perf_counter()
@@ -261,7 +267,7 @@ MEMORY_LIMIT = 1 << 30
 
 def run_reader(path: Path) -> dict:
     """Read `path` in a child process limited to 1 GB of address space; its peak memory and time."""
-    script = CHILD.format(root=str(ROOT), limit=MEMORY_LIMIT)
+    script = CHILD.format(root=str(ROOT), limit=MEMORY_LIMIT, locale=str(ROOT / "locale"))
     done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     return json.loads(done.stdout)
@@ -444,3 +450,25 @@ def test_the_round_bound_keeps_two_digits():
     from core.formats.xlsx_guard import rows_bound
 
     assert [rows_bound(rows) for rows in (7, 42, 100, 54321, 100001, 999)] == [7, 42, 109, 54999, 109999, 999]
+
+
+# ---- messages in the active language ---------------------------------------------------------------
+
+def test_refusals_speak_the_language_active_when_raised():
+    """Messages are English msgids translated when raised, the module constants included (lazy)."""
+    from django.utils import translation
+
+    cases = [
+        (b"PK\x03\x04" + b"\x00" * 40, "a.xlsx", "Tệp Excel bị hỏng hoặc không đúng định dạng .xlsx.",
+         "The Excel file is damaged or not in the .xlsx format."),
+        ("Số hồ sơ\r\n".encode(), "a.csv", "Dòng tiêu đề thiếu cột bắt buộc: «Họ tên», «Đơn vị». "
+         "Hãy dùng tệp mẫu tải về từ trang này.",
+         "The header row lacks required columns: «Họ tên», «Đơn vị». Use the template downloaded from this page."),
+    ]
+    columns = [Column("number", ["Số hồ sơ"]), Column("name", ["Họ tên"]), Column("unit", ["Đơn vị"])]
+    for content, name, vietnamese, english in cases:
+        for language, expected in (("vi", vietnamese), ("en", english), ("vi", vietnamese)):
+            with translation.override(language), pytest.raises(TableFileError) as caught:
+                list(iter_table(content, name, columns))
+            assert caught.value.message == expected
+            assert type(caught.value.message) is str

@@ -1,8 +1,9 @@
 """Moodle-compatible GIFT and Aiken question import and export, in pure Python.
 
-Nothing here touches Django: parsers turn file text into :class:`ParsedQuestion` objects
-and serialisers turn them back into text. Every problem in a file is reported as a
-:class:`FormatParseError` carrying a line number and a Vietnamese message.
+No ORM here; messages go through Django's gettext. Parsers turn file text into
+:class:`ParsedQuestion` objects and serialisers turn them back into text. Every problem in a
+file is reported as a :class:`FormatParseError` carrying a line number and a message: an
+English msgid translated when raised (Vietnamese in ``quizzes/locale/vi``, the default).
 """
 
 from .aiken import AikenResult, parse_aiken, serialize_aiken

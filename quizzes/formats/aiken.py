@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from .errors import FormatParseError
 from .gift import TRIM_CHARS, read_source
 from .model import ParsedAnswer, ParsedQuestion
@@ -79,12 +81,12 @@ def parse_aiken(text: str | bytes, *, strict: bool = True) -> AikenResult:
 
     def missing_answer(open_question: ParsedQuestion) -> None:
         if open_question.answers:
-            fail(open_question.line, "câu hỏi thiếu dòng 'ANSWER: …' sau các phương án")
+            fail(open_question.line, _("the question has no 'ANSWER: …' line after its options"))
         else:
             fail(
                 open_question.line,
-                "câu hỏi thiếu các phương án và dòng 'ANSWER: …' "
-                "(nội dung câu hỏi Aiken phải nằm trên một dòng)",
+                _("the question has no options and no 'ANSWER: …' line "
+                  "(an Aiken question must be written on one line)"),
             )
 
     for number, raw in enumerate(_LINE_BREAK.split(source), start=1):
@@ -95,7 +97,7 @@ def parse_aiken(text: str | bytes, *, strict: bool = True) -> AikenResult:
         if option:
             if question is None:
                 if not orphan:
-                    fail(number, "phương án không thuộc câu hỏi nào (thiếu dòng nội dung câu hỏi phía trên)")
+                    fail(number, _("an option belongs to no question (the question line above it is missing)"))
                 orphan = True
                 continue
             if broken:
@@ -103,12 +105,13 @@ def parse_aiken(text: str | bytes, *, strict: bool = True) -> AikenResult:
             letter = option.group(1)
             expected = chr(ord("A") + len(question.answers))
             if letter != expected:
-                fail(number, f"phương án phải được đánh thứ tự A, B, C…: cần '{expected}' nhưng gặp '{letter}'")
+                fail(number, _("options must be lettered A, B, C… in order: expected '%(expected)s' but found "
+                               "'%(letter)s'") % {"expected": expected, "letter": letter})
                 broken = True
                 continue
             option_text = line[2:].strip(TRIM_CHARS)
             if not option_text:
-                fail(number, f"phương án {letter} không có nội dung")
+                fail(number, _("option %(letter)s has no text") % {"letter": letter})
                 broken = True
                 continue
             question.answers.append(
@@ -118,7 +121,7 @@ def parse_aiken(text: str | bytes, *, strict: bool = True) -> AikenResult:
         if line.startswith(_ANSWER):
             if question is None:
                 if not orphan:
-                    fail(number, "dòng ANSWER không thuộc câu hỏi nào")
+                    fail(number, _("the ANSWER line belongs to no question"))
                 orphan = False
                 continue
             current, question = question, None
@@ -126,18 +129,18 @@ def parse_aiken(text: str | bytes, *, strict: bool = True) -> AikenResult:
                 broken = False
                 continue
             if len(current.answers) < 2:
-                fail(current.line, "câu hỏi cần ít nhất 2 phương án")
+                fail(current.line, _("the question needs at least 2 options"))
                 continue
             answer = _ANSWER_LETTER.fullmatch(line[len(_ANSWER):].strip(TRIM_CHARS))
             if not answer:
-                fail(number, "dòng ANSWER phải ghi đúng một chữ cái, ví dụ 'ANSWER: B'")
+                fail(number, _("the ANSWER line must name exactly one letter, for example 'ANSWER: B'"))
                 continue
             index = ord(answer.group(1).upper()) - ord("A")
             if index >= len(current.answers):
                 fail(
                     number,
-                    f"đáp án '{answer.group(1).upper()}' không có trong các phương án "
-                    f"({_letters(len(current.answers))})",
+                    _("answer '%(answer)s' is not among the options (%(letters)s)")
+                    % {"answer": answer.group(1).upper(), "letters": _letters(len(current.answers))},
                 )
                 continue
             current.answers[index].fraction = Decimal(1)

@@ -750,3 +750,29 @@ def test_short_answer_options_are_written_as_comments_and_read_back() -> None:
 def test_option_comments_on_other_types_change_nothing() -> None:
     question = parse_gift("// [option:accent_insensitive]\nĐúng? {T}").questions[0]
     assert question.type == "truefalse" and question.accent_insensitive is False
+
+
+# Writers per type and messages in the active language.
+
+
+def test_every_question_type_has_one_block_writer() -> None:
+    from quizzes.formats.gift.write import _BLOCK_WRITERS
+    from quizzes.formats.model import QUESTION_TYPES
+
+    assert sorted(_BLOCK_WRITERS) == sorted(QUESTION_TYPES)
+
+
+def test_errors_speak_the_active_language() -> None:
+    """Messages are English msgids translated when raised: Vietnamese by default, English when chosen."""
+    from django.utils import translation
+
+    cases = [
+        ("Q {=a ~b", "Dòng 1: thiếu dấu '}' đóng khối đáp án", "Line 1: missing '}' closing the answer block"),
+        ("\n\nQ {#1..x}", "Dòng 3: 'x' không phải là số (dùng dấu chấm cho phần thập phân)",
+         "Line 3: 'x' is not a number (use a point for decimals)"),
+    ]
+    for text, vietnamese, english in cases:
+        for language, expected in (("vi", vietnamese), ("en", english), ("vi", vietnamese)):
+            with translation.override(language), pytest.raises(FormatParseError) as caught:
+                parse_gift(text)
+            assert caught.value.message == expected

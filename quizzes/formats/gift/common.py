@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from core.text import nfc
 
 from ..errors import FormatParseError
@@ -36,7 +38,7 @@ def as_text(data: str | bytes) -> str:
             data = bytes(data).decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = bytes(data)[: error.start].count(b"\n") + 1
-            raise FormatParseError(line, "tệp không được mã hoá UTF-8") from None
+            raise FormatParseError(line, _("the file is not encoded in UTF-8")) from None
     elif not isinstance(data, str):
         raise TypeError(f"expected str or bytes, got {type(data).__name__}")
     # Accents typed as combining marks (Unikey "Unicode tổ hợp", macOS) are read as precomposed.

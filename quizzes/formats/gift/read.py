@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from ..errors import FormatParseError
 from ..model import TEXT_FORMATS, ParsedAnswer, ParsedPair, ParsedQuestion
 from .common import (
@@ -68,7 +70,7 @@ def parse_gift(text: str | bytes, *, strict: bool = True) -> GiftResult:
                 number, line = content.pop(0)
                 name = line[len(_CATEGORY):].strip(TRIM_CHARS)
                 if not name:
-                    raise FormatParseError(number, "thiếu tên danh mục sau $CATEGORY:")
+                    raise FormatParseError(number, _("missing category name after $CATEGORY:"))
                 category = name
                 result.categories.append(name)
             if not content:
@@ -114,7 +116,7 @@ def _placeholders(text: str) -> dict[str, str]:
     for key in _ESCAPABLE + "n":
         placeholder = next(free, None)
         if placeholder is None:  # pragma: no cover - needs >130 000 distinct characters
-            raise FormatParseError(1, "tệp chứa quá nhiều ký tự đặc biệt")
+            raise FormatParseError(1, _("the file contains too many special characters"))
         chosen[key] = placeholder
     return chosen
 
@@ -222,12 +224,13 @@ class _QuestionReader:
             return None, start
         minus, number = match.groups()
         if len(minus) > 1:
-            raise self.error(start, f"trọng số '{match.group(0)}' không hợp lệ")
+            raise self.error(start, _("weight '%(weight)s' is not valid") % {"weight": match.group(0)})
         fraction = Decimal(number) / _HUNDRED
         if minus:
             fraction = -fraction
         if not -_ONE <= fraction <= _ONE:
-            raise self.error(start, f"trọng số '{match.group(0)}' phải nằm trong khoảng từ -100% đến 100%")
+            raise self.error(start, _("weight '%(weight)s' must be between -100%% and 100%%")
+                             % {"weight": match.group(0)})
         return fraction, match.end()
 
     def answer_and_feedback(self, start: int, end: int, default: str) -> tuple[str, str, str, str]:
@@ -251,7 +254,7 @@ class _QuestionReader:
         if s.startswith("::", start, end):
             name_end = s.find("::", start + 2, end)
             if name_end < 0:
-                raise self.error(start, "thiếu '::' đóng tiêu đề câu hỏi")
+                raise self.error(start, _("missing '::' closing the question title"))
             question.title = self.text(start + 2, name_end) or None
             start, end = self.strip(name_end + 2, end)
 
@@ -262,26 +265,27 @@ class _QuestionReader:
             question.general_feedback_format = question.text_format
             return question
         if open_brace < 0:
-            raise self.error(close_brace, "có dấu '}' nhưng thiếu dấu '{' mở khối đáp án")
+            raise self.error(close_brace, _("there is a '}' but no '{' opening the answer block"))
         if 0 <= close_brace < open_brace:
             raise self.error(
                 close_brace,
-                "dấu '}' đứng trước dấu '{' mở khối đáp án; hãy viết \\} nếu cần ký tự ngoặc nhọn",
+                _("'}' comes before the '{' opening the answer block; write \\} if you need a brace character"),
             )
         nested = s.find("{", open_brace + 1, close_brace if close_brace >= 0 else end)
         if nested >= 0:
             raise self.error(
                 open_brace,
-                f"thiếu dấu '}}' đóng khối đáp án (dòng {self.line_at(nested)} lại mở khối mới bằng '{{')",
+                _("missing '}' closing the answer block (line %(line)s opens a new block with '{')")
+                % {"line": self.line_at(nested)},
             )
         if close_brace < 0:
-            raise self.error(open_brace, "thiếu dấu '}' đóng khối đáp án")
+            raise self.error(open_brace, _("missing '}' closing the answer block"))
         extra = [p for p in (s.find("{", close_brace + 1, end), s.find("}", close_brace + 1, end)) if p >= 0]
         if extra:
             raise self.error(
                 min(extra),
-                "mỗi câu hỏi chỉ được có một khối đáp án {...}; "
-                "hãy viết \\{ hoặc \\} nếu cần ký tự ngoặc nhọn trong nội dung",
+                _("each question may have only one answer block {...}; "
+                  "write \\{ or \\} if you need a brace character in the text"),
             )
 
         question.text_format, question.text = self.formatted(start, open_brace, "moodle")
@@ -354,41 +358,42 @@ class _QuestionReader:
                 )
             )
         if len(question.answers) < 2:
-            raise self.error(block, "câu hỏi nhiều lựa chọn cần ít nhất 2 phương án có nội dung")
+            raise self.error(block, _("a multiple-choice question needs at least 2 options with text"))
         if question.single:
             if not any(answer.fraction == _ONE for answer in question.answers):
-                raise self.error(block, "không có đáp án đúng: hãy đánh dấu đáp án đúng bằng '='")
+                raise self.error(block, _("no correct answer: mark the correct answer with '='"))
             return
         total = sum((answer.fraction for answer in question.answers if answer.fraction > 0), Decimal(0))
         if total == 0:
             raise self.error(
                 block,
-                "không có đáp án đúng: hãy đánh dấu đáp án đúng bằng '=' "
-                "hoặc cho các đáp án đúng trọng số dương như ~%50%",
+                _("no correct answer: mark the correct answer with '=' "
+                  "or give the correct answers a positive weight such as ~%50%"),
             )
         if total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) != _ONE:
             percent = _decimal_text(total * _HUNDRED)
-            raise self.error(block, f"tổng trọng số các đáp án đúng phải bằng 100% (hiện là {percent}%)")
+            raise self.error(block, _("the weights of the correct answers must add up to 100%% (they add up to "
+                                      "%(percent)s%%)") % {"percent": percent})
 
     def read_matching(self, question: ParsedQuestion, start: int, end: int, block: int) -> None:
         question.type = "matching"
         pieces = self.split(start, end, "=")
         if len(pieces) < 2:
-            raise self.error(block, "câu hỏi ghép đôi cần ít nhất 2 cặp")
+            raise self.error(block, _("a matching question needs at least 2 pairs"))
         for piece_start, piece_end in pieces:
             piece_start, piece_end = self.strip(piece_start, piece_end)
             arrow = self.s.find("->", piece_start, piece_end)
             if arrow < 0:
-                raise self.error(piece_start, "cặp ghép đôi thiếu dấu '->' (ví dụ: =Hà Nội -> Việt Nam)")
+                raise self.error(piece_start, _("a matching pair has no '->' (for example: =Hanoi -> Vietnam)"))
             left_format, left = self.formatted(piece_start, arrow, question.text_format)
             right = self.text(arrow + 2, piece_end)
             if not left and not right:
                 continue
             if not right:
-                raise self.error(piece_start, "vế phải của cặp ghép đôi bị trống")
+                raise self.error(piece_start, _("the right side of a matching pair is empty"))
             question.pairs.append(ParsedPair(left=left, right=right, left_format=left_format))
         if sum(1 for pair in question.pairs if pair.left) < 2:
-            raise self.error(block, "câu hỏi ghép đôi cần ít nhất 2 cặp có đủ hai vế")
+            raise self.error(block, _("a matching question needs at least 2 pairs with both sides"))
 
     def read_truefalse(self, question: ParsedQuestion, start: int, end: int) -> None:
         question.type = "truefalse"
@@ -417,7 +422,7 @@ class _QuestionReader:
         for piece_start, piece_end in self.split(start, end, "="):
             piece_start, piece_end = self.strip(piece_start, piece_end)
             fraction, piece_start = self.weight(piece_start, piece_end)
-            _, text, feedback_format, feedback = self.answer_and_feedback(piece_start, piece_end, default)
+            _format, text, feedback_format, feedback = self.answer_and_feedback(piece_start, piece_end, default)
             if not text:
                 continue  # Moodle drops answers without text
             question.answers.append(
@@ -430,9 +435,9 @@ class _QuestionReader:
                 )
             )
         if not question.answers:
-            raise self.error(block, "câu hỏi trả lời ngắn cần ít nhất một đáp án")
+            raise self.error(block, _("a short-answer question needs at least one answer"))
         if not any(answer.fraction == _ONE for answer in question.answers):
-            raise self.error(block, "cần ít nhất một đáp án đạt 100%")
+            raise self.error(block, _("at least one answer must be worth 100%"))
 
     def read_numerical(self, question: ParsedQuestion, start: int, end: int, block: int) -> None:
         question.type = "numerical"
@@ -444,7 +449,7 @@ class _QuestionReader:
             if piece_start == piece_end:
                 continue
             fraction, rest = self.weight(piece_start, piece_end)
-            _, text, feedback_format, feedback = self.answer_and_feedback(rest, piece_end, default)
+            _text_format, text, feedback_format, feedback = self.answer_and_feedback(rest, piece_end, default)
             if not text:
                 continue
             answer = ParsedAnswer(
@@ -457,12 +462,12 @@ class _QuestionReader:
             self.read_number(answer, piece_start)
             question.answers.append(answer)
         if not question.answers:
-            raise self.error(block, "câu hỏi số cần ít nhất một đáp án (ví dụ: {#3.14:0.01})")
+            raise self.error(block, _("a numerical question needs at least one answer (for example: {#3.14:0.01})"))
         if not any(answer.fraction == _ONE for answer in question.answers):
-            raise self.error(block, "cần ít nhất một đáp án đạt 100%")
+            raise self.error(block, _("at least one answer must be worth 100%"))
         if tilde >= 0:
             # Moodle: everything from the first '~' is the feedback for any other answer.
-            _, _, feedback_format, feedback = self.answer_and_feedback(tilde, end, default)
+            _text_format, _text, feedback_format, feedback = self.answer_and_feedback(tilde, end, default)
             question.answers.append(
                 ParsedAnswer(text="*", feedback=feedback, text_format=default, feedback_format=feedback_format)
             )
@@ -478,7 +483,8 @@ class _QuestionReader:
                 low = self.number(text[:dots], position)
                 high = self.number(text[dots + 2 :], position)
                 if low > high:
-                    raise self.error(position, f"khoảng '{text}' không hợp lệ: số đầu lớn hơn số cuối")
+                    raise self.error(position, _("range '%(range)s' is not valid: the first number is greater "
+                                                 "than the last") % {"range": text})
                 middle = (low + high) / 2
                 answer.min, answer.max = low, high
                 answer.text, answer.tolerance = _decimal_text(middle), high - middle
@@ -488,17 +494,18 @@ class _QuestionReader:
                 self.number(text[:colon], position)
                 tolerance = self.number(text[colon + 1 :], position)
                 if tolerance < 0:
-                    raise self.error(position, f"sai số '{text[colon + 1:].strip()}' không được âm")
+                    raise self.error(position, _("tolerance '%(tolerance)s' must not be negative")
+                                     % {"tolerance": text[colon + 1:].strip()})
                 answer.text, answer.tolerance = text[:colon].strip(TRIM_CHARS), tolerance
                 return
             self.number(text, position)
             answer.tolerance = Decimal(0)
         except ArithmeticError:  # decimal overflow on absurd exponents
-            raise self.error(position, f"số '{text}' quá lớn hoặc quá nhỏ") from None
+            raise self.error(position, _("number '%(number)s' is too large or too small") % {"number": text}) from None
 
     def number(self, raw: str, position: int) -> Decimal:
         value = raw.strip(TRIM_CHARS)
         if not _NUMBER.fullmatch(value):
-            raise self.error(position, f"'{value}' không phải là số (dùng dấu chấm cho phần thập phân)")
+            raise self.error(position, _("'%(value)s' is not a number (use a point for decimals)") % {"value": value})
         return Decimal(value)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from ..model import TEXT_FORMATS, ParsedQuestion
@@ -107,35 +107,42 @@ def _write_question(question: ParsedQuestion) -> str:
     force = not head and (text.startswith("//") or (question.type == "description" and not text))
     head += _text(text, fmt, "moodle", force_prefix=force)
 
-    kind = question.type
     general = ""
     if _needed(question.general_feedback, question.general_feedback_format, fmt):
         general = "####" + _text(question.general_feedback, question.general_feedback_format, fmt)
 
-    if kind == "description":
+    write_block = _BLOCK_WRITERS.get(question.type)
+    if write_block is None:
+        raise ValueError(f"unknown question type {question.type!r}")
+    block = write_block(question, general)
+    if not block:  # a description: the text alone
         lines.append(head)
         return "\n".join(lines)
-    if kind == "essay":
-        block = "{" + general + "}"
-    elif kind == "truefalse":
-        block = "{" + _truefalse_answer(question) + general + "}"
-    elif kind == "multichoice":
-        block = "{\n" + "".join(f"\t{line}\n" for line in _multichoice_lines(question))
-    elif kind == "shortanswer":
-        block = "{\n" + "".join(f"\t{line}\n" for line in _shortanswer_lines(question))
-    elif kind == "numerical":
-        block = "{#\n" + "".join(f"\t{line}\n" for line in _numerical_lines(question))
-    elif kind == "matching":
-        block = "{\n" + "".join(f"\t{line}\n" for line in _matching_lines(question))
-    else:
-        raise ValueError(f"unknown question type {kind!r}")
-    if block.endswith("\n"):
-        block += f"\t{general}\n}}" if general else "}"
     after = (question.stem_after or "").strip(TRIM_CHARS)
     if after:
         block += " " + _escape(after)
     lines.append(head + block)
     return "\n".join(lines)
+
+
+def _lines_block(opening: str, answer_lines: Iterable[str], general: str) -> str:
+    """An answer block written one answer a line: the opening brace, each line after a tab, the
+    general feedback on its own line and the closing brace."""
+    block = opening + "\n" + "".join(f"\t{line}\n" for line in answer_lines)
+    return block + (f"\t{general}\n}}" if general else "}")
+
+
+# The answer block of each question type, from the question and its general feedback ("####…" or "").
+# An empty block (a description) means the question is its text alone. A new type is one entry here.
+_BLOCK_WRITERS: dict[str, Callable[[ParsedQuestion, str], str]] = {
+    "description": lambda question, general: "",
+    "essay": lambda question, general: "{" + general + "}",
+    "truefalse": lambda question, general: "{" + _truefalse_answer(question) + general + "}",
+    "multichoice": lambda question, general: _lines_block("{", _multichoice_lines(question), general),
+    "shortanswer": lambda question, general: _lines_block("{", _shortanswer_lines(question), general),
+    "numerical": lambda question, general: _lines_block("{#", _numerical_lines(question), general),
+    "matching": lambda question, general: _lines_block("{", _matching_lines(question), general),
+}
 
 
 def _truefalse_answer(question: ParsedQuestion) -> str:

@@ -1,6 +1,6 @@
 """Where an exam-hall start spends its time, in process (no server, no network): officers press
-"Bắt đầu" on a realistic quiz (30 questions: 10 fixed, 20 drawn at random from a category of 60,
-questions and answers shuffled), each start followed by the first page, then answer saves.
+"Bắt đầu" on the exam of bench/quizzes_load.py (bench/exam_world.py: 30 questions, 10 fixed, 20 drawn
+at random from a category of 60, questions and answers shuffled), each start followed by the first page, then answer saves.
 
     .venv/bin/python bench/quizzes_start_profile.py [--officers 60] [--top 25]
 
@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
 import pstats
-import secrets
 import statistics
 import subprocess
 import sys
@@ -29,60 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def prepare_env(tmp: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("THADS_VAR_DIR", str(tmp))
-    if not env.get("DATABASE_URL"):
-        env["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
-    env.update({"DEBUG": "false", "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost", "THADS_REQUIRE_MFA": "false",
-                "DJANGO_SETTINGS_MODULE": "bench.settings_fast_hash", "LOG_LEVEL": "ERROR"})
-    os.environ.update(env)
-    return env
-
-
-def build_world(officers: int) -> tuple[int, list]:
-    import django
-
-    django.setup()
-    from core.models import User
-    from org import services as org_services
-    from org.models import Position, UnitKind
-    from quizzes import services
-    from quizzes.models import Quiz
-
-    run = secrets.token_hex(3)
-    kind, _ = UnitKind.objects.get_or_create(code="bench-branch", defaults={"name": "Chi cục"})
-    position, _ = Position.objects.get_or_create(code="bench-clerk", defaults={"name": "Thư ký"})
-    unit = org_services.unit_create(code=f"BENCH-{run}", name=f"Đơn vị thử tải {run}", kind=kind)
-    fixed_category = services.category_create(name=f"Cố định {run}")
-    pool_category = services.category_create(name=f"Ngẫu nhiên {run}")
-
-    def question(category, i: int):  # noqa: ANN001, ANN202
-        if i % 3 == 2:
-            return services.question_create(category=category, qtype="truefalse", title=f"Đ/S {i}",
-                                            text=f"Mệnh đề **{i}** về thi hành án dân sự.", data={"correct": True},
-                                            text_format="markdown")
-        return services.question_create(category=category, qtype="multichoice", title=f"TN {i}",
-                                        text=f"Câu hỏi {i}: chọn phương án đúng.", data={"single": True, "answers": [
-                                            {"text": f"Phương án {c}", "fraction": "1" if c == "A" else "0"}
-                                            for c in "ABCD"]})
-
-    fixed = [question(fixed_category, i) for i in range(10)]
-    for i in range(60):
-        question(pool_category, 100 + i)
-    quiz = Quiz.objects.create(title=f"Sát hạch {run}", is_published=True, time_limit_minutes=60, attempts_allowed=1,
-                               shuffle_questions=True, shuffle_answers=True)
-    for item in fixed:
-        services.quiz_slot_add(quiz=quiz, question=item)
-    services.quiz_slot_add(quiz=quiz, random_category=pool_category, count=20)
-    users = []
-    for i in range(officers):
-        officer = org_services.officer_create(full_name=f"Cán bộ {i}", email=f"prof-{run}-{i}@moj.gov.vn",
-                                              unit=unit, position=position, username=f"prof-{run}-{i}")
-        User.objects.filter(pk=officer.user_id).update(must_change_password=False)
-        users.append(User.objects.get(pk=officer.user_id))
-    return quiz.pk, users
+from bench.exam_world import exam_hall_build, prepare_env  # noqa: E402
 
 
 # Parts of a start, by the functions that do them (cumulative time, so a part includes what it calls).
@@ -132,9 +77,9 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="thads-profile-"))
-    env = prepare_env(tmp)
+    env = prepare_env(tmp, settings_module="bench.settings_fast_hash", allowed_hosts="testserver,127.0.0.1,localhost")
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    quiz_id, users = build_world(args.officers + 2)
+    quiz_id, users = exam_hall_build(args.officers + 2)
 
     from django.db import connection
     from django.test import Client

@@ -235,3 +235,20 @@ def officer_headcount_by_unit() -> QuerySet:
     """Active officers per unit (the unit itself, not its subtree): rows `{"unit_id", "n"}`. A lazy
     GROUP BY query, usable as the SELECT of a set-based INSERT."""
     return Officer.objects.active().values("unit_id").annotate(n=Count("id")).order_by()
+
+
+def unit_signatory_overview(*, user) -> list[Unit]:  # noqa: ANN001
+    """Visible units in tree order, each with `own_signatory` (its UnitSignatory or None) and `signed_by`
+    (the nearest unit at or above it with a signatory, or None: the top unit issues unsigned). Two queries
+    whatever the number of units (the units, then every signatory on their paths)."""
+    from org.models import UnitSignatory
+
+    units = list(unit_list_visible(user=user).order_by("path"))
+    paths = {path for unit in units for path in unit.ancestor_paths()}
+    signatories = {item.unit.path: item for item in
+                   UnitSignatory.objects.select_related("unit").filter(unit__path__in=paths)}
+    for unit in units:
+        unit.own_signatory = signatories.get(unit.path)
+        unit.signed_by = next((signatories[path].unit for path in reversed(unit.ancestor_paths())
+                               if path in signatories), None)
+    return units

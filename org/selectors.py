@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -252,3 +253,15 @@ def unit_signatory_overview(*, user) -> list[Unit]:  # noqa: ANN001
         unit.signed_by = next((signatories[path].unit for path in reversed(unit.ancestor_paths())
                                if path in signatories), None)
     return units
+
+
+def trainer_search(*, query: str = "", exclude_user_ids: Iterable[int] = (), limit: int = 20) -> list[Officer]:
+    """Active officers with the trainer role in any unit (not scoped: a course's author picks co-trainers
+    anywhere in the agency), by accent-free name or e-mail, without `exclude_user_ids`; unit and position
+    loaded; at most `limit`, by name. One query."""
+    officers = (Officer.objects.select_related("user", "unit", "position")
+                .filter(is_active=True, user__is_active=True, user__groups__name=Role.TRAINER)
+                .exclude(user_id__in=list(exclude_user_ids)))
+    if query.strip():
+        officers = officers.filter(Q(search_name__contains=fold(query)) | Q(email__icontains=query.strip()))
+    return list(officers.order_by("search_name", "pk")[:limit])

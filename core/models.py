@@ -50,6 +50,8 @@ class AuditEvent(models.Model):
         DEADLINE_RULE_CHANGED = "deadline_rule_changed", _("Deadline rule changed")
         OFFICER_DEACTIVATED = "officer_deactivated", _("Officer account deactivated")
         COMPLETION_MARKED = "completion_marked", _("Completion marked by the trainer")
+        SIGNATORY_CHANGED = "signatory_changed", _("Certificate signatory changed")
+        COURSE_TEAM_CHANGED = "course_team_changed", _("Course co-trainers changed")
         OTHER = "other", _("Other")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

@@ -65,3 +65,11 @@ def can_mark_completion(user, course) -> bool:  # noqa: ANN001
     from learning.models import Course
 
     return Course.objects.taught_by(user).filter(pk=course.pk).exists()
+
+
+def can_manage_course_team(user, course) -> bool:  # noqa: ANN001
+    """Adding or removing a course's co-trainers: its author (a trainer) and administrators. Co-trainers
+    teach the course but do not choose who else does."""
+    if has_role(user, Role.ADMIN):
+        return True
+    return has_role(user, Role.TRAINER) and course.created_by_id is not None and course.created_by_id == user.pk

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from core.exports import xlsx_response
 from core.permissions import require
 from org.models import Unit
-from org.selectors import officer_for_user, teaches_courses, unit_list_visible
+from org.selectors import officer_for_user, teaches_courses, trainer_search, unit_list_visible
 from learning import permissions as perms
 from learning import selectors, services
 from learning.files import serve_file
@@ -395,7 +395,74 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "outline": selectors.course_outline(course=course, include_archived=True),
         "image_form": ImageForm(), "images": list(course.images.order_by("-pk")),
         "publish_problems": services.course_publish_problems(course=course),
+        "co_trainers": list(course.co_trainers.select_related("officer").order_by("officer__search_name", "pk")),
+        "can_manage_team": perms.can_manage_course_team(request.user, course),
     })
+
+
+# --- Co-trainers ---------------------------------------------------------------------------------
+
+def _course_team_or_refuse(request: HttpRequest, pk: int) -> Course:
+    """The course if the user may choose its co-trainers; a co-trainer is refused (403), anyone else who
+    does not teach it gets 404."""
+    course = get_object_or_404(Course.objects.select_related("created_by"), pk=pk)
+    if perms.can_manage_course_team(request.user, course):
+        return course
+    if Course.objects.taught_by(request.user).filter(pk=course.pk).exists():
+        raise PermissionDenied
+    raise Http404
+
+
+@require(perms.can_manage_courses)
+def course_co_trainers(request: HttpRequest, pk: int) -> HttpResponse:
+    """The course's co-trainers with a remove button each, and trainers of any unit to add, searched by
+    name or e-mail (htmx swaps the results only)."""
+    course = _course_team_or_refuse(request, pk)
+    query = (request.GET.get("q") or "").strip()[:100]
+    current = list(course.co_trainers.select_related("officer__unit").order_by("officer__search_name", "pk"))
+    excluded = [user.pk for user in current] + ([course.created_by_id] if course.created_by_id else [])
+    candidates = trainer_search(query=query, exclude_user_ids=excluded)
+    context = {"course": course, "current": current, "candidates": candidates, "query": query}
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "learning/course_co_trainers.html#candidates" if partial else "learning/course_co_trainers.html"
+    return render(request, template, context)
+
+
+def _person_name(user) -> str:  # noqa: ANN001
+    return getattr(getattr(user, "officer", None), "full_name", "") or user.email
+
+
+def _posted_user(request: HttpRequest):  # noqa: ANN202
+    from core.models import User
+
+    user_id = request.POST.get("user") or ""
+    user = User.objects.filter(pk=int(user_id)).first() if user_id.isdigit() else None
+    if user is None:
+        raise Http404
+    return user
+
+
+@require_POST
+@require(perms.can_manage_courses)
+def course_co_trainer_add(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _course_team_or_refuse(request, pk)
+    user = _posted_user(request)
+    try:
+        if services.course_co_trainer_add(course=course, user=user, by=request.user):
+            messages.success(request, _("%(name)s now co-teaches this course.") % {"name": _person_name(user)})
+    except services.LearningError as error:
+        messages.error(request, str(error))
+    return redirect("learning:course-co-trainers", pk=course.pk)
+
+
+@require_POST
+@require(perms.can_manage_courses)
+def course_co_trainer_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _course_team_or_refuse(request, pk)
+    user = _posted_user(request)
+    if services.course_co_trainer_remove(course=course, user=user, by=request.user):
+        messages.success(request, _("%(name)s no longer co-teaches this course.") % {"name": _person_name(user)})
+    return redirect("learning:course-co-trainers", pk=course.pk)
 
 
 @require_POST

@@ -94,7 +94,7 @@ class OfficerForm(Form):
 
 class StaffImportForm(Form):
     file = forms.FileField(label=_("Staff list file (.xlsx or .csv)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+                           widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}))
 
     def clean_file(self):  # noqa: ANN201
         upload = self.cleaned_data["file"]
@@ -103,3 +103,58 @@ class StaffImportForm(Form):
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("Only Excel (.xlsx) or CSV (.csv) files are accepted."))
         return upload
+
+
+SIGNATORY_IMAGE_MAX = 2 * 1024 * 1024
+SIGNATORY_IMAGE_FORMATS = {"PNG", "JPEG"}
+
+
+def _checked_image(upload, label: str):  # noqa: ANN001, ANN202
+    """The upload if it is a PNG or JPEG picture within the size limit; else a Vietnamese error naming the
+    field. The content is read by Pillow: a renamed file of another kind is refused."""
+    from PIL import Image, UnidentifiedImageError
+
+    if upload.size > SIGNATORY_IMAGE_MAX:
+        raise forms.ValidationError(
+            _("%(field)s: the file is %(size)s MB; the limit is %(limit)s MB."),
+            params={"field": label, "size": round(upload.size / (1024 * 1024), 1),
+                    "limit": SIGNATORY_IMAGE_MAX // (1024 * 1024)})
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            kind = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        kind = None
+    upload.seek(0)
+    if kind not in SIGNATORY_IMAGE_FORMATS:
+        raise forms.ValidationError(_("%(field)s: only a PNG or JPEG picture is accepted."), params={"field": label})
+    return upload
+
+
+class SignatoryForm(Form):
+    agency_name = forms.CharField(label=_("Issuing agency (as printed)"), max_length=200, required=False,
+                                  help_text=_("Empty: the unit's name."))
+    parent_agency = forms.CharField(label=_("Superior agency"), max_length=200, required=False,
+                                    help_text=_("Printed above the issuing agency, e.g. Cục Quản lý thi hành án dân sự."))
+    place = forms.CharField(label=_("Place of issue"), max_length=100,
+                            help_text=_("As in “Kiên Giang, ngày … tháng … năm …”."))
+    signer_title = forms.CharField(label=_("Signer's title"), max_length=120,
+                                   help_text=_("e.g. Cục trưởng, KT. Cục trưởng – Phó Cục trưởng."))
+    signer_name = forms.CharField(label=_("Signer's name"), max_length=150)
+    signature = forms.FileField(label=_("Signature image"), required=False,
+                                help_text=_("PNG or JPEG, at most 2 MB. Leave empty to keep the current one."),
+                                widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}))
+    remove_signature = forms.BooleanField(label=_("Remove the signature image"), required=False)
+    seal = forms.FileField(label=_("Seal image"), required=False,
+                           help_text=_("PNG (transparent background looks best) or JPEG, at most 2 MB."),
+                           widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}))
+    remove_seal = forms.BooleanField(label=_("Remove the seal image"), required=False)
+
+    def clean_signature(self):  # noqa: ANN201
+        upload = self.cleaned_data.get("signature")
+        return _checked_image(upload, str(self.fields["signature"].label)) if upload else None
+
+    def clean_seal(self):  # noqa: ANN201
+        upload = self.cleaned_data.get("seal")
+        return _checked_image(upload, str(self.fields["seal"].label)) if upload else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -235,3 +236,32 @@ def officer_headcount_by_unit() -> QuerySet:
     """Active officers per unit (the unit itself, not its subtree): rows `{"unit_id", "n"}`. A lazy
     GROUP BY query, usable as the SELECT of a set-based INSERT."""
     return Officer.objects.active().values("unit_id").annotate(n=Count("id")).order_by()
+
+
+def unit_signatory_overview(*, user) -> list[Unit]:  # noqa: ANN001
+    """Visible units in tree order, each with `own_signatory` (its UnitSignatory or None) and `signed_by`
+    (the nearest unit at or above it with a signatory, or None: the top unit issues unsigned). Two queries
+    whatever the number of units (the units, then every signatory on their paths)."""
+    from org.models import UnitSignatory
+
+    units = list(unit_list_visible(user=user).order_by("path"))
+    paths = {path for unit in units for path in unit.ancestor_paths()}
+    signatories = {item.unit.path: item for item in
+                   UnitSignatory.objects.select_related("unit").filter(unit__path__in=paths)}
+    for unit in units:
+        unit.own_signatory = signatories.get(unit.path)
+        unit.signed_by = next((signatories[path].unit for path in reversed(unit.ancestor_paths())
+                               if path in signatories), None)
+    return units
+
+
+def trainer_search(*, query: str = "", exclude_user_ids: Iterable[int] = (), limit: int = 20) -> list[Officer]:
+    """Active officers with the trainer role in any unit (not scoped: a course's author picks co-trainers
+    anywhere in the agency), by accent-free name or e-mail, without `exclude_user_ids`; unit and position
+    loaded; at most `limit`, by name. One query."""
+    officers = (Officer.objects.select_related("user", "unit", "position")
+                .filter(is_active=True, user__is_active=True, user__groups__name=Role.TRAINER)
+                .exclude(user_id__in=list(exclude_user_ids)))
+    if query.strip():
+        officers = officers.filter(Q(search_name__contains=fold(query)) | Q(email__icontains=query.strip()))
+    return list(officers.order_by("search_name", "pk")[:limit])

@@ -1,4 +1,5 @@
-"""Writes owned by org: the unit tree, officers and their accounts, roles, and the staff import."""
+"""Writes owned by org: the unit tree, officers and their accounts, roles, the staff import and the units'
+certificate signatories."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
+from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Lower, Substr
@@ -20,7 +22,7 @@ from core.principal import principal_forget_all
 from core.services import audit_change, audit_record
 from core.text import fold
 from org.formats import staff as staff_format
-from org.models import PATH_SEGMENT, Officer, Position, StaffImport, Unit, UnitKind
+from org.models import PATH_SEGMENT, Officer, Position, StaffImport, Unit, UnitKind, UnitSignatory
 
 
 class OrgError(Exception):
@@ -293,3 +295,61 @@ def staff_import_apply(*, staff_import: StaffImport, by: User) -> dict[str, int]
     audit_record(action=AuditEvent.Action.IMPORT, actor=by, target=staff_import.file_name,
                  detail={"kind": "staff", "sha256": staff_import.file_sha256, **summary})
     return summary
+
+
+# ---------------------------------------------------------------- certificate signatories
+
+SIGNATORY_TEXT_FIELDS = ("agency_name", "parent_agency", "place", "signer_title", "signer_name")
+
+
+def _signatory_state(signatory: UnitSignatory | None) -> dict[str, str]:
+    if signatory is None:
+        return {}
+    state = {name: getattr(signatory, name) for name in SIGNATORY_TEXT_FIELDS}
+    state.update(signature=signatory.signature.name or "", seal=signatory.seal.name or "")
+    return state
+
+
+@transaction.atomic
+def unit_signatory_save(
+    *, unit: Unit, by: User, place: str, signer_title: str, signer_name: str, agency_name: str = "",
+    parent_agency: str = "", signature: File | None = None, seal: File | None = None,
+    remove_signature: bool = False, remove_seal: bool = False,
+) -> UnitSignatory:
+    """Create or change how `unit` signs the certificates it issues, audited with before and after.
+
+    A new `signature`/`seal` file replaces the current one; `remove_signature`/`remove_seal` clear it
+    (a file given wins over its removal). Files already stored are never deleted: certificates issued
+    earlier keep printing the signature and seal they were issued with. The files must already have
+    been checked as PNG or JPEG images (org.forms.SignatoryForm). Certificates issued after the commit
+    use the new signer (org.selectors.certificate_issuer_for_unit).
+    """
+    signatory = UnitSignatory.objects.select_for_update().filter(unit=unit).first()
+    before = _signatory_state(signatory)
+    if signatory is None:
+        signatory = UnitSignatory(unit=unit)
+    for name, value in (("agency_name", agency_name), ("parent_agency", parent_agency), ("place", place),
+                        ("signer_title", signer_title), ("signer_name", signer_name)):
+        setattr(signatory, name, " ".join(value.split()))
+    for name, upload, remove in (("signature", signature, remove_signature), ("seal", seal, remove_seal)):
+        if upload is not None:
+            getattr(signatory, name).save(upload.name, upload, save=False)
+        elif remove:
+            setattr(signatory, name, "")
+    signatory.save()
+    audit_change(action=AuditEvent.Action.SIGNATORY_CHANGED, target=unit.code, before=before or None,
+                 after=_signatory_state(signatory), actor=by)
+    return signatory
+
+
+@transaction.atomic
+def unit_signatory_delete(*, unit: Unit, by: User) -> bool:
+    """Remove `unit`'s own signatory, so that the nearest unit above with one issues its certificates
+    again; audited. Stored image files are kept (issued certificates print them). False if it had none."""
+    signatory = UnitSignatory.objects.select_for_update().filter(unit=unit).first()
+    if signatory is None:
+        return False
+    before = _signatory_state(signatory)
+    signatory.delete()
+    audit_change(action=AuditEvent.Action.SIGNATORY_CHANGED, target=unit.code, before=before, after=None, actor=by)
+    return True

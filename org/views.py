@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,8 +12,16 @@ from core.uploads import upload_limit, upload_refusal
 from core.roles import Role
 from org import selectors, services
 from org.formats import staff as staff_format
-from org.forms import OfficerFilterForm, OfficerForm, PositionForm, StaffImportForm, UnitForm, UnitKindForm
-from org.models import Officer, Position, StaffImport, Unit
+from org.forms import (
+    OfficerFilterForm,
+    OfficerForm,
+    PositionForm,
+    SignatoryForm,
+    StaffImportForm,
+    UnitForm,
+    UnitKindForm,
+)
+from org.models import Officer, Position, StaffImport, Unit, UnitSignatory
 from org.permissions import can_list_officers, can_manage_org
 
 PAGE_SIZE = 50
@@ -205,3 +213,63 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Import applied: %(create)s created, %(update)s updated, %(unchanged)s unchanged.")
                          % summary)
     return redirect("org:import-detail", pk=pk)
+
+
+# ---------------------------------------------------------------- certificate signatories
+
+@require(can_manage_org)
+def signatory_list(request: HttpRequest) -> HttpResponse:
+    """Every unit with the signer of the certificates its officers receive (its own, or a unit's above)."""
+    return render(request, "org/signatory_list.html", {"units": selectors.unit_signatory_overview(user=request.user)})
+
+
+def _managed_unit(request: HttpRequest, pk: int) -> Unit:
+    return get_object_or_404(selectors.unit_list_visible(user=request.user), pk=pk)
+
+
+@require(can_manage_org)
+def signatory_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _managed_unit(request, pk)
+    signatory = UnitSignatory.objects.filter(unit=unit).first()
+    initial = ({name: getattr(signatory, name) for name in services.SIGNATORY_TEXT_FIELDS} if signatory
+               else {"place": "", "agency_name": ""})
+    form = SignatoryForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.unit_signatory_save(
+            unit=unit, by=request.user, agency_name=data["agency_name"], parent_agency=data["parent_agency"],
+            place=data["place"], signer_title=data["signer_title"], signer_name=data["signer_name"],
+            signature=data["signature"], seal=data["seal"],
+            remove_signature=data["remove_signature"], remove_seal=data["remove_seal"])
+        messages.success(request, _("Certificate signatory of “%(unit)s” saved.") % {"unit": unit.name})
+        return redirect("org:signatory-list")
+    inherited = None if signatory else selectors.certificate_issuer_for_unit(unit=unit)
+    return render(request, "org/signatory_form.html",
+                  {"form": form, "unit": unit, "signatory": signatory, "inherited": inherited})
+
+
+@require(can_manage_org)
+@require_POST
+def signatory_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _managed_unit(request, pk)
+    if services.unit_signatory_delete(unit=unit, by=request.user):
+        messages.success(request, _("“%(unit)s” now uses the signatory of the unit above.") % {"unit": unit.name})
+    return redirect("org:signatory-list")
+
+
+@require(can_manage_org)
+def signatory_image(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The current signature or seal image of a unit, for the preview on its form (not public)."""
+    unit = _managed_unit(request, pk)
+    signatory = UnitSignatory.objects.filter(unit=unit).first()
+    field_file = getattr(signatory, kind, None) if signatory and kind in {"signature", "seal"} else None
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except OSError:
+        raise Http404 from None
+    content_type = "image/png" if field_file.name.lower().endswith(".png") else "image/jpeg"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, no-cache"
+    return response

@@ -22,6 +22,10 @@ KEY_LABELS = {
 # Completion marked by a trainer (learning).
 KEY_LABELS.update({"lesson": _("Lesson"), "completed": _("Marked as done"), "progress_percent": _("Progress (%)"),
                    "lessons_marked": _("Lessons marked as done")})
+# Certificate signatories (org) and co-trainers of a course (learning).
+KEY_LABELS.update({"agency_name": _("Issuing agency (as printed)"), "parent_agency": _("Superior agency"),
+                   "place": _("Place of issue"), "signer_title": _("Signer's title"), "signer_name": _("Signer's name"),
+                   "signature": _("Signature image"), "seal": _("Seal image"), "co_trainers": _("Co-trainers")})
 VALUE_LABELS = {
     "add": _("added"), "remove": _("removed"), "clear": _("all removed"), "staff": _("staff list"),
     "case_steps": _("case steps"), True: _("yes"), False: _("no"), None: "—",
@@ -36,6 +40,8 @@ def _value(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{_key(key)}: {_value(item)}" for key, item in _ordered(value))
     if isinstance(value, str):
+        if not value:
+            return "—"  # a field left empty (e.g. no seal image)
         if value in Role.values:
             return str(Role(value).label)
         if value in VALUE_LABELS:

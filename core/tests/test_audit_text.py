@@ -30,3 +30,13 @@ def test_detail_reads_the_same_whatever_order_the_keys_come_in():
     from core.templatetags.audit_text import audit_detail
 
     assert audit_detail({"roles": ["officer"], "change": "add"}) == audit_detail({"change": "add", "roles": ["officer"]})
+
+
+def test_signatory_and_co_trainer_changes_are_said_in_vietnamese():
+    with translation.override("vi"):
+        assert audit_detail({"before": {"signer_name": "Lê Văn Ký", "seal": ""},
+                             "after": {"signer_name": "Phạm Thị Mới", "seal": "org/signatories/3/dau.png"}}) == \
+            "Trước: Họ tên người ký: Lê Văn Ký; Ảnh con dấu: — · " \
+            "Sau: Họ tên người ký: Phạm Thị Mới; Ảnh con dấu: org/signatories/3/dau.png"
+        assert audit_detail({"before": {"co_trainers": []}, "after": {"co_trainers": ["gv@moj.gov.vn"]}}) == \
+            "Trước: Giảng viên cùng dạy: — · Sau: Giảng viên cùng dạy: gv@moj.gov.vn"

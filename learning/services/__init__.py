@@ -24,6 +24,8 @@ from learning.services.counts import (
 from learning.services.courses import (
     COURSE_FIELDS,
     LESSON_FIELDS,
+    course_co_trainer_add,
+    course_co_trainer_remove,
     course_create,
     course_duplicate,
     course_image_add,
@@ -79,6 +81,8 @@ __all__ = [
     "assignment_sync_enrollments",
     "certificate_issue",
     "certificate_revoke",
+    "course_co_trainer_add",
+    "course_co_trainer_remove",
     "course_create",
     "course_duplicate",
     "course_image_add",

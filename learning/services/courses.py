@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.fragments import panel_cache_bump_all
+from core.fragments import panel_cache_bump, panel_cache_bump_all
 from learning.models import Course, CourseImage, Lesson, Module
 from learning.services.common import LearningError
 from learning.services.progress import enrollment_evaluate
@@ -226,3 +226,55 @@ def course_duplicate(*, course: Course, by) -> Course:  # noqa: ANN001
             lesson.body = rewrite(lesson.body)
         Lesson.objects.bulk_create(lessons)
     return copy
+
+
+# --- Co-trainers --------------------------------------------------------------------------------
+
+def _co_trainer_emails(course: Course) -> list[str]:
+    return sorted(course.co_trainers.values_list("email", flat=True))
+
+
+def _co_trainers_changed(*, course: Course, user, by, before: list[str]) -> None:  # noqa: ANN001
+    from core.models import AuditEvent
+    from core.services import audit_change
+    from org.selectors import officer_for_user
+
+    audit_change(action=AuditEvent.Action.COURSE_TEAM_CHANGED, target=course.code,
+                 before={"co_trainers": before}, after={"co_trainers": _co_trainer_emails(course)}, actor=by)
+    officer = officer_for_user(user)
+    panel_cache_bump(officer_ids=[officer.pk if officer else None], panel="learning-trainer")
+
+
+@transaction.atomic
+def course_co_trainer_add(*, course: Course, user, by) -> bool:  # noqa: ANN001
+    """Make `user` a co-trainer of `course`: they then see its learners, results, certificates and reports
+    whatever the learners' units, and it in their "Courses I teach" panel. Who may do this (the author or
+    an administrator) is the view's check (learning.permissions.can_manage_course_team).
+
+    Raises LearningError if `user` is not an active trainer or is the course's author. Audited with the
+    co-trainers before and after; False (nothing written) if they already were one.
+    """
+    from core.roles import Role, has_role
+
+    if not user.is_active or not has_role(user, Role.TRAINER):
+        raise LearningError(_("Only an active account with the trainer role can co-teach a course."))
+    if user.pk == course.created_by_id:
+        raise LearningError(_("The author of the course already teaches it."))
+    if course.co_trainers.filter(pk=user.pk).exists():
+        return False
+    before = _co_trainer_emails(course)
+    course.co_trainers.add(user)
+    _co_trainers_changed(course=course, user=user, by=by, before=before)
+    return True
+
+
+@transaction.atomic
+def course_co_trainer_remove(*, course: Course, user, by) -> bool:  # noqa: ANN001
+    """Stop `user` co-teaching `course` (their course-based scope over its learners ends with it). Audited
+    with the co-trainers before and after; False (nothing written) if they were not one."""
+    if not course.co_trainers.filter(pk=user.pk).exists():
+        return False
+    before = _co_trainer_emails(course)
+    course.co_trainers.remove(user)
+    _co_trainers_changed(course=course, user=user, by=by, before=before)
+    return True

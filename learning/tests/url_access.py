@@ -101,6 +101,16 @@ def _taught_enrollment(world):  # noqa: ANN001, ANN202
     return {"pk": services.enrollment_self_enroll(officer=world.officers["other_b"], course=course).pk}
 
 
+def _authored(world):  # noqa: ANN001, ANN202
+    """A course the trainer wrote: they (and administrators) choose its co-trainers."""
+    from learning.models import Course
+    from learning.tests.factories import make_course
+
+    course = Course.objects.filter(code="MT").first() or make_course(code="MT", title="Khóa của giảng viên",
+                                                                       created_by=world.user("trainer"))
+    return {"pk": course.pk}
+
+
 def _untaught_enrollment(world):  # noqa: ANN001, ANN202
     return {"pk": _enrolled(world).pk}
 
@@ -177,6 +187,15 @@ ACCESS = {
     # Marking completion by hand: trainers of the course (whatever the learner's unit) and administrators.
     "learning:enrollment-completion": Rule(allowed=TRAINERS, kwargs=_taught_enrollment),
     "learning:enrollment-completion@not-taught": Rule(allowed=roles("admin"), kwargs=_untaught_enrollment),
+    # Co-trainers: chosen by the course's author and administrators only.
+    "learning:course-co-trainers": Rule(allowed=TRAINERS, kwargs=_authored),
+    "learning:course-co-trainers@not-author": Rule(allowed=roles("admin"), kwargs=lambda w: {"pk": _course(w).pk}),
+    "learning:course-co-trainer-add": Rule(allowed=TRAINERS, kwargs=_authored, method="post",
+                                           data=lambda w: {"user": w.user("contest_organiser").pk}),
+    "learning:course-co-trainer-add@not-author": Rule(allowed=roles("admin"), kwargs=lambda w: {"pk": _course(w).pk},
+                                                      method="post", data=lambda w: {"user": w.user("contest_organiser").pk}),
+    "learning:course-co-trainer-remove": Rule(allowed=TRAINERS, kwargs=_authored, method="post",
+                                              data=lambda w: {"user": w.user("contest_organiser").pk}),
     "learning:assignment-list": Rule(allowed=ASSIGNERS),
     "learning:assignment-create": Rule(allowed=ASSIGNERS),
     "learning:assignment-deactivate": Rule(allowed=ASSIGNERS, kwargs=_assignment, method="post", data=lambda w: {}),

@@ -13,6 +13,19 @@ def _import(world):  # noqa: ANN001, ANN202
     return {"pk": imp.pk}
 
 
+def _signatory(world):  # noqa: ANN001, ANN202
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.certificates import qr_png
+    from org.models import UnitSignatory
+
+    unit = world.units["A"]
+    UnitSignatory.objects.update_or_create(unit=unit, defaults={
+        "place": "Kiên Giang", "signer_title": "Chi cục trưởng", "signer_name": "Lê Văn Ký",
+        "seal": SimpleUploadedFile("seal.png", qr_png("seal"), content_type="image/png")})
+    return {"pk": unit.pk, "kind": "seal"}
+
+
 ACCESS = {
     "org:officer-list": Rule(allowed=LISTERS),
     "org:officer-create": Rule(allowed=MANAGE),
@@ -31,6 +44,11 @@ ACCESS = {
     "org:unit-kind-create": Rule(allowed=MANAGE),
     "org:position-create": Rule(allowed=MANAGE),
     "org:position-edit": Rule(allowed=MANAGE, kwargs=lambda w: {"pk": w.positions["clerk"].pk}),
+    "org:signatory-list": Rule(allowed=MANAGE),
+    "org:signatory-edit": Rule(allowed=MANAGE, kwargs=lambda w: {"pk": w.units["A"].pk}),
+    "org:signatory-delete": Rule(allowed=MANAGE, kwargs=lambda w: {"pk": w.units["A"].pk}, method="post",
+                                 data=lambda w: {}),
+    "org:signatory-image": Rule(allowed=MANAGE, kwargs=_signatory),
     "org:import-start": Rule(allowed=MANAGE),
     "org:import-template": Rule(allowed=MANAGE),
     "org:import-detail": Rule(allowed=MANAGE, kwargs=_import),

@@ -201,6 +201,7 @@ def build_records() -> dict[str, list[str]]:
         f"/quizzes/{quiz.pk}/statistics/", "/quizzes/grading/", f"/contests/{contest.pk}/",
         f"/contests/manage/{contest.pk}/", f"/contests/judging/{sheet.pk}/", f"/analytics/officers/{officer.pk}/",
         f"/support/{help_request.pk}/", f"/support/articles/{how_to.pk}/",
+        f"/learning/manage/{course.pk}/co-trainers/", f"/org/signatories/{world.units['A'].pk}/",
     ]}
 
 

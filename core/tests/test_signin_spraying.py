@@ -5,6 +5,8 @@ sign in at once."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from asgiref.sync import async_to_sync
 from django.core.cache import cache
@@ -76,7 +78,10 @@ def _serve(headers: list[tuple[bytes, bytes]], monkeypatch) -> tuple[list[float]
     async def receive() -> dict:
         return {"type": "http.request"}
 
-    async_to_sync(slow_down.SlowDownAnswers(app))({"type": "http"}, receive, send)
+    # In a thread of its own: an event loop left running in the test thread (Playwright's, after the
+    # browser tests) makes async_to_sync refuse to run there.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(async_to_sync(slow_down.SlowDownAnswers(app)), {"type": "http"}, receive, send).result()
     return slept, sent
 
 

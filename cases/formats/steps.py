@@ -75,7 +75,9 @@ def parse_datetime(text: str) -> datetime | None:
     return datetime.combine(day, DEFAULT_TIME) if day else None
 
 
+@lru_cache(maxsize=4096)
 def step_type_key(text: str) -> str:
+    """The folded form a step type is looked up by (a file repeats a handful of step names)."""
     return fold(text)
 
 

@@ -30,7 +30,7 @@ from typing import BinaryIO
 
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,7 +45,7 @@ from core.formats.tabular import RowError, TableFileError, iter_table, row_error
 from core.models import AuditEvent, User
 from core.services import audit_record
 from core.text import fold
-from org.models import Officer
+from org.models import Officer, Unit
 from org.selectors import scope_for
 
 CHUNK_ROWS = 2000
@@ -136,21 +136,26 @@ class _Checker:
         self.within = dict(StepType.objects.values_list("pk", "on_time_within"))
         self.codes = dict(StepType.objects.values_list("pk", "code"))
         self.seen = _SeenIds()
-        self._type_memo: dict[str, int | None] = {}
+        self._type_memo: dict[str, dict[str, int]] = {}  # raw step name → {folded key: id} or {}
 
     def check(self, chunk: list[tuple[int, dict[str, str]]]) -> tuple[list[dict], list[RowError], list[list]]:
         """Check one chunk of rows: (valid rows, errors, staging records of the rows with errors)."""
         rows, errors, rejected = [], [], []
+        memo = self._type_memo
         for number, values in chunk:
             raw_type = values.get("step_type", "")
-            if raw_type not in self._type_memo:
-                self._type_memo[raw_type] = self.step_types.get(steps_format.step_type_key(raw_type))
-            known = {steps_format.step_type_key(raw_type): self._type_memo[raw_type]} \
-                if self._type_memo[raw_type] is not None else {}
+            known = memo.get(raw_type)
+            if known is None:
+                key = steps_format.step_type_key(raw_type)
+                type_id = self.step_types.get(key)
+                known = memo[raw_type] = {key: type_id} if type_id is not None else {}
             row, row_errors = steps_format.clean_row(number, values, known, self.today)
             if row["external_id"]:
                 self.seen.add(row["external_id"])
             row["errors"] = row_errors
+            # The case is looked up by (unit code, folded number): folded once per row.
+            row["case_key"] = (row["unit_code"].lower(), fold(row["case_number"])) \
+                if row["unit_code"] and row["case_number"] else None
             rows.append(row)
         cases = self._cases(rows)
         officers = dict(Officer.objects.filter(email__in={row["officer_email"] for row in rows})
@@ -165,7 +170,8 @@ class _Checker:
         for row in rows:
             row_errors = row.pop("errors")
             number = row["row"]
-            case = cases.get((row["unit_code"].lower(), fold(row["case_number"])))
+            case_key = row.pop("case_key")
+            case = cases.get(case_key) if case_key is not None else None
             if row["unit_code"] and row["case_number"] and case is None:
                 row_errors.append(RowError(number, steps_format.HEADER_OF["case_number"],
                                            _("No case numbered «%(number)s» in unit «%(unit)s».")
@@ -203,13 +209,16 @@ class _Checker:
         return valid, errors, rejected
 
     def _cases(self, rows: list[dict]) -> dict[tuple[str, str], dict]:
-        wanted = {(row["unit_code"].lower(), fold(row["case_number"])) for row in rows
-                  if row["unit_code"] and row["case_number"]}
+        wanted = {row["case_key"] for row in rows if row["case_key"] is not None}
         if not wanted:
             return {}
-        found = EnforcementCase.objects.filter(
-            Q(unit__code__in={code for code, _ in wanted}) | Q(unit__code__in={code.upper() for code, _ in wanted}),
-            search_number__in={number for _, number in wanted},
+        codes = {code for code, _ in wanted}
+        unit_ids = list(Unit.objects.filter(Q(code__in=codes) | Q(code__in={code.upper() for code in codes}))
+                        .values_list("pk", flat=True))
+        # The cases are found through the case-number index: "unit_id + 0" keeps SQLite (which has no
+        # statistics) from walking every case of the chunk's units through the unit index instead.
+        found = EnforcementCase.objects.alias(unit_key=F("unit_id") + 0).filter(
+            unit_key__in=unit_ids, search_number__in={number for _, number in wanted},
         ).values("pk", "unit_id", "unit__code", "unit__path", "search_number", "kind", "officer_id", "status")
         return {(item["unit__code"].lower(), item["search_number"]): item for item in found}
 

@@ -291,3 +291,20 @@ def test_a_required_cell_holding_an_excel_error_is_named_and_not_looked_up(world
                                     "của ô này rồi tải tệp lên lại."),
     ]
     assert imported() == 0
+
+
+def test_cases_are_matched_by_unit_and_folded_number_when_numbers_repeat_across_units(world, cases):
+    twin = make_case(world, unit_key="A1", number="12/QĐ-CCTHADS", officer_key="other_a1")
+    rows = [
+        ["S-1", "a", "12/qd-ccthads", "decision", "03/03/2026", "04/03/2026", "officer@moj.gov.vn", ""],
+        ["S-2", "A1", "12/QĐ-CCTHADS", "decision", "03/03/2026", "04/03/2026", "other_a1@moj.gov.vn", ""],
+    ]
+    batch = apply(world, preview(world, csv_bytes(rows), "twins.csv"))
+    assert batch.new_rows == 2
+    assert dict(CaseStep.objects.filter(source="import").values_list("external_id", "case_id")) == {
+        "S-1": cases[0].pk, "S-2": twin.pk}
+    # A number known only in another unit is no match for this unit.
+    wrong = preview(world, csv_bytes([["S-3", "A", "1/A1", "decision", "03/03/2026", "04/03/2026",
+                                       "officer@moj.gov.vn", ""]]), "wrong.csv")
+    assert wrong.status == ImportBatch.Status.INVALID
+    assert [(error["row"], error["column"]) for error in wrong.errors] == [(2, "Số hồ sơ")]

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,3 +72,31 @@ def build_units(branches: int, officers_per_branch: int):  # noqa: ANN201
             for o in range(officers_per_branch)
         ]
     return root, staff
+
+
+# The case-step file both import benches build: CASES cases, steps of these names, dates before TODAY.
+CASES = 20_000
+TODAY = date(2026, 3, 31)
+STEPS = ["Ra quyết định thi hành án", "Gửi quyết định cho Viện kiểm sát", "Thông báo cho đương sự",
+         "Xác minh điều kiện thi hành án", "Thu tiền"]
+
+
+def make_file(rows: int, cases: list[tuple[str, str]], emails: list[str]) -> Path:
+    """An .xlsx of `rows` case steps as the national software exports them, written by openpyxl."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(["Mã bước", "Mã đơn vị", "Số hồ sơ", "Bước", "Ngày văn bản", "Thời điểm cập nhật",
+                  "Email người cập nhật", "Ghi chú"])
+    start = date(2025, 1, 2)
+    for i in range(rows):
+        unit_code, number = cases[i % len(cases)]
+        legal = start + timedelta(days=(i * 7) % 440)
+        recorded = legal + timedelta(days=i % 5)
+        sheet.append([f"QLTHA-{i:07d}", unit_code, number, STEPS[i % len(STEPS)], legal.strftime("%d/%m/%Y"),
+                      recorded.strftime("%d/%m/%Y") + f" {8 + i % 9:02d}:{i % 60:02d}", emails[i % len(emails)],
+                      "" if i % 3 else "nhập từ QLTHA"])
+    path = Path(os.environ.get("THADS_VAR_DIR", "/tmp")) / f"steps-{rows}.xlsx"
+    workbook.save(path)
+    return path

@@ -15,17 +15,16 @@ import pstats
 import sys
 import time
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cases_common import build_units, run_per_backend, setup_django  # noqa: E402
+from cases_common import CASES, STEPS, TODAY, build_units, make_file, run_per_backend, setup_django  # noqa: E402
 
 run_per_backend(__file__)
 setup_django()
 
 from django.db import connection  # noqa: E402
-from openpyxl import Workbook  # noqa: E402
 
 from cases import services  # noqa: E402
 from cases.models import EnforcementCase  # noqa: E402
@@ -35,28 +34,6 @@ from core.text import fold  # noqa: E402
 ROWS = int(os.environ.get("CASES_BENCH_ROWS", "20000"))
 TOP = int(os.environ.get("CASES_BENCH_TOP", "25"))
 SQL_WIDTH = 150
-CASES = 20_000
-TODAY = date(2026, 3, 31)
-STEPS = ["Ra quyết định thi hành án", "Gửi quyết định cho Viện kiểm sát", "Thông báo cho đương sự",
-         "Xác minh điều kiện thi hành án", "Thu tiền"]
-
-
-def make_file(rows: int, cases: list[tuple[str, str]], emails: list[str]) -> Path:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(["Mã bước", "Mã đơn vị", "Số hồ sơ", "Bước", "Ngày văn bản", "Thời điểm cập nhật",
-                  "Email người cập nhật", "Ghi chú"])
-    start = date(2025, 1, 2)
-    for i in range(rows):
-        unit_code, number = cases[i % len(cases)]
-        legal = start + timedelta(days=(i * 7) % 440)
-        recorded = legal + timedelta(days=i % 5)
-        sheet.append([f"QLTHA-{i:07d}", unit_code, number, STEPS[i % len(STEPS)], legal.strftime("%d/%m/%Y"),
-                      recorded.strftime("%d/%m/%Y") + f" {8 + i % 9:02d}:{i % 60:02d}", emails[i % len(emails)],
-                      "" if i % 3 else "nhập từ QLTHA"])
-    path = Path(os.environ.get("THADS_VAR_DIR", "/tmp")) / f"steps-{rows}.xlsx"
-    workbook.save(path)
-    return path
 
 
 def profiled(label: str, fn):  # noqa: ANN001, ANN201

@@ -260,16 +260,6 @@ def late_refill(day: date) -> None:
     assert report.refilled == [day], report
 
 
-def measure(fn) -> float:  # noqa: ANN001
-    fn()
-    times = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def main() -> None:
     started = time.perf_counter()
     officers = populate()

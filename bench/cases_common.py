@@ -100,3 +100,20 @@ def make_file(rows: int, cases: list[tuple[str, str]], emails: list[str]) -> Pat
     path = Path(os.environ.get("THADS_VAR_DIR", "/tmp")) / f"steps-{rows}.xlsx"
     workbook.save(path)
     return path
+
+
+def import_world():  # noqa: ANN201
+    """What both case-import benches import into: 10 branches of 10 officers, an administrator and
+    CASES cases spread over them; returns (root unit, administrator, officers, cases)."""
+    from cases.models import EnforcementCase
+    from core.models import User
+    from core.text import fold
+
+    root, staff = build_units(10, 10)
+    admin = User.objects.create(username="bench-admin", is_superuser=True)
+    officers = [officer for group in staff.values() for officer in group]
+    units = list(staff)
+    cases = [EnforcementCase(unit=units[i % len(units)], number=f"{i}/QĐ", search_number=fold(f"{i}/QĐ"),
+                             officer=officers[i % len(officers)], intake_date=date(2025, 1, 1)) for i in range(CASES)]
+    EnforcementCase.objects.bulk_create(cases, batch_size=2000)
+    return root, admin, officers, cases

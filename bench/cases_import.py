@@ -20,11 +20,10 @@ import statistics
 import sys
 import time
 import tracemalloc
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cases_common import CASES, STEPS, TODAY, build_units, make_file, run_per_backend, setup_django  # noqa: E402
+from cases_common import TODAY, import_world, make_file, run_per_backend, setup_django  # noqa: E402
 
 run_per_backend(__file__)
 setup_django()
@@ -33,9 +32,8 @@ from django.db import connection  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
 from cases import services  # noqa: E402
-from cases.models import CaseStep, EnforcementCase  # noqa: E402
+from cases.models import CaseStep  # noqa: E402
 from core.models import User  # noqa: E402
-from core.text import fold  # noqa: E402
 
 ROWS = int(os.environ.get("CASES_BENCH_ROWS", "100000"))
 MEM_SMALL = int(os.environ.get("CASES_BENCH_MEM_ROWS", "5000"))
@@ -116,13 +114,7 @@ def traced(fn, *args) -> float:  # noqa: ANN001, ANN002
 
 
 def main() -> None:
-    root, staff = build_units(10, 10)
-    admin = User.objects.create(username="bench-admin", is_superuser=True)
-    officers = [officer for group in staff.values() for officer in group]
-    units = list(staff)
-    cases = [EnforcementCase(unit=units[i % len(units)], number=f"{i}/QĐ", search_number=fold(f"{i}/QĐ"),
-                             officer=officers[i % len(officers)], intake_date=date(2025, 1, 1)) for i in range(CASES)]
-    EnforcementCase.objects.bulk_create(cases, batch_size=2000)
+    root, admin, officers, cases = import_world()
     keys = [(case.unit.code, case.number) for case in cases]
     emails = [officer.email for officer in officers]
     print(f"backend {connection.vendor}; building the files…", flush=True)

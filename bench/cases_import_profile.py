@@ -15,11 +15,10 @@ import pstats
 import sys
 import time
 from collections import defaultdict
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cases_common import CASES, STEPS, TODAY, build_units, make_file, run_per_backend, setup_django  # noqa: E402
+from cases_common import TODAY, import_world, make_file, run_per_backend, setup_django  # noqa: E402
 
 run_per_backend(__file__)
 setup_django()
@@ -27,9 +26,6 @@ setup_django()
 from django.db import connection  # noqa: E402
 
 from cases import services  # noqa: E402
-from cases.models import EnforcementCase  # noqa: E402
-from core.models import User  # noqa: E402
-from core.text import fold  # noqa: E402
 
 ROWS = int(os.environ.get("CASES_BENCH_ROWS", "20000"))
 TOP = int(os.environ.get("CASES_BENCH_TOP", "25"))
@@ -66,13 +62,7 @@ def profiled(label: str, fn):  # noqa: ANN001, ANN201
 
 
 def main() -> None:
-    _, staff = build_units(10, 10)
-    admin = User.objects.create(username="bench-admin", is_superuser=True)
-    officers = [officer for group in staff.values() for officer in group]
-    units = list(staff)
-    cases = [EnforcementCase(unit=units[i % len(units)], number=f"{i}/QĐ", search_number=fold(f"{i}/QĐ"),
-                             officer=officers[i % len(officers)], intake_date=date(2025, 1, 1)) for i in range(CASES)]
-    EnforcementCase.objects.bulk_create(cases, batch_size=2000)
+    _root, admin, officers, cases = import_world()
     path = make_file(ROWS, [(case.unit.code, case.number) for case in cases], [o.email for o in officers])
     print(f"backend {connection.vendor}; {ROWS:,} rows, {path.stat().st_size / 1e6:.1f} MB", flush=True)
 

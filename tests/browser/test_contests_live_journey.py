@@ -8,17 +8,15 @@ import shutil
 
 import pytest
 
-from contests.tests.live_processes import LiveServers, port_is_free
+from contests.tests.live_processes import LiveServers, free_port
 
 pytestmark = pytest.mark.browser
-PORT = 8503
+PORT = free_port()  # chosen when the module loads: no fixed port another program may hold
 PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture
 def server():  # noqa: ANN201
-    if not port_is_free(PORT):
-        pytest.skip(f"port {PORT} is in use")
     cluster = LiveServers()
     cluster.migrate()
     world = cluster.seed(players=2, answer_seconds=60, joined=False)

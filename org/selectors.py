@@ -238,6 +238,13 @@ def officer_headcount_by_unit() -> QuerySet:
     return Officer.objects.active().values("unit_id").annotate(n=Count("id")).order_by()
 
 
+def unit_signatory_get(*, unit: Unit):  # noqa: ANN201
+    """The unit's own certificate signatory, or None when it signs with the one of a unit above."""
+    from org.models import UnitSignatory
+
+    return UnitSignatory.objects.filter(unit=unit).first()
+
+
 def unit_signatory_overview(*, user) -> list[Unit]:  # noqa: ANN001
     """Visible units in tree order, each with `own_signatory` (its UnitSignatory or None) and `signed_by`
     (the nearest unit at or above it with a signatory, or None: the top unit issues unsigned). Two queries

@@ -21,7 +21,7 @@ from org.forms import (
     UnitForm,
     UnitKindForm,
 )
-from org.models import Officer, Position, StaffImport, Unit, UnitSignatory
+from org.models import Officer, Position, StaffImport, Unit
 from org.permissions import can_list_officers, can_manage_org
 
 PAGE_SIZE = 50
@@ -230,7 +230,7 @@ def _managed_unit(request: HttpRequest, pk: int) -> Unit:
 @require(can_manage_org)
 def signatory_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _managed_unit(request, pk)
-    signatory = UnitSignatory.objects.filter(unit=unit).first()
+    signatory = selectors.unit_signatory_get(unit=unit)
     initial = ({name: getattr(signatory, name) for name in services.SIGNATORY_TEXT_FIELDS} if signatory
                else {"place": "", "agency_name": ""})
     form = SignatoryForm(request.POST or None, request.FILES or None, initial=initial)
@@ -261,7 +261,7 @@ def signatory_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def signatory_image(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """The current signature or seal image of a unit, for the preview on its form (not public)."""
     unit = _managed_unit(request, pk)
-    signatory = UnitSignatory.objects.filter(unit=unit).first()
+    signatory = selectors.unit_signatory_get(unit=unit)
     field_file = getattr(signatory, kind, None) if signatory and kind in {"signature", "seal"} else None
     if not field_file:
         raise Http404

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import unicodedata
+import zipfile
 from datetime import date
 
 import pytest
@@ -292,6 +293,27 @@ def test_a_required_cell_holding_an_excel_error_is_named_and_not_looked_up(world
     ]
     assert imported() == 0
 
+
+
+def test_a_required_cell_holding_getting_data_is_named_like_the_other_excel_errors(world, cases):
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in [HEADER_VI, *GOOD]:
+        sheet.append(row)
+    sheet["C3"] = "#GETTING_DATA"  # a linked value not fetched yet when the file was saved
+    sheet["C3"].data_type = "e"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        assert b'<c r="C3" t="e"><v>#GETTING_DATA</v></c>' in archive.read("xl/worksheets/sheet1.xml")
+    batch = preview(world, buffer.getvalue(), "dang-lay.xlsx")
+    assert batch.status == ImportBatch.Status.INVALID
+    assert [(error["row"], error["column"], error["message"]) for error in batch.errors] == [
+        (3, "Số hồ sơ", "Ô ở dòng 3, cột «Số hồ sơ» đang báo lỗi Excel #GETTING_DATA thay vì có giá trị (thường do "
+                        "công thức trong ô không tính được). Hãy sửa hoặc nhập lại giá trị của ô này rồi tải tệp lên "
+                        "lại."),
+    ]
+    assert imported() == 0
 
 def test_cases_are_matched_by_unit_and_folded_number_when_numbers_repeat_across_units(world, cases):
     twin = make_case(world, unit_key="A1", number="12/QĐ-CCTHADS", officer_key="other_a1")

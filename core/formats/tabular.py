@@ -209,24 +209,40 @@ def _iter_xlsx(source: BinaryIO, limits: TableLimits) -> Iterator[list[str]]:
     """Rows of the first worksheet, numbered from 1 as Excel shows them, after the guard passed."""
     from python_calamine import CalamineError, CalamineWorkbook
 
-    facts = xlsx_guard.xlsx_inspect(source, limits=limits)
-    try:
-        workbook = CalamineWorkbook.from_filelike(source)
+    def first_worksheet(workbook_file: BinaryIO) -> Any:
+        workbook = CalamineWorkbook.from_filelike(workbook_file)
         index = next((position for position, meta in enumerate(workbook.sheets_metadata)
                       if str(meta.typ).endswith("WorkSheet")), None)
         if index is None:
             raise TableFileError(xlsx_guard.NO_SHEET)
-        sheet = workbook.get_sheet_by_index(index)
+        return workbook.get_sheet_by_index(index)  # the whole sheet, read now
+
+    facts = xlsx_guard.xlsx_inspect(source, limits=limits)
+    has_errors = facts.has_errors
+    try:
+        try:
+            sheet = first_worksheet(source)
+        except CalamineError:
+            # calamine refuses the whole sheet for one error value it does not know (#GETTING_DATA,
+            # #SPILL!…): it reads a copy where such cells hold one it knows, the text is put back below.
+            patched = xlsx_guard.xlsx_with_known_errors(source, facts.part, limits=limits) if has_errors else None
+            if patched is None:
+                raise
+            with patched:
+                sheet = first_worksheet(patched)
+            has_errors = True
     except TableFileError:
         raise
-    except (CalamineError, OSError, ValueError, KeyError) as exc:
+    except (CalamineError, OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         raise TableFileError(XLSX_BROKEN) from exc
+    finally:
+        source.seek(0)
     if facts.rows == 0 or sheet.height == 0:
         return
     padding = [""] * sheet.start[1]
     # calamine reads a cell holding an Excel error (#N/A…) as empty; openpyxl read its text. The
     # error cells are put back from a second streaming pass, only for a file that has some.
-    errors = xlsx_guard.iter_error_cells(source, facts.part) if facts.has_errors else iter(())
+    errors = xlsx_guard.iter_error_cells(source, facts.part) if has_errors else iter(())
     pending = next(errors, None)
     try:
         for number, values in enumerate(sheet.iter_rows(), start=1):
@@ -239,7 +255,7 @@ def _iter_xlsx(source: BinaryIO, limits: TableLimits) -> Iterator[list[str]]:
     except (CalamineError, ValueError, zipfile.BadZipFile) as exc:
         raise TableFileError(XLSX_BROKEN) from exc
     finally:
-        if facts.has_errors:
+        if has_errors:
             errors.close()
             source.seek(0)
 
@@ -333,7 +349,7 @@ def iter_table(content: bytes | BinaryIO, filename: str, columns: Sequence[Colum
 
 # The error values a cell can hold (openpyxl read them as this text; the reader keeps it).
 EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
-                          "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+                          "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!"})
 
 
 def excel_error_message(number: int, header: str, value: str) -> str:

@@ -18,6 +18,8 @@ import functools
 import html
 import posixpath
 import re
+import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from collections.abc import Iterator
@@ -55,6 +57,14 @@ SHEET_ENTRY = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?sheet\s[^>]*?\b(?:[A-Za-z_][\
 RELATIONSHIP = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s([^>]*)>")
 ATTRIBUTE = re.compile(rb'\b(Id|Target|Type)=["\']([^"\']*)["\']')
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# The parts a reader parses besides the first sheet (python-calamine looks for the package's own
+# relationships to know the file is a workbook).
+READER_PARTS = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                "xl/styles.xml", "xl/sharedStrings.xml")
+# The error values python-calamine knows (it reads such a cell as empty). It refuses the whole sheet
+# when one cell holds any other, such as the newer #GETTING_DATA, #SPILL! or #CALC!.
+READER_ERRORS = frozenset({b"#N/A", b"#VALUE!", b"#DIV/0!", b"#REF!", b"#NAME?", b"#NUM!", b"#NULL!"})
+READER_ERROR = b"#N/A"
 
 
 def _greater_number(limit: int) -> str:
@@ -387,9 +397,7 @@ def xlsx_inspect(source: BinaryIO, *, limits: TableLimits) -> SheetFacts:
                 raise _Refused(XLSX_BROKEN)
             # What the reader parses besides the sheet: its declared size is what zipfile (and the
             # reader) will inflate at most, so it is checked without inflating it.
-            others = sum(info.file_size for info in infos if info.filename in (
-                "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/sharedStrings.xml",
-                "[Content_Types].xml"))
+            others = sum(info.file_size for info in infos if info.filename in READER_PARTS)
             sheet_size = archive.getinfo(part).file_size
             if others + sheet_size > limits.xml_bytes:
                 raise _Refused(too_big(limits))
@@ -452,3 +460,78 @@ def iter_error_cells(source: BinaryIO, part: str) -> Iterator[tuple[int, int, st
                     yield row, column, html.unescape(value.group(1).decode("utf-8", "replace")).strip()
             if not block:
                 break
+
+
+def _known_errors_only(data: bytes) -> tuple[bytes, int]:
+    """`data` (whole cells) with the value of each error cell python-calamine does not know replaced by
+    one it knows, and how many were replaced. The value is looked for only between the cell's tag and
+    the next tag, so the work stays linear whatever the cells hold."""
+    if ERROR_TYPE not in data and ERROR_TYPE_QUOTED not in data:
+        return data, 0
+    pieces, start, count = [], 0, 0
+    tags = list(TAG.finditer(data))
+    for position, match in enumerate(tags):
+        if match.group(1) != b"c" or match.group(3) or not ERROR_ATTRIBUTE.search(match.group(2) or b""):
+            continue
+        end = tags[position + 1].start() if position + 1 < len(tags) else len(data)
+        value = VALUE.search(data, match.end(), end)
+        if value is None or value.group(1) in READER_ERRORS or CELL_END.search(data, match.end(), value.start()):
+            continue
+        pieces += [data[start:value.start(1)], READER_ERROR]
+        start = value.end(1)
+        count += 1
+    pieces.append(data[start:])
+    return b"".join(pieces), count
+
+
+def xlsx_with_known_errors(source: BinaryIO, part: str, *, limits: TableLimits) -> BinaryIO | None:
+    """A copy of the workbook in which every error cell of the sheet part `part` whose value
+    python-calamine does not know (#GETTING_DATA, #SPILL!, #CALC!…) holds #N/A instead, read from a
+    temporary file; None when no cell needed it. The cell keeps its place, type and formula, so the
+    reader sees what it sees of a known error (an empty cell), and `iter_error_cells` reads the real
+    text from the original.
+
+    The copy holds only the parts a reader parses (`READER_PARTS` and the sheet), streamed chunk by
+    chunk; their size stays within `limits.xml_bytes` (a replaced value grows only when it is shorter
+    than #N/A, which no Excel error is). Only called for a file that passed `xlsx_inspect`.
+    """
+    from core.formats.tabular import TableFileError
+
+    source.seek(0)
+    copy = tempfile.SpooledTemporaryFile(max_size=16 * CHUNK)
+    replaced = size = 0
+    try:
+        with zipfile.ZipFile(source) as archive, \
+                zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as patched:
+            names = set(archive.namelist())
+            for name in READER_PARTS:
+                if name in names:
+                    with archive.open(name) as handle, patched.open(name, "w") as target:
+                        shutil.copyfileobj(handle, target, CHUNK)
+                    size += archive.getinfo(name).file_size
+            with archive.open(part) as handle, patched.open(part, "w", force_zip64=True) as target:
+                carry = b""
+                while True:
+                    block = handle.read(CHUNK)
+                    data = carry + block
+                    if block:
+                        cut = _last_open_tag(data)
+                        data, carry = (data[:cut], data[cut:]) if cut > 0 else (b"", data)
+                    data, count = _known_errors_only(data)
+                    replaced += count
+                    size += len(data)
+                    if size > limits.xml_bytes:
+                        raise TableFileError(too_big(limits))
+                    target.write(data)
+                    if not block:
+                        break
+    except BaseException:
+        copy.close()
+        raise
+    finally:
+        source.seek(0)
+    if not replaced:
+        copy.close()
+        return None
+    copy.seek(0)
+    return copy

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import subprocess
 import sys
 import unicodedata
@@ -393,6 +394,105 @@ def test_a_required_cell_holding_an_error_is_named_by_row_and_column():
     assert errors[0].message == ("Ô ở dòng 4, cột «Số hồ sơ» đang báo lỗi Excel #REF! thay vì có giá trị (thường do "
                                  "công thức trong ô không tính được). Hãy sửa hoặc nhập lại giá trị của ô này rồi "
                                  "tải tệp lên lại.")
+
+
+# Error values python-calamine does not know: it refuses the whole sheet when a cell holds one.
+RARE_ERRORS = ["#GETTING_DATA", "#SPILL!", "#CALC!", "#BLOCKED!", "#FIELD!", "#UNKNOWN!", "#CONNECT!", "#BUSY!",
+               "#PYTHON!"]
+
+
+def with_cells_replaced(content: bytes, cells: dict[str, bytes]) -> bytes:
+    """`content` (an .xlsx saved by openpyxl) with the XML of some cells of its first sheet replaced
+    (e.g. {"B2": b'<c r="B2" t="e"><v>#GETTING_DATA</v></c>'}), every other part as it was."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                for ref, cell in cells.items():
+                    pattern = rb'<c r="%s"[^>]*?(?:/>|>.*?</c>)' % ref.encode()
+                    data, count = re.subn(pattern, lambda _, cell=cell: cell, data, count=1)
+                    assert count == 1, ref
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _table_with_dates() -> bytes:
+    return xlsx([["Số hồ sơ", "Ngày", "Ghi chú"], ["1/QĐ", 5, "một"], ["2/QĐ", dt.date(2026, 3, 5), "0012"],
+                 ["3/QĐ", 7.5, "ba"]])
+
+
+@pytest.mark.parametrize("error", RARE_ERRORS)
+def test_an_error_value_the_fast_reader_refuses_reads_as_its_text_every_other_cell_as_before(error):
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    plain = _table_with_dates()
+    content = with_cells_replaced(plain, {"B2": b'<c r="B2" t="e"><v>%s</v></c>' % error.encode()})
+    with pytest.raises(CalamineError):  # the defect itself: the whole sheet refused for one cell
+        CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
+    assert xlsx_inspect(io.BytesIO(content), limits=TableLimits()).has_errors
+    expected = trimmed(list(iter_raw_rows(plain, "a.xlsx")))
+    expected[1][1] = error
+    assert trimmed(list(iter_raw_rows(content, "a.xlsx"))) == expected == trimmed(openpyxl_rows(content))
+    assert expected[2] == ["2/QĐ", "2026-03-05T00:00:00", "0012"]
+
+
+def test_known_and_refused_error_values_together_each_read_as_its_own_text_in_its_own_place():
+    plain = xlsx([["Số hồ sơ", "Ngày", "Ghi chú"], ["1/QĐ", 1, "a"], ["2/QĐ", 2, "b"], ["3/QĐ", 3, "c"]])
+    content = with_cells_replaced(plain, {
+        "A2": b'<c r="A2" t="e"><f>VLOOKUP(Z2,K:L,2,0)</f><v>#N/A</v></c>',
+        "B2": b'<c r="B2" t="e"><f>SORT(K1:K9)</f><v>#SPILL!</v></c>',
+        "C3": b'<c r="C3" t="str"><f>"#CALC!"</f><v>#CALC!</v></c>',  # text that looks like an error
+        "C4": b'<c r="C4" t="e"><v>#GETTING_DATA</v></c><c r="E4" t="e"><v>#BUSY!</v></c>',  # the furthest column
+    })
+    assert trimmed(list(iter_raw_rows(content, "a.xlsx"))) == [
+        ["Số hồ sơ", "Ngày", "Ghi chú"], ["#N/A", "#SPILL!", "a"], ["2/QĐ", "2", "#CALC!"],
+        ["3/QĐ", "3", "#GETTING_DATA", "", "#BUSY!"]]
+
+
+def test_a_refused_error_value_in_single_quoted_attributes_reads_as_its_text():
+    sheet = (hostile_files.SHEET_HEAD
+             + b'<row r="1"><c r="A1" t="inlineStr"><is><t>So</t></is></c><c r="B1" t="inlineStr"><is><t>Ngay</t></is></c></row>'
+             b"<row r='2'><c r='A2' t='e'><v>#GETTING_DATA</v></c><c r=\"B2\" t='e'><v>#N/A</v></c></row>"
+             + hostile_files.SHEET_TAIL)
+    content = hostile_files._zip(hostile_files._skeleton(), sheet)
+    assert xlsx_inspect(io.BytesIO(content), limits=TableLimits()).has_errors
+    assert trimmed(list(iter_raw_rows(content, "lo.xlsx"))) == [["So", "Ngay"], ["#GETTING_DATA", "#N/A"]]
+
+
+def test_a_file_holding_a_refused_error_value_still_passes_the_guard_first():
+    content = with_cells_replaced(_table_with_dates(), {"B2": b'<c r="B2" t="e"><v>#GETTING_DATA</v></c>'})
+    with pytest.raises(TableFileError, match="giới hạn 3 dòng"):
+        list(iter_raw_rows(content, "a.xlsx", limits=TableLimits(rows=3)))
+
+
+def test_the_copy_without_refused_error_values_stays_within_the_decompressed_size_limit():
+    from core.formats import xlsx_guard
+
+    # Values shorter than #N/A grow when replaced: a limit the file meets exactly refuses the copy.
+    cells = b"".join(b'<row r="%d"><c r="A%d" t="e"><v>#X</v></c></row>' % (row, row) for row in range(1, 200))
+    content = hostile_files._zip(hostile_files._skeleton(), hostile_files.SHEET_HEAD + cells + hostile_files.SHEET_TAIL)
+    size = xlsx_inspect(io.BytesIO(content), limits=TableLimits()).xml_bytes
+    assert len(list(iter_raw_rows(content, "a.xlsx", limits=TableLimits(xml_bytes=size + 1000)))) == 199
+    with pytest.raises(TableFileError, match="khi giải nén"):
+        list(iter_raw_rows(content, "a.xlsx", limits=TableLimits(xml_bytes=size)))
+    with zipfile.ZipFile(xlsx_guard.xlsx_with_known_errors(io.BytesIO(content), "xl/worksheets/sheet1.xml",
+                                                           limits=TableLimits())) as copy:
+        assert set(copy.namelist()) <= {*xlsx_guard.READER_PARTS, "xl/worksheets/sheet1.xml"}
+
+
+def test_a_broken_sheet_without_error_cells_is_refused_as_broken_without_a_copy(monkeypatch):
+    from core.formats import xlsx_guard
+
+    def fail(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("copy")
+
+    monkeypatch.setattr(xlsx_guard, "xlsx_with_known_errors", fail)
+    sheet = hostile_files.SHEET_HEAD + b'<row r="1"><c r="A1" t="n"><v>abc</v></c></row>' + hostile_files.SHEET_TAIL
+    content = hostile_files._zip(hostile_files._skeleton(), sheet)
+    with pytest.raises(TableFileError, match="bị hỏng"):
+        list(iter_raw_rows(content, "a.xlsx"))
 
 
 # ---- the guard's cheap check per chunk -----------------------------------------------------------

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Min, QuerySet
+from django.db.models import Count, Exists, F, Min, QuerySet
 from django.utils import timezone
 
 from analytics.catalogue import SITE_STEP_SOFTWARE
@@ -130,8 +130,8 @@ def _once(name: str, build) -> tuple[str, tuple]:  # noqa: ANN001
     return _compiled[key]
 
 
-def _officer_statement() -> str:
-    table = OfficerDayCount._meta.db_table
+def _officer_select() -> str:
+    """The outer SELECT of the officer statement (after its common table expressions)."""
     qltha = SITE_STEP_SOFTWARE
     rows = " UNION ALL ".join([
         "SELECT o_id, d, 'events:' || code AS metric, n AS v FROM ev",
@@ -148,8 +148,7 @@ def _officer_statement() -> str:
         "SELECT o_id, d, 'contest_entered', n FROM ct",
         "SELECT o_id, d, 'contest_awarded', awarded_n FROM ct WHERE awarded_n > 0",
     ])
-    return (f"INSERT INTO {table} (officer_id, day, metric, value) "
-            f"SELECT o_id, d, metric, CASE WHEN metric LIKE 'active:%%' THEN MAX(v) ELSE SUM(v) END "
+    return (f"SELECT o_id, d, metric, CASE WHEN metric LIKE 'active:%%' THEN MAX(v) ELSE SUM(v) END "
             f"FROM ({rows}) x GROUP BY o_id, d, metric")
 
 
@@ -169,7 +168,10 @@ def _fill_officer_range(start: date, end: date) -> int:
         sql, source_params = _range_sql(name, build, start, end)
         ctes.append(f"{name} AS ({sql})")
         params.extend(source_params)
-    statement = f"WITH {', '.join(ctes)} {_once('officer', lambda: (_officer_statement(), ()))[0]}"
+    # INSERT first, WITH inside: the driver then reports the rows written (Python's sqlite3 before
+    # 3.12 gives no row count for a statement that starts with WITH).
+    statement = (f"INSERT INTO {table} (officer_id, day, metric, value) "
+                 f"WITH {', '.join(ctes)} {_once('officer', lambda: (_officer_select(), ()))[0]}")
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE day >= %s AND day <= %s", [start, end])
         cursor.execute(statement, params)
@@ -190,8 +192,8 @@ def _fill_unit_range(start: date, end: date) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE day >= %s AND day <= %s", [start, end])
         cursor.execute(
-            f"WITH days AS ({day_list}), heads AS ({heads}) "
             f"INSERT INTO {table} (unit_id, day, metric, value) "
+            f"WITH days AS ({day_list}), heads AS ({heads}) "
             f"SELECT o.unit_id, c.day, c.metric, SUM(c.value) FROM {source} c "
             f"JOIN {officers} o ON o.id = c.officer_id WHERE c.day >= %s AND c.day <= %s "
             f"GROUP BY o.unit_id, c.day, c.metric "
@@ -238,16 +240,20 @@ def counts_fill(*, through: date | None = None, start: date | None = None,
     now = now or timezone.now()
     through = through or (timezone.localdate(now) - timedelta(days=1))
     report = FillReport()
-    states = {state.table: state for state in FillState.objects.filter(table__in=[OFFICER_TABLE, UNIT_TABLE])}
+    # Whether any refill mark is due comes with the fill state, so a night without marks reads them in
+    # no query of their own.
+    states = {state.table: state for state in FillState.objects.filter(table__in=[OFFICER_TABLE, UNIT_TABLE])
+              .annotate(marked=Exists(RefillDay.objects.filter(day__lte=through)))}
     if len(states) < 2:
         for table in (OFFICER_TABLE, UNIT_TABLE):
             states[table] = FillState.objects.get_or_create(table=table)[0]
     filled_through = states[OFFICER_TABLE].filled_through
 
     if filled_through is not None:
-        _refill_days_add(days=step_days_imported_since(since=states[OFFICER_TABLE].updated_at),
-                         filled_through=filled_through)
-        marks = list(RefillDay.objects.filter(day__lte=through).order_by("day").values_list("pk", "day"))
+        imported = step_days_imported_since(since=states[OFFICER_TABLE].updated_at)
+        _refill_days_add(days=imported, filled_through=filled_through)
+        marks = (list(RefillDay.objects.filter(day__lte=through).order_by("day").values_list("pk", "day"))
+                 if imported or getattr(states[OFFICER_TABLE], "marked", True) else [])
         refill = [day for _, day in marks if day <= filled_through]
         for run_start, run_end in _runs(refill):
             with transaction.atomic():

@@ -50,6 +50,30 @@ def test_fill_counts_events_steps_and_unit_sums(world):
     assert FillState.objects.get(table="unit_day_count").filled_through == MONDAY + timedelta(days=1)
 
 
+def test_the_report_counts_the_rows_written(world):
+    add_events(world.officers["officer"], "EMAIL", MONDAY, 2)
+    make_case(world, intake=MONDAY)
+
+    report = services.counts_fill(through=MONDAY, start=MONDAY - timedelta(days=1))
+
+    assert report.officer_rows == OfficerDayCount.objects.count() == 6
+    assert report.unit_rows == UnitDayCount.objects.count()
+    assert report.unit_rows > 6  # the officer rows' sums in the unit, plus every unit's headcount of both days
+
+
+def test_a_night_without_late_data_reads_the_state_once(world, django_assert_num_queries):
+    add_events(world.officers["officer"], "EMAIL", MONDAY, 2)
+    services.counts_fill(through=MONDAY - timedelta(days=1), start=MONDAY - timedelta(days=3))
+
+    # The fill state with whether a refill is due, the imports applied since; then in one
+    # transaction (a savepoint here) a DELETE and an INSERT per table and the state's move.
+    with django_assert_num_queries(9):
+        report = services.counts_fill(through=MONDAY)
+
+    assert report.filled == [(MONDAY, MONDAY)] and report.refilled == []
+    assert officer_counts(world.officers["officer"])[(MONDAY, "events:EMAIL")] == 2
+
+
 def test_a_second_run_fills_nothing_twice(world):
     add_events(world.officers["officer"], "EMAIL", MONDAY, 2)
     services.counts_fill(through=MONDAY, start=MONDAY - timedelta(days=3))

@@ -48,6 +48,16 @@ def rows_insert(table: str, columns: list[str], rows: Iterable[tuple]) -> None:
             cursor.executemany(sql, batch)
 
 
+def rows_load(table: str, columns: list[str], rows: Iterable[tuple]) -> None:
+    """Rows made in Python: COPY on PostgreSQL, executemany in slices elsewhere."""
+    if connection.vendor != "postgresql":
+        rows_insert(table, columns, rows)
+        return
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def ids(table: str) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id FROM {table} ORDER BY id")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 
@@ -48,14 +48,16 @@ def rows_insert(table: str, columns: list[str], rows: Iterable[tuple]) -> None:
             cursor.executemany(sql, batch)
 
 
-def rows_load(table: str, columns: list[str], rows: Iterable[tuple]) -> None:
-    """Rows made in Python: COPY on PostgreSQL, executemany in slices elsewhere."""
+def rows_load(table: str, columns: list[str], rows: Iterable[tuple], *, bare: bool = False) -> None:
+    """Rows made in Python: COPY on PostgreSQL (with `bare`, into the table stripped by `table_bare`;
+    call it inside a transaction), executemany in slices elsewhere."""
     if connection.vendor != "postgresql":
         rows_insert(table, columns, rows)
         return
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+    with table_bare(table) if bare else nullcontext(), connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def ids(table: str) -> list[int]:
@@ -71,7 +73,7 @@ def _next_id(table: str) -> int:
 
 
 @contextmanager
-def _bare(table: str):  # noqa: ANN202
+def table_bare(table: str):  # noqa: ANN202
     """PostgreSQL: the table without its secondary indexes, unique constraints and foreign keys for
     the duration; all recreated (foreign keys validated) on the way out. Yields a dict that receives
     the seconds spent recreating them."""
@@ -106,7 +108,7 @@ def _server_load(table: str, columns: list[str], select: str, params: dict, *, s
     past them afterwards. Prints the table's load time."""
     started = time.perf_counter()
     with transaction.atomic():
-        with _bare(table) as timing, connection.cursor() as cursor:
+        with table_bare(table) as timing, connection.cursor() as cursor:
             if seed is not None:
                 cursor.execute("SELECT setseed(%s)", [seed])
             cursor.execute(f"INSERT INTO {table} (id, {', '.join(columns)}) {select}", params)

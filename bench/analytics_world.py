@@ -14,6 +14,9 @@ PostgreSQL: the server generates the rows (`INSERT … SELECT … FROM generate_
 unique constraints and foreign keys are dropped before its load and recreated (the foreign keys
 validated) after it, then everything is analysed. SQLite: Python rows from `random.Random(seed)`,
 inserted with executemany in slices. Each table's load time is printed.
+
+`rows_load` (COPY of rows made in Python, optionally into a table stripped the same way) serves the
+pages bench, whose rows depend on per-officer habits drawn in Python.
 """
 
 from __future__ import annotations

@@ -3,20 +3,24 @@ count tables, against the same figures computed from raw usage events, and queri
 
 Run:  SCALE=0.01 .venv/bin/python bench/analytics_pages.py [--rounds 7]
       DATABASE_URL=postgres://postgres@127.0.0.1:5432/thads_bench_adash SCALE=0.01 .venv/bin/python bench/analytics_pages.py
+      (SKIP_GROWTH=1 stops after phase 1: at SCALE=1 the tenfold growth is 100,000 officers)
 
 SCALE is the fraction of national scale (10,000 officers in 34 provinces and 355 regional offices)
 built in phase 1; phase 2 grows the officers of the same offices (and their rows) tenfold. In a
 temporary folder (or the empty PostgreSQL database named by DATABASE_URL) it:
 1. migrates, builds provinces → regional offices → officers (bulk inserts), the 8 software, the daily
    count tables (`OfficerDayCount`, `UnitDayCount`) from 1 October (the working year) to today, 12 months of
-   `AdoptionScore`, and the raw `UsageEvent` rows behind the activity counts (2 per active day);
+   `AdoptionScore`, and the raw `UsageEvent` rows behind the activity counts (2 per active day); rows
+   made in Python, loaded with COPY on PostgreSQL (`bench/analytics_world.py`; the officer count and
+   event tables without their secondary indexes and constraints, recreated after), executemany on
+   SQLite, then ANALYZE; the time of each part printed;
 2. measures in-process (Django test client, median of --rounds) the unit dashboard as the manager of one
    regional office and the province overview as the provincial leader, with their query counts;
 3. measures the baselines on the same data: the raw SQL aggregate over the count tables that yields the
    same figures (per-officer sums, unit × software sums, scores; for the province, scores per unit ×
    month), and the activity figures computed from raw usage events (active days per officer × software
    with COUNT(DISTINCT day); per unit × month for the province);
-4. grows tenfold and measures again.
+4. grows tenfold and measures again (unless SKIP_GROWTH is set).
 Goal: page ≤ 2 × the raw count-table aggregate; queries the same after the growth. It reports; it
 asserts nothing.
 """
@@ -122,8 +126,10 @@ def fill_rows(officers: list, software: dict, start: dt.date, today: dt.date, se
     from django.db import connection, transaction
 
     from analytics.models import AdoptionScore, OfficerDayCount, UnitDayCount, UsageEvent
+    from bench.analytics_world import rows_load
     from core.calendar import get_calendar
 
+    began = time.perf_counter()
     calendar = get_calendar()
     rng = random.Random(seed)
     days = [start + dt.timedelta(days=offset) for offset in range((today - start).days + 1)]
@@ -167,21 +173,38 @@ def fill_rows(officers: list, software: dict, start: dt.date, today: dt.date, se
             scores.append(AdoptionScore(officer_id=officer_id, month=month, activity=level, breadth=level,
                                         timeliness=level, training=level, skills=level, total=round(level, 2),
                                         stage=stage))
+    made = time.perf_counter()
+    spent = {}
+
+    def clock(label: str, since: float) -> float:
+        now = time.perf_counter()
+        spent[label] = now - since
+        return now
+
     with transaction.atomic():
+        mark = made
+        rows_load(OfficerDayCount._meta.db_table, ["officer_id", "day", "metric", "value"], officer_rows, bare=True)
+        mark = clock("officer counts", mark)
+        existing = {(unit, day, metric): value for unit, day, metric, value in UnitDayCount.objects.values_list(
+            "unit_id", "day", "metric", "value")}
         with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {OfficerDayCount._meta.db_table} (officer_id, day, metric, value) "
-                               "VALUES (%s, %s, %s, %s)", officer_rows)
-            existing = {(unit, day, metric): value for unit, day, metric, value in UnitDayCount.objects.values_list(
-                "unit_id", "day", "metric", "value")}
             cursor.execute(f"DELETE FROM {UnitDayCount._meta.db_table}")
-            for key, value in existing.items():
-                unit_sums[key] = unit_sums.get(key, 0) + value
-            cursor.executemany(f"INSERT INTO {UnitDayCount._meta.db_table} (unit_id, day, metric, value) "
-                               "VALUES (%s, %s, %s, %s)", [(*key, value) for key, value in unit_sums.items()])
-            cursor.executemany(
-                f"INSERT INTO {UsageEvent._meta.db_table} (officer_id, software_id, action_id, occurred_at, source, "
-                "source_system, external_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", event_rows)
+        for key, value in existing.items():
+            unit_sums[key] = unit_sums.get(key, 0) + value
+        rows_load(UnitDayCount._meta.db_table, ["unit_id", "day", "metric", "value"],
+                  [(*key, value) for key, value in unit_sums.items()])
+        mark = clock("unit counts", mark)
+        rows_load(UsageEvent._meta.db_table, ["officer_id", "software_id", "action_id", "occurred_at", "source",
+                                              "source_system", "external_id", "created_at"], event_rows, bare=True)
+        mark = clock("events", mark)
         AdoptionScore.objects.bulk_create(scores, batch_size=5000)
+        mark = clock("scores", mark)
+    mark = clock("commit", mark)
+    with connection.cursor() as cursor:  # statistics in place before the clock starts, not when autovacuum gets to it
+        cursor.execute("ANALYZE")
+    clock("ANALYZE", mark)
+    print(f"  rows made in Python in {made - began:.1f} s; written in "
+          + ", ".join(f"{label} {seconds:.1f} s" for label, seconds in spent.items()), flush=True)
     return len(officer_rows) + len(unit_sums) + len(event_rows) + len(scores)
 
 
@@ -361,6 +384,8 @@ def main() -> None:
         clients[key] = Client()
         clients[key].force_login(units[key].user)
     small = phase("1×", units, clients, args.rounds)
+    if os.environ.get("SKIP_GROWTH"):
+        return
     started = time.perf_counter()
     grown = add_officers(units, units["per_office"] * 9, "b")
     rows = fill_rows(grown, software, start, today, seed=2)

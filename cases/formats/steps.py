@@ -134,6 +134,9 @@ def clean_row(number: int, values: Mapping[str, str], step_types: Mapping[str, i
         "step_type_id": step_type_id, "step_type": raw_type, "legal_date": legal_date, "recorded_at": recorded_at,
         "officer_email": email, "note": note,
     }
-    for key in excel_error_keys(values, COLUMNS):  # an error text is no value to look up
+    error_keys = excel_error_keys(values, COLUMNS)
+    if not error_keys:  # the usual row: no cell holds an Excel error
+        return row, errors
+    for key in error_keys:  # an error text is no value to look up
         row[key] = ""
     return row, with_excel_errors(number, values, COLUMNS, errors)

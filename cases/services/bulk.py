@@ -10,6 +10,9 @@ columns it sets (the others take their database defaults from the model):
 - `update_rows`: one set-based UPDATE per slice of rows — PostgreSQL joins the table to `unnest()` of
   one array per column (a handful of parameters, whatever the number of rows); SQLite joins it to a
   `VALUES` list (`UPDATE … FROM`).
+- `any_of`: a filter "column is one of these values" sent as one parameter — an array on PostgreSQL
+  (`= ANY(%s)`), a JSON list on SQLite (`IN (SELECT value FROM json_each(%s))`) — instead of `__in`,
+  whose thousands of placeholders Django prepares one by one and the database driver splices in.
 
 Values are adapted by the backend's own operations, so both databases store exactly what the ORM
 would send.
@@ -17,27 +20,73 @@ would send.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Model
+from django.db.models import DateField, DateTimeField, F, Field, Lookup, Model
 
 ROWS_PER_STATEMENT = 500
 
 
-def _adapted(rows: Sequence[Sequence[Any]]) -> list[Any]:
-    """The rows' values, flattened, dates and date-times adapted by the backend (its operations looked
-    up once per call, not once per value: an import sends hundreds of thousands of values)."""
+def _adapted(rows: Sequence[Sequence[Any]], fields: Sequence[Field]) -> list[Any]:
+    """The rows' values, flattened, those of date and date-time `fields` adapted by the backend (its
+    operations looked up once per call, only the columns that need it visited, each distinct date
+    adapted once: an import sends hundreds of thousands of values)."""
     ops = connection.ops
-    adapt_datetime, adapt_date = ops.adapt_datetimefield_value, ops.adapt_datefield_value
-    return [adapt_datetime(value) if isinstance(value, datetime) else adapt_date(value) if isinstance(value, date)
-            else value for row in rows for value in row]
+    adapters = [(index, ops.adapt_datetimefield_value if isinstance(field, DateTimeField) else ops.adapt_datefield_value)
+                for index, field in enumerate(fields) if isinstance(field, DateField)]
+    if not adapters:
+        return [value for row in rows for value in row]
+    dates: dict[Any, Any] = {}
+    values: list[Any] = []
+    for row in rows:
+        row = list(row)
+        for index, adapt in adapters:
+            value = row[index]
+            if isinstance(value, date):  # a date-time too; None and ready-made text pass as they are
+                adapted = dates.get(value) if type(value) is date else None
+                if adapted is None:
+                    adapted = adapt(value)
+                    if type(value) is date:
+                        dates[value] = adapted
+                row[index] = adapted
+        values.extend(row)
+    return values
 
 
 def _postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+class _AnyOf(Lookup):
+    """`lhs` is one of the values of the list `rhs` (ints or strings), sent as a single parameter."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):  # noqa: ANN001, ANN201
+        if not self.rhs:
+            raise EmptyResultSet  # as `__in` does: no row, and no query when nothing else can match
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            # The array literal is written here: the driver would inspect every item to choose its type.
+            if all(type(value) is int for value in self.rhs):
+                return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, "{" + ",".join(map(str, self.rhs)) + "}"]
+            if all(type(value) is str for value in self.rhs):
+                return f"{lhs} = ANY(%s::text[])", [*lhs_params, "{" + ",".join(
+                    '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' for value in self.rhs) + "}"]
+            return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(self.rhs)]
+
+
+def any_of(field: str, values: Iterable[int | str]) -> _AnyOf:
+    """A filter for `QuerySet.filter`: the column of `field` (a name such as "case_id") is one of
+    `values` — as `field__in=values`, with one parameter whatever the number of values."""
+    return _AnyOf(F(field), list(values))
 
 
 def insert_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[Any]], *,
@@ -48,7 +97,8 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequen
         return []
     meta = model._meta
     quote = connection.ops.quote_name
-    columns = [quote(meta.get_field(name).column) for name in fields]
+    targets = [meta.get_field(name) for name in fields]
+    columns = [quote(field.column) for field in targets]
     table = quote(meta.db_table)
     if _postgres():
         return _copy_rows(table, quote(meta.pk.column), columns, rows, returning=returning)
@@ -59,7 +109,7 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequen
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             part = rows[start:start + ROWS_PER_STATEMENT]
             sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES " + ", ".join([placeholder] * len(part)) + suffix
-            cursor.execute(sql, _adapted(part))
+            cursor.execute(sql, _adapted(part, targets))
             if returning:
                 ids.extend(row[0] for row in cursor.fetchall())
     return ids
@@ -110,8 +160,10 @@ def update_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequen
         placeholder = "(" + ", ".join(["%s"] * len(targets)) + ")"
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             part = rows[start:start + ROWS_PER_STATEMENT]
-            sql = (f"WITH v({', '.join(names)}) AS (VALUES " + ", ".join([placeholder] * len(part)) + ") "
-                   f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{pk} = v.v0")
-            cursor.execute(sql, _adapted(part))
+            # The statement starts with UPDATE (not WITH) so that sqlite3 reports its row count.
+            sql = (f"UPDATE {table} SET {assignments} FROM (SELECT "
+                   + ", ".join(f"column{i + 1} AS {name}" for i, name in enumerate(names))
+                   + " FROM (VALUES " + ", ".join([placeholder] * len(part)) + f")) AS v WHERE {table}.{pk} = v.v0")
+            cursor.execute(sql, _adapted(part, targets))
             updated += cursor.rowcount
     return updated

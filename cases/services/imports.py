@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.formats import steps as steps_format
 from cases.models import CLOSED_STATUSES, CaseStatus, CaseStep, EnforcementCase, ImportBatch, StepSource, StepType
-from cases.services.bulk import insert_rows
+from cases.services.bulk import any_of, insert_rows
 from cases.services.steps import CaseFacts, RuleBook, advance_cases, case_deadlines_rebuild_many
 from core.calendar import WorkingCalendar, get_calendar
 from core.formats.limits import TableLimits, table_limits
@@ -158,11 +158,11 @@ class _Checker:
                 if row["unit_code"] and row["case_number"] else None
             rows.append(row)
         cases = self._cases(rows)
-        officers = dict(Officer.objects.filter(email__in={row["officer_email"] for row in rows})
+        officers = dict(Officer.objects.filter(any_of("email", {row["officer_email"] for row in rows}))
                         .values_list("email", "pk"))
         existing = {
             item["external_id"]: item for item in CaseStep.objects.current().filter(
-                external_id__in=[row["external_id"] for row in rows if row["external_id"]]).values(
+                any_of("external_id", [row["external_id"] for row in rows if row["external_id"]])).values(
                 "pk", "external_id", "case_id", "step_type_id", "legal_date", "recorded_date", "recorded_by_id",
                 "version", "unit_id")
         }
@@ -218,7 +218,7 @@ class _Checker:
         # The cases are found through the case-number index: "unit_id + 0" keeps SQLite (which has no
         # statistics) from walking every case of the chunk's units through the unit index instead.
         found = EnforcementCase.objects.alias(unit_key=F("unit_id") + 0).filter(
-            unit_key__in=unit_ids, search_number__in={number for _, number in wanted},
+            any_of("unit_key", unit_ids), any_of("search_number", {number for _, number in wanted}),
         ).values("pk", "unit_id", "unit__code", "unit__path", "search_number", "kind", "officer_id", "status")
         return {(item["unit__code"].lower(), item["search_number"]): item for item in found}
 
@@ -242,7 +242,7 @@ def _existing(external_ids: list[str]) -> dict[str, dict]:
     fields = ("pk", "external_id", "case_id", "step_type_id", "legal_date", "recorded_date", "version")
     return {
         values[1]: dict(zip(fields, values, strict=True)) for values in
-        CaseStep.objects.current().filter(external_id__in=external_ids).values_list(*fields)
+        CaseStep.objects.current().filter(any_of("external_id", external_ids)).values_list(*fields)
     }
 
 
@@ -373,21 +373,22 @@ class _Applier:
         self.tz = timezone.get_current_timezone()
         self.rebuild: set[int] = set()
         self.outcome = _Outcome()
+        self.lags: dict[tuple[date, date], int] = {}  # (act, recording) → lag: few distinct pairs per file
 
     def apply(self, records: list[list]) -> None:
         if any(len(record) != 8 for record in records):
             raise StepImportError(CHANGED)
         cases = {pk: (unit_id, path, kind, officer_id, status) for pk, unit_id, path, kind, officer_id, status in
-                 EnforcementCase.objects.filter(pk__in={record[2] for record in records}).values_list(
+                 EnforcementCase.objects.filter(any_of("pk", {record[2] for record in records})).values_list(
                      "pk", "unit_id", "unit__path", "kind", "officer_id", "status")}
         officer_ids = {record[6] for record in records}
-        if len(set(Officer.objects.filter(pk__in=officer_ids).values_list("pk", flat=True))) != len(officer_ids):
+        if len(set(Officer.objects.filter(any_of("pk", officer_ids)).values_list("pk", flat=True))) != len(officer_ids):
             raise StepImportError(CHANGED)
         existing = _existing([record[1] for record in records])
         facts: dict[int, CaseFacts] = {}
         new_steps, corrections = [], []
         in_scope: dict[str, bool] = {}
-        lag_of, within, types = self.calendar.working_days_between, self.within, self.types
+        lag_of, lags, within, types = self.calendar.working_days_between, self.lags, self.within, self.types
         tz, batch_id, source = self.tz, self.batch.pk, StepSource.IMPORT.value
         for number, external_id, case_id, type_id, legal, recorded, officer_id, note in records:
             case = cases.get(case_id)
@@ -413,7 +414,9 @@ class _Applier:
             aware = recorded_at.replace(tzinfo=tz) if recorded_at.tzinfo is None else recorded_at
             recorded_date = old["recorded_date"] if old else recorded_at.date()
             # step_lag, inlined: the trigger day is not counted, and a lag is never negative.
-            lag = max(0, lag_of(legal_date, recorded_date))
+            lag = lags.get((legal_date, recorded_date))
+            if lag is None:
+                lag = lags[legal_date, recorded_date] = max(0, lag_of(legal_date, recorded_date))
             on_time = lag <= within[type_id]
             if old:
                 self.outcome.corrected += 1

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from cases.models import (
     CLOSED_STATUSES, CaseDeadline, CaseKind, CaseParty, CaseStep, DeadlineRule, EnforcementCase, StepSource, StepType,
 )
-from cases.services.bulk import insert_rows, update_rows
+from cases.services.bulk import any_of, insert_rows, update_rows
 from core.calendar import WorkingCalendar, get_calendar
 from core.fragments import panel_cache_bump, panel_cache_bump_all
 from core.models import AuditEvent
@@ -108,12 +108,12 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
         return
     case_ids = list(cases)
     on_case: dict[int, list[tuple[int, date, int]]] = defaultdict(list)
-    for case_id, type_id, legal_date, pk in CaseStep.objects.current().filter(case_id__in=case_ids).values_list(
+    for case_id, type_id, legal_date, pk in CaseStep.objects.current().filter(any_of("case_id", case_ids)).values_list(
             "case_id", "step_type_id", "legal_date", "pk"):
         on_case[case_id].append((type_id, legal_date, pk))
     open_deadlines: dict[int, list[_Deadline]] = defaultdict(list)
     for pk, case_id, expected_id, trigger_date in CaseDeadline.objects.filter(
-            case_id__in=case_ids, is_open=True).values_list("pk", "case_id", "expected_id", "trigger_date"):
+            any_of("case_id", case_ids), is_open=True).values_list("pk", "case_id", "expected_id", "trigger_date"):
         open_deadlines[case_id].append(_Deadline(
             pk=pk, case_id=case_id, rule_id=None, trigger_id=None, trigger_date=trigger_date, expected_id=expected_id,
             due_date=None, officer_id=None, unit_id=None, is_open=True))
@@ -121,6 +121,7 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
     created: list[_Deadline] = []
     latest_status: dict[int, tuple[date, int, str]] = {}
     period_end = calendar.period_end
+    due_dates: dict[tuple[date, int, str], date] = {}  # many steps share a date and a rule's period
     for step in sorted(new_steps, key=lambda s: (s.legal_date, s.pk)):
         facts = cases[step.case_id]
         step_pk, legal_date, type_id = step.pk, step.legal_date, step.step_type_id
@@ -137,9 +138,12 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
             met = min((item for item in on_case[step.case_id]
                        if item[0] == rule.to_step_id and item[1] >= legal_date and item[2] != step_pk),
                       key=lambda item: item[1], default=None)
+            due = due_dates.get((legal_date, rule.period, rule.unit))
+            if due is None:
+                due = due_dates[legal_date, rule.period, rule.unit] = period_end(legal_date, rule.period, rule.unit)
             deadline = _Deadline(
                 pk=None, case_id=step.case_id, rule_id=rule.pk, trigger_id=step_pk, trigger_date=legal_date,
-                expected_id=rule.to_step_id, due_date=period_end(legal_date, rule.period, rule.unit),
+                expected_id=rule.to_step_id, due_date=due,
                 officer_id=facts.officer_id, unit_id=facts.unit_id, is_open=met is None,
                 met_by_id=met[2] if met else None, met_on=met[1] if met else None,
             )
@@ -154,9 +158,9 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
     for case_id, (_step, _day, status) in latest_status.items():
         by_status[status].append(case_id)
     for status, ids in by_status.items():  # cases already in that status are not rewritten
-        EnforcementCase.objects.filter(pk__in=ids).exclude(status=status).update(status=status)
+        EnforcementCase.objects.filter(any_of("pk", ids)).exclude(status=status).update(status=status)
     if by_status:  # a closed case has nothing left to do
-        CaseDeadline.objects.filter(case_id__in=[i for s in CLOSED_STATUSES for i in by_status.get(s, [])],
+        CaseDeadline.objects.filter(any_of("case_id", [i for s in CLOSED_STATUSES for i in by_status.get(s, [])]),
                                     is_open=True).update(is_open=False)
 
 
@@ -194,11 +198,11 @@ def case_deadlines_rebuild_many(*, case_ids: Iterable[int], calendar: WorkingCal
     calendar, rules, types = calendar or get_calendar(), rules or RuleBook(), _types()
     for start in range(0, len(ids), chunk):
         part = ids[start:start + chunk]
-        CaseDeadline.objects.filter(case_id__in=part).delete()
-        EnforcementCase.objects.filter(pk__in=part).update(status=CaseStatus.IN_PROGRESS)
-        facts = {case.pk: _facts(case) for case in EnforcementCase.objects.filter(pk__in=part).only(
+        CaseDeadline.objects.filter(any_of("case_id", part)).delete()
+        EnforcementCase.objects.filter(any_of("pk", part)).update(status=CaseStatus.IN_PROGRESS)
+        facts = {case.pk: _facts(case) for case in EnforcementCase.objects.filter(any_of("pk", part)).only(
             "pk", "kind", "officer_id", "unit_id", "status")}
-        steps = list(CaseStep.objects.current().filter(case_id__in=part))
+        steps = list(CaseStep.objects.current().filter(any_of("case_id", part)))
         advance_cases(cases=facts, new_steps=steps, rules=rules, calendar=calendar, types=types)
 
 

@@ -330,3 +330,34 @@ def test_cases_are_matched_by_unit_and_folded_number_when_numbers_repeat_across_
                                        "officer@moj.gov.vn", ""]]), "wrong.csv")
     assert wrong.status == ImportBatch.Status.INVALID
     assert [(error["row"], error["column"]) for error in wrong.errors] == [(2, "Số hồ sơ")]
+
+
+def test_imported_steps_get_the_lags_and_deadlines_of_steps_recorded_by_hand(world):
+    from cases.tests.factories import local_moment, step_type
+
+    imported_cases = [make_case(world, number=f"{n}/QĐ") for n in (21, 22)]
+    by_hand = make_case(world, number="23/QĐ")
+    rows = []
+    for n, case in enumerate(imported_cases):  # the same dates on both cases: lags and due dates are shared
+        rows += [[f"D-{n}", "A", case.number, "decision", "03/03/2026", "04/03/2026 09:15", "officer@moj.gov.vn", ""],
+                 [f"N-{n}", "A", case.number, "notification", "05/03/2026", "10/03/2026 16:00",
+                  "officer@moj.gov.vn", ""]]
+    batch = apply(world, preview(world, csv_bytes(rows), "steps.csv"))
+    assert batch.new_rows == 4
+    for code, legal, recorded in (("decision", date(2026, 3, 3), date(2026, 3, 4)),
+                                  ("notification", date(2026, 3, 5), date(2026, 3, 10))):
+        services.case_step_record(case=by_hand, step_type=step_type(code), legal_date=legal,
+                                  by=world.officers["officer"], recorded_at=local_moment(recorded))
+
+    def steps(case):  # noqa: ANN001, ANN202
+        return sorted(CaseStep.objects.filter(case=case).values_list(
+            "step_type__code", "legal_date", "recorded_date", "lag_working_days", "on_time"))
+
+    def deadlines(case):  # noqa: ANN001, ANN202
+        return sorted(CaseDeadline.objects.filter(case=case).values_list(
+            "rule_id", "trigger__step_type__code", "trigger_date", "expected__code", "due_date", "is_open",
+            "met_by__step_type__code", "met_on"))
+
+    assert steps(by_hand) == steps(imported_cases[0]) == steps(imported_cases[1])
+    assert len(deadlines(by_hand)) >= 3
+    assert deadlines(by_hand) == deadlines(imported_cases[0]) == deadlines(imported_cases[1])

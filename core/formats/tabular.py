@@ -246,7 +246,9 @@ def _iter_xlsx(source: BinaryIO, limits: TableLimits) -> Iterator[list[str]]:
     pending = next(errors, None)
     try:
         for number, values in enumerate(sheet.iter_rows(), start=1):
-            row = padding + [_cell_text(_calamine_value(value)) for value in values]
+            # Most cells are plain ASCII text, already NFC: only stripped.
+            row = padding + [value.strip() if type(value) is str and value.isascii()
+                             else _cell_text(_calamine_value(value)) for value in values]
             while pending is not None and pending[0] <= number:
                 if pending[0] == number and pending[1] <= len(row) and not row[pending[1] - 1]:
                     row[pending[1] - 1] = pending[2]

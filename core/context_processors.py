@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import empty
 
 from core.roles import Role, user_roles
 from core.ui import LazyHTML, main_nav_html, registry
@@ -7,6 +8,8 @@ from core.ui import LazyHTML, main_nav_html, registry
 
 def site(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
+    # The user behind the lazy request.user: the menu's checks read its attributes many times.
+    user = user if getattr(user, "_wrapped", empty) is empty else user._wrapped
     roles = user_roles(user) if user is not None else frozenset()
     signed_in = user is not None and user.is_authenticated
     return {

@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import Form
+
 PERIOD_CHOICES = [
     ("month", _("Calendar month")),
     ("cumulative", _("Working year to date (cumulative)")),
@@ -49,7 +51,7 @@ class MonthField(forms.CharField):
         return month
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(Form):
     period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False)
     month = MonthField(label=_("Month"), required=False)
     unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, required=False, empty_value=None)
@@ -69,7 +71,7 @@ class DashboardFilterForm(forms.Form):
                 "unit": data.get("unit")}
 
 
-class ProvinceFilterForm(forms.Form):
+class ProvinceFilterForm(Form):
     month = MonthField(label=_("Month"), required=False)
     sort = forms.ChoiceField(label=_("Rank by"), choices=SORT_CHOICES, required=False)
 

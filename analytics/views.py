@@ -208,16 +208,18 @@ def province(request: HttpRequest) -> HttpResponse:
     overview = selectors.province_overview(user=request.user, month=values["month"], sort=values["sort"])
     dashboard_url = reverse("analytics:dashboard")
     month_text = overview.month.strftime("%Y-%m")
-
-    def unit_link(rank: selectors.UnitRank, month: dt.date | None = None) -> str:
-        if rank.unit is None:
-            return ""
-        return dashboard_url + _query({}, period="month", month=(month or overview.month).strftime("%Y-%m"),
-                                      unit=rank.unit.pk)
-
-    rows = [{"rank": rank, "link": unit_link(rank), "figures": [rank.figures.get(name) for name in selectors.COMPONENTS],
-             "cells": [{"value": rank.months.get(month), "colour": charts.heat_colour(rank.months.get(month)),
-                        "link": unit_link(rank, month)} for month in overview.months]} for rank in overview.units]
+    # A unit's dashboard for a month: the same address `_query` builds, its fixed part made once per
+    # month rather than once per cell of the unit × month grid.
+    month_links = {month: dashboard_url + _query({}, period="month", month=month.strftime("%Y-%m")) + "&unit="
+                   for month in {overview.month, *overview.months}}
+    rows = []
+    for rank in overview.units:
+        unit_pk = str(rank.unit.pk) if rank.unit is not None else None
+        rows.append({
+            "rank": rank, "link": month_links[overview.month] + unit_pk if unit_pk else "",
+            "figures": [rank.figures.get(name) for name in selectors.COMPONENTS],
+            "cells": [{"value": (value := rank.months.get(month)), "colour": charts.heat_colour(value),
+                       "link": month_links[month] + unit_pk if unit_pk else ""} for month in overview.months]})
     ranked = [row for row in rows if row["rank"].unit is not None]
     sort_label = dict(ProvinceFilterForm.base_fields["sort"].choices).get(overview.sort, "")
     return render(request, "analytics/province.html", {

@@ -11,7 +11,10 @@ from functools import lru_cache
 from typing import Any
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -155,11 +158,12 @@ class NavGroup:
     current: bool = False  # the page being shown is one of the entries
 
 
-def nav_groups_for(user, current: str | None = None) -> list[NavGroup]:  # noqa: ANN001
-    """The user's menu: stand-alone entries first, then one section per app with two or more entries."""
+def nav_groups_for(user, current: str | None = None, items: list[NavItem] | None = None) -> list[NavGroup]:  # noqa: ANN001
+    """The user's menu: stand-alone entries first, then one section per app with two or more entries.
+    `items`: the user's entries when already known (otherwise `nav_for(user)`)."""
     top: list[NavItem] = []
     sections: dict[str, list[NavItem]] = {}
-    for item in nav_for(user):
+    for item in nav_for(user) if items is None else items:
         namespace = item.url_name.split(":", 1)[0]
         if item.url_name in TOP_LEVEL or namespace not in NAV_GROUPS:
             top.append(item)
@@ -170,3 +174,41 @@ def nav_groups_for(user, current: str | None = None) -> list[NavGroup]:  # noqa:
         is_current = any(item.url_name == current for item in items)
         groups.append(NavGroup(None if len(items) == 1 else label, items, is_current))
     return groups
+
+
+HOME = "core:home"
+
+
+def main_nav_html(user, current: str | None = None) -> SafeString:  # noqa: ANN001
+    """The top bar's menu (partials/_mainnav.html) for this user on the page `current` (a view name).
+
+    Which entries the user sees is decided on every call (`NavItem.allowed`); the HTML of a given set
+    of entries is rendered once per process for each language and highlighted page, since it
+    depends on nothing else."""
+    names = tuple(item.url_name for item in nav_for(user))
+    here = current if current == HOME or current in names else None  # other pages highlight nothing
+    return _main_nav_render(names, here, get_language(), get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=1024)
+def _main_nav_render(names: tuple[str, ...], here: str | None, language: str | None, prefix: str,
+                     urlconf: str | None) -> SafeString:
+    by_name = {item.url_name: item for item in registry.nav}
+    items = [by_name[name] for name in names]
+    return mark_safe(render_to_string("partials/_mainnav.html", {  # noqa: S308 (rendered with autoescape)
+        "nav_groups": nav_groups_for(None, current=here, items=items), "here": here, "home": HOME}))
+
+
+class LazyHTML:
+    """HTML computed the first time a template prints it, then kept: lets a context processor offer a
+    fragment without building it for the responses (htmx partials, downloads) that never show it."""
+
+    def __init__(self, make: Callable[[], str]):
+        self._make, self._value = make, None
+
+    def __html__(self) -> str:
+        if self._value is None:
+            self._value = self._make()
+        return self._value
+
+    __str__ = __html__

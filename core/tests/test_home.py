@@ -99,3 +99,22 @@ def test_a_role_without_panels_is_told_where_its_work_is(world, client_for, monk
     body = client_for("judge").get(reverse("core:home")).content.decode()
     assert 'id="panel-roles-waiting"' in body and "Giám khảo" in body
     assert 'id="panel-roles-waiting"' not in client_for("officer").get(reverse("core:home")).content.decode()
+
+
+def test_menu_html_is_shared_only_by_people_with_the_same_entries(client_for):
+    admin_units = client_for("admin").get("/org/units/").content.decode()
+    officer_home = client_for("officer").get("/").content.decode()
+    admin_home = client_for("admin").get("/").content.decode()
+    assert 'href="/org/units/" aria-current="page"' in admin_units  # the page shown is marked …
+    assert 'aria-current="page">Công việc của tôi<' not in admin_units
+    assert 'href="/org/units/" aria-current' not in admin_home  # … on that page only
+    assert 'aria-current="page">Công việc của tôi<' in admin_home and 'href="/org/units/"' in admin_home
+    assert 'href="/org/units/"' not in officer_home  # one person's menu is never handed to another
+
+
+def test_menu_follows_the_chosen_language(client_for):
+    client = client_for("officer")
+    assert ">Công việc của tôi<" in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get("/").content.decode()
+    assert ">My work<" in body and "Công việc của tôi" not in body

@@ -15,8 +15,8 @@ In a temporary folder (SQLite) it:
 4. for each page — "/analytics/score/" (how the score is computed: the base layout, no chart: the
    baseline), "/analytics/province/" and "/analytics/" (each with plotly and its figures) — opens a
    fresh browser context (empty cache) and visits it twice: the first visit (nothing cached) and a
-   repeat visit (the browser's cache as the first visit left it, within WhiteNoise's 60-second
-   max-age). Per visit: bytes received as the browser counts them (compressed bodies plus headers,
+   repeat visit (the browser's cache as the first visit left it: the static files carry hashed
+   names and are served as cacheable for a year). Per visit: bytes received as the browser counts them (compressed bodies plus headers,
    `Network.loadingFinished` encodedDataLength), requests, time to the `load` event, and, on chart
    pages, time until every chart is drawn (a plotly SVG in each `.chart`).
 Medians over --rounds fresh contexts, taken in alternating order; ratios against the baseline page of
@@ -60,10 +60,19 @@ def visit(context, path: str, *, down_kbit: int, latency_ms: int) -> dict:  # no
     cdp.send("Network.emulateNetworkConditions", {
         "offline": False, "latency": latency_ms, "downloadThroughput": down_kbit * 1000 / 8,
         "uploadThroughput": down_kbit * 1000 / 16})
-    received, requests, cached = [0], [0], [0]
+    received, requests, cached, revalidated = [0], [0], [0], [0]
     cdp.on("Network.loadingFinished", lambda event: received.__setitem__(0, received[0] + event["encodedDataLength"]))
     cdp.on("Network.requestWillBeSent", lambda _event: requests.__setitem__(0, requests[0] + 1))
     cdp.on("Network.requestServedFromCache", lambda _event: cached.__setitem__(0, cached[0] + 1))
+
+    def on_response(event: dict) -> None:
+        answer = event["response"]
+        if answer.get("fromDiskCache") or answer.get("fromPrefetchCache"):
+            cached[0] += 1
+        elif answer.get("status") == 304:
+            revalidated[0] += 1
+
+    cdp.on("Network.responseReceived", on_response)
     started = time.perf_counter()
     response = page.goto(path, wait_until="load")
     loaded = time.perf_counter() - started
@@ -77,7 +86,8 @@ def visit(context, path: str, *, down_kbit: int, latency_ms: int) -> dict:  # no
         drawn = time.perf_counter() - started
     page.wait_for_timeout(200)  # the last loadingFinished events
     page.close()
-    return {"bytes": received[0], "requests": requests[0], "from_cache": cached[0], "load": loaded,
+    return {"bytes": received[0], "requests": requests[0], "from_cache": cached[0], "revalidated": revalidated[0],
+            "load": loaded,
             "drawn": drawn, "charts": charts}
 
 
@@ -136,7 +146,8 @@ def main() -> None:
             drawn = [run["drawn"] for run in runs if run["drawn"] is not None]
             drawn_text = f" · charts drawn {statistics.median(drawn) * 1000:7.0f} ms" if drawn else ""
             print(f"  {label:20} {kind:6} visit: {received / 1024:8.1f} KiB in {runs[0]['requests']:2} requests "
-                  f"({runs[0]['from_cache']} from cache) · load {load * 1000:7.0f} ms{drawn_text}"
+                  f"({runs[0]['from_cache']} from the cache, {runs[0]['revalidated']} revalidated) · "
+                  f"load {load * 1000:7.0f} ms{drawn_text}"
                   f" → {load / base[kind]:5.2f}× the baseline's load, {received / max(base_bytes[kind], 1):5.1f}× its bytes")
 
 

@@ -7,6 +7,7 @@ drill-down to one officer reads that officer's own rows (events, steps). Scope: 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,9 +17,11 @@ from django.db import connection
 from django.db.models import Avg, CharField, Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import get_language, gettext as _, ngettext
 
-from analytics.models import AdoptionScore, OfficerDayCount, Software, Stage, UnitDayCount, UsageEvent
+from analytics.models import (
+    AdoptionScore, FillState, OfficerDayCount, Software, Stage, UnitDayCount, UsageEvent,
+)
 from cases import selectors as cases_selectors
 from cases.selectors import Period
 from core.calendar import get_calendar
@@ -35,6 +38,8 @@ TIMELINESS_BUCKETS = [(0, 50), (50, 70), (70, 90), (90, 101)]
 CATALOGUE_KEY = "thads:analytics:catalogue"
 CATALOGUE_SECONDS = 300
 STAGE_ORDER = [Stage.NONE, Stage.BEGINNER, Stage.REGULAR, Stage.PROFICIENT]
+FIGURES_KEY = "thads:analytics:figures"
+FIGURES_SECONDS = 24 * 3600  # a safety net: the next fill or score write changes the key anyway
 
 
 # --- Periods and small look-ups ------------------------------------------------------------------
@@ -92,6 +97,26 @@ def software_catalogue() -> list[SoftwareInfo]:
                                item.expected_of_everyone) for item in software]
         cache.set(CATALOGUE_KEY, cached, CATALOGUE_SECONDS)
     return cached
+
+
+def _data_version() -> tuple:
+    """What the count tables and scores are as of: each FillState row's last filled day and last write
+    (the fill moves the count tables' rows, also on refills; the score services move the scores' row).
+    One query."""
+    return tuple(FillState.objects.order_by("table").values_list("table", "filled_through", "updated_at"))
+
+
+def _figures_cached(page: str, parts: tuple, build):  # noqa: ANN001, ANN202
+    """The figures of `page` derived from count tables and scores only, built once per data version and
+    kept in the cache under a key of: the page, what selects the data (`parts`: unit and officer ids,
+    period, filters — never the user), the language and the data version."""
+    source = repr((page, get_language(), _data_version(), parts)).encode()
+    key = f"{FIGURES_KEY}:{page}:{hashlib.sha256(source).hexdigest()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = build()
+        cache.set(key, figures, FIGURES_SECONDS)
+    return figures
 
 
 def stage_label(stage: str) -> str:
@@ -353,45 +378,69 @@ class Dashboard:
     trend: list[dict]
 
 
-def _officer_rows(*, officers: list[Officer], period: Period, score_month: dt.date) -> list[OfficerRow]:
-    """Score and period counts per officer: one query on AdoptionScore, one GROUP BY on the count table."""
-    rows = {officer.pk: OfficerRow(officer.pk, officer.full_name, officer.unit.name, officer.position_id)
-            for officer in officers}
-    ids = list(rows)
-    for score in AdoptionScore.objects.filter(officer_id__in=ids, month=score_month).only(
-            "officer_id", "total", "stage"):
-        rows[score.officer_id].score = score.total
-        rows[score.officer_id].stage = score.stage
+ROW_COUNTS = ("steps_recorded", "steps_on_time", "courses_assigned", "courses_done_on_time")
+
+
+def _officer_figures(*, ids: list[int], period: Period, score_month: dt.date) -> dict[int, dict]:
+    """Score and period counts per officer id (plain dicts, for the cache): one query on AdoptionScore,
+    one GROUP BY on the count table."""
+    figures: dict[int, dict] = {}
+    for officer_id, total, stage in (AdoptionScore.objects.filter(officer_id__in=ids, month=score_month)
+                                     .values_list("officer_id", "total", "stage")):
+        figures[officer_id] = {"score": total, "stage": stage}
     counts = (OfficerDayCount.objects.filter(officer_id__in=ids, day__range=(period.start, period.end))
               .values("officer_id", "metric").annotate(total=Sum("value")).order_by())
     for count in counts:
-        row, metric, total = rows[count["officer_id"]], count["metric"], count["total"]
+        entry, metric, total = figures.setdefault(count["officer_id"], {}), count["metric"], count["total"]
         if metric.startswith(ACTIVE_PREFIX):
-            row.active_days += total
-            row.software_days[metric[len(ACTIVE_PREFIX):]] = total
-        elif metric in ("steps_recorded", "steps_on_time", "courses_assigned", "courses_done_on_time"):
-            setattr(row, metric, total)
-    return list(rows.values())
+            entry.setdefault("software_days", {})[metric[len(ACTIVE_PREFIX):]] = total
+        elif metric in ROW_COUNTS:
+            entry[metric] = total
+    return figures
+
+
+def _officer_rows(*, officers: list[Officer], figures: dict[int, dict]) -> list[OfficerRow]:
+    """The officer table's rows: the live officer list with their figures from `_officer_figures`."""
+    rows = []
+    for officer in officers:
+        entry = figures.get(officer.pk, {})
+        software_days = dict(entry.get("software_days", {}))
+        rows.append(OfficerRow(officer.pk, officer.full_name, officer.unit.name, officer.position_id,
+                               score=entry.get("score"), stage=entry.get("stage", ""),
+                               active_days=sum(software_days.values()), software_days=software_days,
+                               **{name: entry.get(name, 0) for name in ROW_COUNTS}))
+    return rows
+
+
+def _recently_active(*, ids: list[int], today: dt.date) -> dict[int, set[str]]:
+    """Per officer id, the software codes with an active day in the last LAGGARD_WINDOW_DAYS days
+    (one query on the count table)."""
+    since = today - dt.timedelta(days=LAGGARD_WINDOW_DAYS - 1)
+    active: dict[int, set[str]] = defaultdict(set)
+    for officer_id, metric in (OfficerDayCount.objects.filter(officer_id__in=ids, day__range=(since, today),
+                                                              metric__startswith=ACTIVE_PREFIX, value__gt=0)
+                               .values_list("officer_id", "metric").distinct()):
+        active[officer_id].add(metric[len(ACTIVE_PREFIX):])
+    return dict(active)
 
 
 def laggards_get(*, officers: list[Officer], software: list[SoftwareInfo], scores: dict[int, Decimal | None],
-                 today: dt.date) -> list[Laggard]:
+                 today: dt.date, active: dict[int, set[str]] | None = None) -> list[Laggard]:
     """One combined list of who is behind this week, worst first: open case deadlines past due (cases),
     assigned courses past due (learning), and expected software with no active day in the last
-    `LAGGARD_WINDOW_DAYS` days (count table). Three GROUP BY queries whatever the number of officers."""
+    `LAGGARD_WINDOW_DAYS` days (count table; `active`, the codes each officer used then, when the caller
+    already has them). Three GROUP BY queries whatever the number of officers (two with `active`): the
+    overdue steps and courses are always read live."""
     ids = [officer.pk for officer in officers]
     overdue_steps = cases_selectors.deadline_overdue_counts(officer_ids=ids, today=today)
     overdue_courses = learning_selectors.enrollment_overdue_counts(officer_ids=ids, today=today)
-    since = today - dt.timedelta(days=LAGGARD_WINDOW_DAYS - 1)
-    active = defaultdict(set)
-    for row in (OfficerDayCount.objects.filter(officer_id__in=ids, day__range=(since, today),
-                                               metric__startswith=ACTIVE_PREFIX, value__gt=0)
-                .values_list("officer_id", "metric").distinct()):
-        active[row[0]].add(row[1][len(ACTIVE_PREFIX):])
+    if active is None:
+        active = _recently_active(ids=ids, today=today)
     result = []
     for officer in officers:
+        used = active.get(officer.pk, ())
         inactive = [item.code for item in software
-                    if item.expected_of(officer.position_id) and item.code not in active[officer.pk]]
+                    if item.expected_of(officer.position_id) and item.code not in used]
         steps, courses = overdue_steps.get(officer.pk, 0), overdue_courses.get(officer.pk, 0)
         if steps or courses or inactive:
             result.append(Laggard(officer.pk, officer.full_name, officer.unit.name, steps, courses, inactive,
@@ -425,6 +474,13 @@ def heatmap_units_software(*, user, unit: Unit | None, period: Period,  # noqa: 
     """Unit × software: active officer-days in the software ÷ officer working days, in %, from
     UnitDayCount (one GROUP BY query), each child unit summed over its subtree."""
     rows_units = _child_units(user=user, unit=unit)
+    return _heatmap_rows(rows_units=rows_units, unit=unit, period=period, software=software,
+                         sums=_heatmap_sums(user=user, unit=unit, period=period, rows_units=rows_units))
+
+
+def _heatmap_sums(*, user, unit: Unit | None, period: Period,  # noqa: ANN001
+                  rows_units: list[Unit]) -> dict[int, dict[str, int]]:
+    """Per row unit id, the period's sums of `active:*` and `officers` over its rows (one GROUP BY)."""
     counts = UnitDayCount.objects.filter(day__range=(period.start, period.end)).filter(
         Q(metric__startswith=ACTIVE_PREFIX) | Q(metric="officers"))
     if unit is not None:
@@ -438,6 +494,11 @@ def heatmap_units_software(*, user, unit: Unit | None, period: Period,  # noqa: 
         target = _roll_up(rows_units, unit, row["unit__path"])
         if target is not None:
             sums[target.pk][row["metric"]] += row["total"]
+    return {pk: dict(figures) for pk, figures in sums.items()}
+
+
+def _heatmap_rows(*, rows_units: list[Unit], unit: Unit | None, period: Period, software: list[SoftwareInfo],
+                  sums: dict[int, dict[str, int]]) -> list[dict]:
     calendar_days = (period.end - period.start).days + 1
     working_share = working_days_between(period.start, period.end) / calendar_days
     result = []
@@ -532,14 +593,33 @@ def monthly_trend(*, user, unit: Unit | None, period: Period) -> list[dict]:  # 
 def dashboard_get(*, user, period: Period, unit_id: int | None = None,  # noqa: ANN001
                   today: dt.date | None = None) -> Dashboard:
     """The unit manager's dashboard for a period, within the user's scope (a unit they may see, else
-    the root of their scope). Officers are listed lowest score first (at most OFFICER_TABLE_LIMIT)."""
+    the root of their scope). Officers are listed lowest score first (at most OFFICER_TABLE_LIMIT).
+    What comes from the count tables and scores only (officers' figures, software used in the last week,
+    the unit × software sums, the trend) is built once per data version and kept in the cache
+    (`_figures_cached`); the officer list, the units, the overdue steps and courses and the training
+    funnel are read on every request."""
     today = today or timezone.localdate()
     unit = _unit_for(user=user, unit_id=unit_id)
     score_month = month_start(min(period.end, today))
     officers = list(_officers_in(user=user, unit=unit).order_by("unit__path", "full_name"))
-    rows = _officer_rows(officers=officers, period=period, score_month=score_month)
+    ids = [officer.pk for officer in officers]
     software = software_catalogue()
-    laggards = laggards_get(officers=officers, software=software, today=today,
+    rows_units = _child_units(user=user, unit=unit)
+    # The officers, the table's row units and the subtree the unit rows are summed over select the data;
+    # with the period and today they fix everything below but the laggards' overdue steps and courses
+    # and the training funnel, which change during the day and are read live.
+    subtree = unit.path if unit is not None else ("*" if _scope(user).everything else "")
+    figures = _figures_cached("dashboard", (
+        hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest(), tuple(u.pk for u in rows_units), subtree,
+        period.start, period.end, score_month, today,
+    ), lambda: {
+        "officers": _officer_figures(ids=ids, period=period, score_month=score_month),
+        "active": _recently_active(ids=ids, today=today),
+        "heatmap": _heatmap_sums(user=user, unit=unit, period=period, rows_units=rows_units),
+        "trend": monthly_trend(user=user, unit=unit, period=period),
+    })
+    rows = _officer_rows(officers=officers, figures=figures["officers"])
+    laggards = laggards_get(officers=officers, software=software, today=today, active=figures["active"],
                             scores={row.officer_id: row.score for row in rows})
     stage_counts = defaultdict(int)
     for row in rows:
@@ -551,9 +631,10 @@ def dashboard_get(*, user, period: Period, unit_id: int | None = None,  # noqa: 
     return Dashboard(
         unit=unit, period=period, score_month=score_month, officers=rows, officer_total=len(rows),
         laggards=laggards, stages=stages, software=software,
-        heatmap=heatmap_units_software(user=user, unit=unit, period=period, software=software),
+        heatmap=_heatmap_rows(rows_units=rows_units, unit=unit, period=period, software=software,
+                              sums=figures["heatmap"]),
         timeliness=timeliness_distribution(rows), funnel=training_funnel(user=user, unit=unit),
-        trend=monthly_trend(user=user, unit=unit, period=period),
+        trend=[dict(row) for row in figures["trend"]],
     )
 
 
@@ -636,15 +717,46 @@ def province_overview(*, user, month: dt.date, sort: str = "total") -> ProvinceO
     unit × month grid of average scores over 12 months, and the biggest movers since the month before.
     Units with fewer than SMALL_GROUP officers, other than the one the user works in, appear only in one
     aggregate row. Two queries: the row units, and one aggregate of the headcount and `AdoptionScore`
-    per unit × month (the leader's own unit comes from the cached principal)."""
+    per unit × month (the leader's own unit comes from the cached principal). The figures are kept in
+    the cache per data version (`_figures_cached`), keyed by the row units and the row holding the
+    user's own unit, so that later requests until the next fill or score write read only the row units
+    and the data version (the headcount is the one at the first request after a fill)."""
     month = month_start(month)
     sort = sort if sort in COMPONENTS else "total"
     own = _scope(user)
     root, row_units = _province_units(user)
+    own_officer = officer_for_user(user) if own.officer_id else None
+    own_path = own_officer.unit.path if own_officer is not None else None
+    # The rows that may show a small group by name: those holding the user's own unit.
+    own_rows = tuple(row_unit.pk for row_unit in row_units
+                     if own_path is not None and own_path.startswith(row_unit.path)
+                     and (root is None or row_unit.pk != root.pk or own_path == root.path))
+    figures = _figures_cached("province", (
+        root.pk if root is not None else None, own.everything, tuple((u.pk, u.name) for u in row_units),
+        own_rows, month, sort,
+    ), lambda: _province_figures(root=root, row_units=row_units, own_rows=own_rows, everything=own.everything,
+                                 month=month, sort=sort))
+    by_pk = {row_unit.pk: row_unit for row_unit in row_units}
+    ranks = {}
+    for entry in figures["units"]:
+        unit = by_pk.get(entry["unit"]) if entry["unit"] is not None else None
+        label = unit.name if unit is not None else _("Units under %(n)s officers (combined)") % {"n": SMALL_GROUP}
+        ranks[entry["unit"]] = UnitRank(unit, label, entry["officers"], entry["scored"], dict(entry["figures"]),
+                                        entry["previous_total"], dict(entry["months"]))
+    first_month = add_months(month, -11)
+    return ProvinceOverview(root=root, month=month, months=[add_months(first_month, index) for index in range(12)],
+                            units=list(ranks.values()), movers_up=[ranks[pk] for pk in figures["movers_up"]],
+                            movers_down=[ranks[pk] for pk in figures["movers_down"]], sort=sort)
+
+
+def _province_figures(*, root: Unit | None, row_units: list[Unit], own_rows: tuple[int, ...], everything: bool,
+                      month: dt.date, sort: str) -> dict:
+    """The overview's ranking as plain data (row unit ids, None for the combined small groups), from one
+    aggregate query (`_province_sums`)."""
     first_month = add_months(month, -11)
     officer_counts: dict[int, int] = defaultdict(int)
     sums: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
-    if root is not None or own.everything:
+    if root is not None or everything:
         targets: dict[str, Unit | None] = {}
         for path, row_month, count, *values in _province_sums(root=root, first_month=first_month, month=month):
             if path not in targets:
@@ -659,17 +771,13 @@ def province_overview(*, user, month: dt.date, sort: str = "total") -> ProvinceO
             bucket["n"] += count
             for name, value in zip(COMPONENTS, values, strict=True):
                 bucket[name] += float(value or 0)
-    own_officer = officer_for_user(user) if own.officer_id else None
-    own_path = own_officer.unit.path if own_officer is not None else None
-    ranks, small = [], UnitRank(None, _("Units under %(n)s officers (combined)") % {"n": SMALL_GROUP}, 0)
+    ranks, small = [], UnitRank(None, "", 0)
     small_sums: dict = defaultdict(lambda: defaultdict(float))
     for row_unit in row_units:
         count = officer_counts.get(row_unit.pk, 0)
         if not count:
             continue
-        is_own = own_path is not None and own_path.startswith(row_unit.path) and (
-            root is None or row_unit.pk != root.pk or own_path == root.path)
-        if count < SMALL_GROUP and not is_own:
+        if count < SMALL_GROUP and row_unit.pk not in own_rows:
             small.officers += count
             for month_key, bucket in sums.get(row_unit.pk, {}).items():
                 for name, value in bucket.items():
@@ -680,7 +788,6 @@ def province_overview(*, user, month: dt.date, sort: str = "total") -> ProvinceO
         ranks.append(rank)
     if small.officers:
         _fill_rank(small, small_sums, month)
-    months = [add_months(first_month, index) for index in range(12)]
     key = (lambda rank: (rank.figures.get(sort) is None, -(rank.figures.get(sort) or 0), rank.label))
     ranks.sort(key=key)
     moving = [rank for rank in ranks if rank.change is not None]
@@ -688,8 +795,12 @@ def province_overview(*, user, month: dt.date, sort: str = "total") -> ProvinceO
     movers_down = sorted((rank for rank in moving if rank.change < 0), key=lambda rank: rank.change)[:3]
     if small.officers:
         ranks.append(small)
-    return ProvinceOverview(root=root, month=month, months=months, units=ranks, movers_up=movers_up,
-                            movers_down=movers_down, sort=sort)
+    return {
+        "units": [{"unit": rank.unit.pk if rank.unit is not None else None, "officers": rank.officers,
+                   "scored": rank.scored, "figures": rank.figures, "previous_total": rank.previous_total,
+                   "months": rank.months} for rank in ranks],
+        "movers_up": [rank.unit.pk for rank in movers_up], "movers_down": [rank.unit.pk for rank in movers_down],
+    }
 
 
 def _fill_rank(rank: UnitRank, by_month: dict, month: dt.date) -> None:

@@ -5,13 +5,13 @@ Each module's public functions are re-exported here (`from analytics import serv
 from analytics.services.fill import FillReport, counts_fill, fill_state_get, refill_days_mark
 from analytics.services.scores import (
     ScoreSettingsError, adoption_scores_compute, adoption_scores_recompute_from, score_settings_in_force,
-    score_settings_save,
+    score_settings_save, score_state_touch,
 )
 
 __all__ = [
     "FillReport", "ScoreSettingsError", "adoption_scores_compute", "adoption_scores_recompute_from",
     "counts_and_scores_fill", "counts_fill", "fill_state_get", "refill_days_mark", "score_settings_in_force",
-    "score_settings_save",
+    "score_settings_save", "score_state_touch",
 ]
 
 

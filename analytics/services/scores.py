@@ -29,8 +29,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.utils import timezone
 
-from analytics.models import AdoptionScore, OfficerDayCount, ScoreSettings, Software, Stage
+from analytics.models import AdoptionScore, FillState, OfficerDayCount, ScoreSettings, Software, Stage
 from core.calendar import get_calendar
 from org.models import Officer
 
@@ -38,6 +39,9 @@ COMPONENTS = ("activity", "breadth", "timeliness", "training", "skills")
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 WINDOW_MONTHS = 12
+# A FillState row of its own whose `updated_at` moves whenever scores or score settings are written:
+# with the count tables' rows it makes the data version under which the dashboards cache their figures.
+SCORES_STATE = "adoption_score"
 
 
 class ScoreSettingsError(Exception):
@@ -177,7 +181,16 @@ def adoption_scores_compute(*, month: date, filled_through: date | None = None) 
                                   **{name: getattr(components, name) for name in COMPONENTS}))
     AdoptionScore.objects.filter(month=start).delete()
     AdoptionScore.objects.bulk_create(rows, batch_size=2000)
+    score_state_touch()
     return len(rows)
+
+
+def score_state_touch() -> None:
+    """Mark that scores or score settings changed: moves the `updated_at` of the scores' FillState row
+    (created on first use), part of the data version the dashboards' cached figures are keyed by.
+    Writes one row; emits nothing."""
+    if not FillState.objects.filter(table=SCORES_STATE).update(updated_at=timezone.now()):
+        FillState.objects.get_or_create(table=SCORES_STATE)
 
 
 def adoption_scores_recompute_from(*, month: date) -> list[date]:
@@ -218,4 +231,5 @@ def score_settings_save(*, effective_from: date, values: dict[str, Decimal], use
             effective_from=effective_from,
             defaults={**{name: Decimal(values[name]) for name in SETTING_FIELDS}, "created_by": user})
         adoption_scores_recompute_from(month=effective_from)
+        score_state_touch()  # settings in force from a month not filled yet recompute nothing
     return settings

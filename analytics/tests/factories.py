@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from analytics.models import AdoptionScore, EventSource, OfficerDayCount, Software, SoftwareAction, UnitDayCount
 from analytics.services.events import NewEvent, usage_events_insert
+from analytics.services.scores import score_state_touch
 
 
 def make_software(code: str, name: str = "", positions=(), order: int = 0) -> Software:  # noqa: ANN001
@@ -31,12 +32,14 @@ def put_officer_counts(officer, day: dt.date, **metrics: int) -> None:  # noqa: 
     for name, value in metrics.items():
         OfficerDayCount.objects.update_or_create(officer=officer, day=day, metric=name.replace("__", ":"),
                                                  defaults={"value": value})
+    score_state_touch()  # the data version moves, as after a fill
 
 
 def put_unit_counts(unit, day: dt.date, **metrics: int) -> None:  # noqa: ANN001
     for name, value in metrics.items():
         UnitDayCount.objects.update_or_create(unit=unit, day=day, metric=name.replace("__", ":"),
                                               defaults={"value": value})
+    score_state_touch()
 
 
 def make_score(officer, month: dt.date, total: float, stage: str = "regular", **components: float) -> AdoptionScore:  # noqa: ANN001
@@ -45,6 +48,7 @@ def make_score(officer, month: dt.date, total: float, stage: str = "regular", **
     score, _created = AdoptionScore.objects.update_or_create(
         officer=officer, month=month.replace(day=1),
         defaults={**values, "total": Decimal(str(total)), "stage": stage})
+    score_state_touch()
     return score
 
 

@@ -396,14 +396,8 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.core.management import call_command
-    from django.test import Client, override_settings
-
-    # Static file names as written, not from the collected manifest (none is collected here): the
-    # measure is the pages' server time, the same with either storage but for one dictionary look-up.
-    override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
+    from django.test import Client
     from django.utils import timezone
 
     started = time.perf_counter()

@@ -38,3 +38,14 @@ def test_collected_static_files_carry_hashed_names_and_are_cached_for_good(tmp_p
     status, cache = output[-1].removeprefix("cache: ").split(" ", 1)
     assert status == "200" and "immutable" in cache and "max-age=315360000" in cache, output[-1]
 
+
+
+def test_before_any_collectstatic_pages_name_the_files_as_they_are(tmp_path, settings):
+    from django.templatetags.static import static
+
+    from core.static_storage import HashedStaticFilesStorage
+
+    settings.STATIC_ROOT = str(tmp_path / "nothing-collected")
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "core.static_storage.HashedStaticFilesStorage"}}
+    assert HashedStaticFilesStorage().hashed_files == {}
+    assert static("css/site.css") == "/static/css/site.css"

@@ -4,6 +4,7 @@ learner's tick or asking for a locked lesson's address cannot get round them."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from django.core.files.base import ContentFile
@@ -63,6 +64,7 @@ def test_time_rule_counts_only_server_measured_time_and_refuses_the_tick(world, 
     lesson = _lesson(course, 1)
     services.enrollment_self_enroll(officer=officer, course=course)
     client = client_for("officer")
+    opened = time.monotonic()
     page = client.get(reverse("learning:lesson-detail", kwargs={"pk": lesson.pk})).content.decode()
     assert "Hoàn thành khi: xem ít nhất 2 phút" in page
     assert "Đánh dấu đã học" not in page  # no tick button for this rule
@@ -71,8 +73,10 @@ def test_time_rule_counts_only_server_measured_time_and_refuses_the_tick(world, 
     assert response.status_code == 302
     for _ in range(5):
         client.post(reverse("learning:lesson-heartbeat", kwargs={"pk": lesson.pk}), {"seconds": "100000"})
+    # Only the time the server saw pass counts (a few seconds, more on a loaded machine), never the claim.
+    elapsed = time.monotonic() - opened
     progress = _progress(officer, lesson)
-    assert progress.completed_at is None and progress.seen_seconds < 5
+    assert progress.completed_at is None and progress.seen_seconds <= elapsed + 1, (progress.seen_seconds, elapsed)
     with pytest.raises(services.LearningError, match="xem ít nhất 2 phút"):
         services.lesson_progress_complete(officer=officer, lesson=lesson, source="manual")
     # A long gap counts at most MAX_HEARTBEAT_SECONDS: a tab left open overnight is not two minutes of study.

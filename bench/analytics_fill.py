@@ -157,43 +157,15 @@ def baseline(day: date) -> None:
             "GROUP BY recorded_by_id, recorded_date", [day])
 
 
-def baseline_same_rows(day: date) -> None:
-    """Hand-written SQL writing the same rows as the fill into two scratch tables shaped like the count
-    tables (same unique keys): officer rows of events, active flags and steps, then the unit sums and
-    headcount."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {SCRATCH_UNIT}")
-        cursor.execute(f"DELETE FROM {SCRATCH}")
-        cursor.execute(
-            "WITH ev AS (SELECT e.officer_id AS o, e.day AS d, s.code AS code, COUNT(*) AS n "
-            "FROM analytics_usageevent e JOIN analytics_software s ON s.id = e.software_id WHERE e.day = %s "
-            "GROUP BY e.officer_id, e.day, s.code), "
-            "st AS (SELECT recorded_by_id AS o, recorded_date AS d, COUNT(*) AS n, "
-            "SUM(CASE WHEN on_time THEN 1 ELSE 0 END) AS t FROM cases_casestep "
-            "WHERE is_current AND recorded_date = %s AND recorded_by_id IS NOT NULL GROUP BY recorded_by_id, recorded_date) "
-            f"INSERT INTO {SCRATCH} (officer_id, day, metric, value) "
-            "SELECT o, d, m, CASE WHEN m LIKE 'active:%%' THEN MAX(v) ELSE SUM(v) END FROM ("
-            "SELECT o, d, 'events:' || code AS m, n AS v FROM ev UNION ALL SELECT o, d, 'active:' || code, 1 FROM ev "
-            "UNION ALL SELECT o, d, 'events:QLTHA', n FROM st UNION ALL SELECT o, d, 'active:QLTHA', 1 FROM st "
-            "UNION ALL SELECT o, d, 'steps_recorded', n FROM st "
-            "UNION ALL SELECT o, d, 'steps_on_time', t FROM st WHERE t > 0) x GROUP BY o, d, m", [day, day])
-        cursor.execute(
-            f"INSERT INTO {SCRATCH_UNIT} (unit_id, day, metric, value) "
-            f"SELECT o.unit_id, c.day, c.metric, SUM(c.value) FROM {SCRATCH} c JOIN org_officer o ON o.id = c.officer_id "
-            "GROUP BY o.unit_id, c.day, c.metric "
-            "UNION ALL SELECT unit_id, " + ("CAST(%s AS date)" if connection.vendor == "postgresql" else "%s")
-            + ", 'officers', COUNT(*) FROM org_officer WHERE is_active GROUP BY unit_id", [day])
-
-
-def baseline_real_tables(day: date) -> None:
-    """Like for like: hand-written SQL writing the fill's rows of the day into the real count tables
-    (a year of rows, the same schema, unique keys and indexes): in one transaction, the DELETE of the
-    day from both tables, one INSERT … SELECT … GROUP BY of the officer rows (events, active flags,
-    steps) and one of the unit rows (the officer rows' sums per unit, then the headcount)."""
+def write_same_rows(day: date, officer_table: str, unit_table: str, *, delete: str) -> None:
+    """Hand-written SQL writing the fill's rows of the day into `officer_table` and `unit_table`, in one
+    transaction: `delete` (SQL taking the day, or none) for each table, one INSERT … SELECT … GROUP BY of
+    the officer rows (events, active flags, steps) and one of the unit rows (the officer rows' sums per
+    unit, then the headcount)."""
     day_param = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM analytics_unitdaycount WHERE day = %s", [day])
-        cursor.execute("DELETE FROM analytics_officerdaycount WHERE day = %s", [day])
+        for table in (unit_table, officer_table):
+            cursor.execute(delete.format(table=table), [day] if "%s" in delete else [])
         cursor.execute(
             "WITH ev AS (SELECT e.officer_id AS o, e.day AS d, s.code AS code, COUNT(*) AS n "
             "FROM analytics_usageevent e JOIN analytics_software s ON s.id = e.software_id WHERE e.day = %s "
@@ -201,18 +173,31 @@ def baseline_real_tables(day: date) -> None:
             "st AS (SELECT recorded_by_id AS o, recorded_date AS d, COUNT(*) AS n, "
             "SUM(CASE WHEN on_time THEN 1 ELSE 0 END) AS t FROM cases_casestep "
             "WHERE is_current AND recorded_date = %s AND recorded_by_id IS NOT NULL GROUP BY recorded_by_id, recorded_date) "
-            "INSERT INTO analytics_officerdaycount (officer_id, day, metric, value) "
+            f"INSERT INTO {officer_table} (officer_id, day, metric, value) "
             "SELECT o, d, m, CASE WHEN m LIKE 'active:%%' THEN MAX(v) ELSE SUM(v) END FROM ("
             "SELECT o, d, 'events:' || code AS m, n AS v FROM ev UNION ALL SELECT o, d, 'active:' || code, 1 FROM ev "
             "UNION ALL SELECT o, d, 'events:QLTHA', n FROM st UNION ALL SELECT o, d, 'active:QLTHA', 1 FROM st "
             "UNION ALL SELECT o, d, 'steps_recorded', n FROM st "
             "UNION ALL SELECT o, d, 'steps_on_time', t FROM st WHERE t > 0) x GROUP BY o, d, m", [day, day])
         cursor.execute(
-            "INSERT INTO analytics_unitdaycount (unit_id, day, metric, value) "
-            "SELECT o.unit_id, c.day, c.metric, SUM(c.value) FROM analytics_officerdaycount c "
+            f"INSERT INTO {unit_table} (unit_id, day, metric, value) "
+            f"SELECT o.unit_id, c.day, c.metric, SUM(c.value) FROM {officer_table} c "
             "JOIN org_officer o ON o.id = c.officer_id WHERE c.day = %s GROUP BY o.unit_id, c.day, c.metric "
             f"UNION ALL SELECT unit_id, {day_param}, 'officers', COUNT(*) FROM org_officer WHERE is_active "
             "GROUP BY unit_id", [day, day])
+
+
+def baseline_same_rows(day: date) -> None:
+    """B: the fill's rows into two scratch tables shaped like the count tables (same unique keys) that
+    hold only the day."""
+    write_same_rows(day, SCRATCH, SCRATCH_UNIT, delete="DELETE FROM {table}")
+
+
+def baseline_real_tables(day: date) -> None:
+    """C, like for like: the fill's rows of the day into the real count tables (a year of rows, the same
+    schema, unique keys and indexes), after the DELETE of the day from both."""
+    write_same_rows(day, "analytics_officerdaycount", "analytics_unitdaycount",
+                    delete="DELETE FROM {table} WHERE day = %s")
 
 
 def day_rows(day: date) -> tuple[list, list]:

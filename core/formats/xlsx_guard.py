@@ -422,6 +422,21 @@ def _last_open_tag(data: bytes) -> int:
     return cut
 
 
+def _whole_tag_chunks(handle: BinaryIO) -> Iterator[bytes]:
+    """The sheet XML read CHUNK bytes at a time, each piece cut before its last unfinished tag (carried
+    into the next piece), so no tag is split between two; the last piece holds the rest."""
+    carry = b""
+    while True:
+        block = handle.read(CHUNK)
+        data = carry + block
+        if block:
+            cut = _last_open_tag(data)
+            data, carry = (data[:cut], data[cut:]) if cut > 0 else (b"", data)
+        yield data
+        if not block:
+            return
+
+
 def iter_error_cells(source: BinaryIO, part: str) -> Iterator[tuple[int, int, str]]:
     """(row, column, error text) of every cell of the sheet part `part` that holds an Excel error
     (`t="e"`: #N/A, #VALUE!, #DIV/0!, #REF!, #NAME?, #NUM!, #NULL!…), numbered from 1, in the
@@ -433,13 +448,7 @@ def iter_error_cells(source: BinaryIO, part: str) -> Iterator[tuple[int, int, st
     source.seek(0)
     with zipfile.ZipFile(source) as archive, archive.open(part) as handle:
         row = column = 0
-        carry = b""
-        while True:
-            block = handle.read(CHUNK)
-            data = carry + block
-            if block:
-                cut = _last_open_tag(data)
-                data, carry = (data[:cut], data[cut:]) if cut > 0 else (b"", data)
+        for data in _whole_tag_chunks(handle):
             for match in TAG.finditer(data):
                 name, attributes, closed = match.group(1), match.group(2) or b"", match.group(3)
                 ref = REF.search(attributes)
@@ -458,8 +467,6 @@ def iter_error_cells(source: BinaryIO, part: str) -> Iterator[tuple[int, int, st
                 value = VALUE.search(data, match.end())
                 if value is not None and not CELL_END.search(data, match.end(), value.start()):
                     yield row, column, html.unescape(value.group(1).decode("utf-8", "replace")).strip()
-            if not block:
-                break
 
 
 def _known_errors_only(data: bytes) -> tuple[bytes, int]:
@@ -510,21 +517,13 @@ def xlsx_with_known_errors(source: BinaryIO, part: str, *, limits: TableLimits) 
                         shutil.copyfileobj(handle, target, CHUNK)
                     size += archive.getinfo(name).file_size
             with archive.open(part) as handle, patched.open(part, "w", force_zip64=True) as target:
-                carry = b""
-                while True:
-                    block = handle.read(CHUNK)
-                    data = carry + block
-                    if block:
-                        cut = _last_open_tag(data)
-                        data, carry = (data[:cut], data[cut:]) if cut > 0 else (b"", data)
+                for data in _whole_tag_chunks(handle):
                     data, count = _known_errors_only(data)
                     replaced += count
                     size += len(data)
                     if size > limits.xml_bytes:
                         raise TableFileError(too_big(limits))
                     target.write(data)
-                    if not block:
-                        break
     except BaseException:
         copy.close()
         raise

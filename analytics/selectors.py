@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection
@@ -154,6 +156,19 @@ def _unit_for(*, user, unit_id: int | None) -> Unit | None:  # noqa: ANN001
     if scope.unit_path:
         return visible.filter(path=scope.unit_path).first()
     return None
+
+
+class OfficerRef(NamedTuple):
+    """What the dashboard's tables need of an officer (read as plain values, not model instances)."""
+    pk: int
+    full_name: str
+    unit_name: str
+    position_id: int | None
+
+
+def officer_refs(officers: Iterable[Officer]) -> list[OfficerRef]:
+    """`OfficerRef`s of loaded officers (their unit loaded with them)."""
+    return [OfficerRef(officer.pk, officer.full_name, officer.unit.name, officer.position_id) for officer in officers]
 
 
 def _officers_in(*, user, unit: Unit | None) -> QuerySet[Officer]:  # noqa: ANN001
@@ -399,13 +414,13 @@ def _officer_figures(*, ids: list[int], period: Period, score_month: dt.date) ->
     return figures
 
 
-def _officer_rows(*, officers: list[Officer], figures: dict[int, dict]) -> list[OfficerRow]:
+def _officer_rows(*, officers: list[OfficerRef], figures: dict[int, dict]) -> list[OfficerRow]:
     """The officer table's rows: the live officer list with their figures from `_officer_figures`."""
     rows = []
     for officer in officers:
         entry = figures.get(officer.pk, {})
         software_days = dict(entry.get("software_days", {}))
-        rows.append(OfficerRow(officer.pk, officer.full_name, officer.unit.name, officer.position_id,
+        rows.append(OfficerRow(officer.pk, officer.full_name, officer.unit_name, officer.position_id,
                                score=entry.get("score"), stage=entry.get("stage", ""),
                                active_days=sum(software_days.values()), software_days=software_days,
                                **{name: entry.get(name, 0) for name in ROW_COUNTS}))
@@ -424,7 +439,7 @@ def _recently_active(*, ids: list[int], today: dt.date) -> dict[int, set[str]]:
     return dict(active)
 
 
-def laggards_get(*, officers: list[Officer], software: list[SoftwareInfo], scores: dict[int, Decimal | None],
+def laggards_get(*, officers: list[OfficerRef], software: list[SoftwareInfo], scores: dict[int, Decimal | None],
                  today: dt.date, active: dict[int, set[str]] | None = None) -> list[Laggard]:
     """One combined list of who is behind this week, worst first: open case deadlines past due (cases),
     assigned courses past due (learning), and expected software with no active day in the last
@@ -443,7 +458,7 @@ def laggards_get(*, officers: list[Officer], software: list[SoftwareInfo], score
                     if item.expected_of(officer.position_id) and item.code not in used]
         steps, courses = overdue_steps.get(officer.pk, 0), overdue_courses.get(officer.pk, 0)
         if steps or courses or inactive:
-            result.append(Laggard(officer.pk, officer.full_name, officer.unit.name, steps, courses, inactive,
+            result.append(Laggard(officer.pk, officer.full_name, officer.unit_name, steps, courses, inactive,
                                   scores.get(officer.pk)))
     result.sort(key=lambda laggard: laggard.weight)
     return result
@@ -590,8 +605,26 @@ def monthly_trend(*, user, unit: Unit | None, period: Period) -> list[dict]:  # 
     return result
 
 
+def _dashboard_units(*, user, unit_id: int | None, units: list[Unit] | None) -> tuple[Unit | None, list[Unit]]:  # noqa: ANN001
+    """The dashboard's unit (`_unit_for`) and its table's row units (`_child_units`), picked from `units` (the
+    user's visible active units, as the page's filter already holds them) when they are there, else read."""
+    if units is None:
+        unit = _unit_for(user=user, unit_id=unit_id)
+        return unit, _child_units(user=user, unit=unit)
+    scope = _scope(user)
+    if unit_id:
+        unit = next((candidate for candidate in units if candidate.pk == unit_id), None)
+    else:
+        unit = next((candidate for candidate in units if candidate.path == scope.unit_path), None)
+    if unit is None and (unit_id or scope.unit_path):
+        unit = _unit_for(user=user, unit_id=unit_id)  # an inactive or unknown unit: not among `units`
+    if unit is None:
+        return None, [candidate for candidate in units if candidate.parent_id is None]
+    return unit, [candidate for candidate in units if candidate.pk == unit.pk or candidate.parent_id == unit.pk]
+
+
 def dashboard_get(*, user, period: Period, unit_id: int | None = None,  # noqa: ANN001
-                  today: dt.date | None = None) -> Dashboard:
+                  today: dt.date | None = None, units: list[Unit] | None = None) -> Dashboard:
     """The unit manager's dashboard for a period, within the user's scope (a unit they may see, else
     the root of their scope). Officers are listed lowest score first (at most OFFICER_TABLE_LIMIT).
     What comes from the count tables and scores only (officers' figures, software used in the last week,
@@ -599,12 +632,12 @@ def dashboard_get(*, user, period: Period, unit_id: int | None = None,  # noqa: 
     (`_figures_cached`); the officer list, the units, the overdue steps and courses and the training
     funnel are read on every request."""
     today = today or timezone.localdate()
-    unit = _unit_for(user=user, unit_id=unit_id)
+    unit, rows_units = _dashboard_units(user=user, unit_id=unit_id, units=units)
     score_month = month_start(min(period.end, today))
-    officers = list(_officers_in(user=user, unit=unit).order_by("unit__path", "full_name"))
+    officers = [OfficerRef(*values) for values in _officers_in(user=user, unit=unit).order_by("unit__path", "full_name")
+                .values_list("pk", "full_name", "unit__name", "position_id")]
     ids = [officer.pk for officer in officers]
     software = software_catalogue()
-    rows_units = _child_units(user=user, unit=unit)
     # The officers, the table's row units and the subtree the unit rows are summed over select the data;
     # with the period and today they fix everything below but the laggards' overdue steps and courses
     # and the training funnel, which change during the day and are read live.
@@ -911,7 +944,8 @@ def focal_week_get(*, user, today: dt.date | None = None) -> FocalWeek:  # noqa:
     scores = dict(AdoptionScore.objects.filter(officer_id__in=ids, month=month_start(today))
                   .values_list("officer_id", "total"))
     laggards = {row.officer_id: row for row in
-                laggards_get(officers=officers, software=software_catalogue(), scores=scores, today=today)}
+                laggards_get(officers=officer_refs(officers), software=software_catalogue(), scores=scores,
+                             today=today)}
     requests = support_selectors.help_request_open_counts(officer_ids=ids)
     for officer in officers:  # an open request puts an officer on the list even with nothing overdue
         if officer.pk in requests and officer.pk not in laggards:

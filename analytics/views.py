@@ -67,12 +67,12 @@ def scorecard(request: HttpRequest) -> HttpResponse:
 
 # --- Unit dashboard ------------------------------------------------------------------------------
 
-def _dashboard_inputs(request: HttpRequest) -> tuple[DashboardFilterForm, dict, selectors.Period]:
+def _dashboard_inputs(request: HttpRequest) -> tuple[DashboardFilterForm, dict, selectors.Period, list]:
     units = list(unit_list_visible(user=request.user).filter(is_active=True).order_by("path"))
     form = DashboardFilterForm(request.GET or None, units=units)
     values = form.values()
     period = selectors.period_get(kind=values["period"], year=values["month"].year, month=values["month"].month)
-    return form, values, period
+    return form, values, period, units
 
 
 def _filtered_rows(request: HttpRequest, rows: list) -> tuple[list, str]:
@@ -94,8 +94,8 @@ def _filtered_rows(request: HttpRequest, rows: list) -> tuple[list, str]:
 @require(can_view_adoption_dashboard)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The unit manager's dashboard (also the landing page of managers and leaders)."""
-    form, values, period = _dashboard_inputs(request)
-    board = selectors.dashboard_get(user=request.user, period=period, unit_id=values["unit"])
+    form, values, period, units = _dashboard_inputs(request)
+    board = selectors.dashboard_get(user=request.user, period=period, unit_id=values["unit"], units=units)
     base = {"period": values["period"], "month": values["month"].strftime("%Y-%m"),
             "unit": board.unit.pk if board.unit and values["unit"] else None}
     rows, selection = _filtered_rows(request, board.officers)
@@ -150,8 +150,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require(can_view_adoption_dashboard)
 def dashboard_export(request: HttpRequest) -> HttpResponse:
     """What the dashboard shows, as an Excel workbook (officers, laggards, unit × software, trend)."""
-    _form, values, period = _dashboard_inputs(request)
-    board = selectors.dashboard_get(user=request.user, period=period, unit_id=values["unit"])
+    _form, values, period, units = _dashboard_inputs(request)
+    board = selectors.dashboard_get(user=request.user, period=period, unit_id=values["unit"], units=units)
     content = workbook_bytes(monthly.dashboard_sheets(board), about_title=_("Summary"),
                              about=monthly.dashboard_about(board))
     name = f"ung-dung-cntt-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"

@@ -82,10 +82,10 @@ def manager_digests_send(*, today: dt.date | None = None) -> int:
     year, week, _weekday = today.isocalendar()
     software = selectors.software_catalogue()
     managers = list(Officer.objects.filter(is_active=True, user__groups=group).select_related("unit", "user"))
-    by_path: dict[str, list[Officer]] = defaultdict(list)
+    by_path: dict[str, list[selectors.OfficerRef]] = defaultdict(list)
     for path in {manager.unit.path for manager in managers}:
-        by_path[path] = list(Officer.objects.filter(is_active=True, unit__path__startswith=path)
-                             .select_related("unit", "position"))
+        by_path[path] = selectors.officer_refs(Officer.objects.filter(is_active=True, unit__path__startswith=path)
+                                               .select_related("unit", "position"))
     url = reverse("analytics:dashboard") + "#laggards"
     sent = 0
     for manager in managers:

@@ -48,7 +48,7 @@ def test_laggards_are_ordered_worst_first(world):
     today = timezone.localdate()
     put_officer_counts(world.officers["other_a1"], today, active__QLVB=1)
     officers = [world.officers["officer"], world.officers["other_a1"], world.officers["other_b"]]
-    laggards = selectors.laggards_get(officers=officers, software=selectors.software_catalogue(), today=today,
+    laggards = selectors.laggards_get(officers=selectors.officer_refs(officers), software=selectors.software_catalogue(), today=today,
                                       scores={world.officers["other_b"].pk: Decimal(10)})
     # The officer (enforcement officer) is not expected to use QLVB; other_a1 used it; other_b did not.
     assert [laggard.officer_id for laggard in laggards] == [world.officers["other_b"].pk]

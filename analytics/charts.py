@@ -9,6 +9,8 @@ partial plotly.js bundle that stays within the chart-page budget has no heatmap 
 
 from __future__ import annotations
 
+import functools
+
 COLOURS = ["#b42318", "#dc6803", "#1570ef", "#067647", "#475467"]
 LAYOUT = {
     "margin": {"l": 48, "r": 12, "t": 36, "b": 48},
@@ -51,6 +53,7 @@ def line_chart(*, title: str, labels: list[str], series: list[tuple[str, list[fl
     return {"data": traces, "layout": layout}
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def heat_colour(percent: float | None) -> str:
     """Background colour of a heatmap cell: grey for no data, red (0 %) → amber → green (100 %)."""
     if percent is None:

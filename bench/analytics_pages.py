@@ -3,7 +3,8 @@ count tables, against the same figures computed from raw usage events, and queri
 
 Run:  SCALE=0.01 .venv/bin/python bench/analytics_pages.py [--rounds 7]
       DATABASE_URL=postgres://postgres@127.0.0.1:5432/thads_bench_adash SCALE=0.01 .venv/bin/python bench/analytics_pages.py
-      (SKIP_GROWTH=1 stops after phase 1: at SCALE=1 the tenfold growth is 100,000 officers)
+      (SKIP_GROWTH=1 stops after phase 1: at SCALE=1 the tenfold growth is 100,000 officers;
+      REUSE_WORLD=1 with the DATABASE_URL of an earlier run measures phase 1 again on the world it left)
 
 SCALE is the fraction of national scale (10,000 officers in 34 provinces and 355 regional offices)
 built in phase 1; phase 2 grows the officers of the same offices (and their rows) tenfold. In a
@@ -88,6 +89,18 @@ def build_org(scale: float) -> dict:
     units.update(manager=manager, leader=leader, position=clerk,
                  per_office=max(1, round(NATIONAL_OFFICERS * scale / len(units["offices"]))))
     return units
+
+
+def existing_world() -> dict:
+    """The provinces, offices, manager and leader of a world an earlier run left in DATABASE_URL's database
+    (REUSE_WORLD=1: phase 1 measured again without building it; with the working year up to the day it
+    was built)."""
+    from org.models import Officer, Unit
+
+    offices = list(Unit.objects.filter(kind__code="b_office").order_by("code"))
+    return {"provinces": list(Unit.objects.filter(kind__code="b_province").order_by("code")), "offices": offices,
+            "manager": Officer.objects.select_related("user").get(user__username="bench_manager"),
+            "leader": Officer.objects.select_related("user").get(user__username="bench_leader")}
 
 
 def add_officers(units: dict, per_office: int, tag: str) -> list:
@@ -400,6 +413,16 @@ def main() -> None:
     from django.test import Client
     from django.utils import timezone
 
+    if os.environ.get("REUSE_WORLD"):
+        units = existing_world()
+        print(f"reused: {len(units['provinces'])} province(s), {len(units['offices'])} offices "
+              f"({os.environ.get('DATABASE_URL', 'SQLite').split('@')[-1]})")
+        clients = {}
+        for key in ("manager", "leader"):
+            clients[key] = Client()
+            clients[key].force_login(units[key].user)
+        phase("1×", units, clients, args.rounds)
+        return
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     print(f"migrated in {time.perf_counter() - started:.1f} s")

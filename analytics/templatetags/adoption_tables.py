@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.html import conditional_escape as escape  # what {{ }} does
@@ -38,10 +39,18 @@ class Numbers:
         self.decimal_sep = get_format("DECIMAL_SEPARATOR", language)
         self.grouping = get_format("NUMBER_GROUPING", language)
         self.thousand_sep = get_format("THOUSAND_SEPARATOR", language)
+        self.plain = not settings.USE_THOUSAND_SEPARATOR  # no grouping: Django's formatter shortcut below
 
     def value(self, number) -> str:  # noqa: ANN001
         """`{{ number }}`: ints as written, floats and decimals localised; None as "None" (callers test)."""
-        if isinstance(number, bool) or not isinstance(number, (int, float, Decimal)):
+        kind = type(number)
+        if self.plain and kind is int:
+            return str(number)
+        if self.plain and kind is float:
+            text = str(number)  # what Django's formatter splits, unless it is in exponent form
+            if "e" not in text and "n" not in text:
+                return text.replace(".", self.decimal_sep)
+        if kind is bool or not isinstance(number, (int, float, Decimal)):
             return escape(number)
         return str(number_format(number, self.decimal_sep, None, self.grouping, self.thousand_sep, use_l10n=True))
 

@@ -81,10 +81,13 @@ def _officer_rows(rng: random.Random) -> list[OfficerRow]:
     return rows
 
 
+@pytest.mark.parametrize("grouping", [False, True])
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_numbers_match_django_formatting(language):
+def test_numbers_match_django_formatting(language, grouping, settings):
+    settings.USE_THOUSAND_SEPARATOR = grouping
     rng = random.Random(7)
-    values = [0, 7, 999, 1000, 123456, -3, 0.5, 1.5, 2.5, 12.345, 99.95, 100.0, -0.4, -0.6, 1e-7, 3.0e16,
+    values = [0, 7, 999, 1000, 123456, -3, 0.5, 1.5, 2.5, 12.345, 99.95, 100.0, -0.4, -0.6, 1e-7, 3.0e16, -0.0,
+              float("nan"), float("inf"), True,
               Decimal("0.5"), Decimal("62.50"), Decimal("-0.5"), Decimal("1234.567")]
     values += [round(rng.uniform(-1000, 1000), rng.randint(0, 4)) for _ in range(300)]
     values += [Decimal(rng.randint(-10**6, 10**6)) / 100 for _ in range(300)]

@@ -111,12 +111,13 @@ def _data_version() -> tuple:
 def _figures_cached(page: str, parts: tuple, build):  # noqa: ANN001, ANN202
     """The figures of `page` derived from count tables and scores only, built once per data version and
     kept in the cache under a key of: the page, what selects the data (`parts`: unit and officer ids,
-    period, filters — never the user), the language and the data version."""
+    period, filters — never the user), the language and the data version. The key is returned with
+    them (`figures["key"]`): what is rendered from these figures alone may be kept under it too."""
     source = repr((page, get_language(), _data_version(), parts)).encode()
     key = f"{FIGURES_KEY}:{page}:{hashlib.sha256(source).hexdigest()}"
     figures = cache.get(key)
     if figures is None:
-        figures = build()
+        figures = {**build(), "key": key}
         cache.set(key, figures, FIGURES_SECONDS)
     return figures
 
@@ -703,6 +704,7 @@ class ProvinceOverview:
     movers_up: list[UnitRank]
     movers_down: list[UnitRank]
     sort: str
+    figures_key: str = ""  # the cache key of the figures behind it (`_figures_cached`)
 
 
 def _province_units(user) -> tuple[Unit | None, list[Unit]]:  # noqa: ANN001
@@ -779,7 +781,8 @@ def province_overview(*, user, month: dt.date, sort: str = "total") -> ProvinceO
     first_month = add_months(month, -11)
     return ProvinceOverview(root=root, month=month, months=[add_months(first_month, index) for index in range(12)],
                             units=list(ranks.values()), movers_up=[ranks[pk] for pk in figures["movers_up"]],
-                            movers_down=[ranks[pk] for pk in figures["movers_down"]], sort=sort)
+                            movers_down=[ranks[pk] for pk in figures["movers_down"]], sort=sort,
+                            figures_key=figures["key"])
 
 
 def _province_figures(*, root: Unit | None, row_units: list[Unit], own_rows: tuple[int, ...], everything: bool,
@@ -978,3 +981,42 @@ def focal_week_get(*, user, today: dt.date | None = None) -> FocalWeek:  # noqa:
         rows.append(FocalWeekRow(laggard, requests.get(laggard.officer_id, 0), kind, text,
                                  article if kind == ActionKind.SEND_ARTICLE else None, last.get(laggard.officer_id)))
     return FocalWeek(units=focal_units(user), rows=rows, officer_total=len(officers))
+
+
+# --- The landing pages, built after the nightly fill ---------------------------------------------
+
+def landing_figures_warm(*, today: dt.date | None = None) -> int:
+    """Build into the cache the count-table figures of the pages unit managers and provincial leaders land
+    on after sign-in: their dashboard's default view (working year to date, this month, all their units)
+    and, for leaders, the province overview (this month, by score), in the site's language. The nightly
+    fill calls it after the data version moved, so that the day's first visits read the figures instead
+    of building them (`_figures_cached`). One dashboard per distinct scope (managers of the same unit share
+    their figures), one overview per leader (its key holds the leader's own unit). Returns the number of
+    pages built. Worth it only with a cache the site's processes share (Redis): a process-local cache
+    keeps them in the job's own process."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from core.roles import Role, has_role
+
+    today = today or timezone.localdate()
+    month = today.replace(day=1)
+    period = period_get(kind="cumulative", year=month.year, month=month.month)
+    officers = (Officer.objects.select_related("user", "unit")
+                .filter(is_active=True, user__is_active=True,
+                        user__groups__name__in=[Role.UNIT_MANAGER, Role.PROVINCIAL_LEADER])
+                .distinct().order_by("unit__path", "pk"))
+    built, scopes = 0, set()
+    with translation.override(settings.LANGUAGE_CODE):
+        for officer in officers:
+            user = officer.user
+            scope = _scope(user)
+            if scope.unit_path not in scopes:
+                scopes.add(scope.unit_path)
+                units = list(unit_list_visible(user=user).filter(is_active=True).order_by("path"))
+                dashboard_get(user=user, period=period, today=today, units=units)
+                built += 1
+            if has_role(user, Role.PROVINCIAL_LEADER):
+                province_overview(user=user, month=month)
+                built += 1
+    return built

@@ -4,14 +4,18 @@ province overview and the monthly reports. Thin: parse the filter, call a select
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from analytics import charts, selectors
@@ -202,10 +206,22 @@ def my_detail(request: HttpRequest) -> HttpResponse:
 
 @require(can_view_province_overview)
 def province(request: HttpRequest) -> HttpResponse:
-    """All units ranked by score or a component, unit × month grid, movers up and down."""
+    """All units ranked by score or a component, unit × month grid, movers up and down. What the page
+    shows is drawn from the overview's figures alone (and the filter as typed): its HTML is kept in the
+    cache under the figures' key, until the next fill or score write."""
     form = ProvinceFilterForm(request.GET or None)
     values = form.values()
     overview = selectors.province_overview(user=request.user, month=values["month"], sort=values["sort"])
+    typed = (form.is_bound, request.GET.get("month"), request.GET.get("sort"))
+    key = f"{overview.figures_key}:html:{hashlib.sha256(repr(typed).encode()).hexdigest()}"
+    content = cache.get(key)
+    if content is None:
+        content = render_to_string("analytics/_province_content.html", _province_context(form, overview))
+        cache.set(key, content, selectors.FIGURES_SECONDS)
+    return render(request, "analytics/province.html", {"content": mark_safe(content)})  # noqa: S308 (rendered above)
+
+
+def _province_context(form: ProvinceFilterForm, overview: selectors.ProvinceOverview) -> dict:
     dashboard_url = reverse("analytics:dashboard")
     month_text = overview.month.strftime("%Y-%m")
     # A unit's dashboard for a month: the same address `_query` builds, its fixed part made once per
@@ -222,7 +238,7 @@ def province(request: HttpRequest) -> HttpResponse:
                        "link": month_links[month] + unit_pk if unit_pk else ""} for month in overview.months]})
     ranked = [row for row in rows if row["rank"].unit is not None]
     sort_label = dict(ProvinceFilterForm.base_fields["sort"].choices).get(overview.sort, "")
-    return render(request, "analytics/province.html", {
+    return {
         "form": form, "overview": overview, "rows": rows, "month_text": month_text,
         "chart": charts.bar_chart(
             title=_("Units ranked by %(what)s, %(month)s") % {"what": str(sort_label).lower(),
@@ -230,7 +246,7 @@ def province(request: HttpRequest) -> HttpResponse:
             labels=[row["rank"].label for row in ranked],
             values=[row["rank"].figures.get(overview.sort) for row in ranked],
             links=[row["link"] for row in ranked], horizontal=True),
-    })
+    }
 
 
 # --- Monthly reports -----------------------------------------------------------------------------

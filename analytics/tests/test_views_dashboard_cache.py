@@ -4,15 +4,17 @@ the cache until the next fill or score write; the cache is shared by scope, neve
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from analytics import services
+from analytics import selectors, services
 from analytics.models import AdoptionScore
 from analytics.services.scores import SETTING_FIELDS, score_state_touch
 from analytics.tests.factories import add_events, make_software
@@ -169,3 +171,57 @@ def test_each_language_gets_its_own_page_with_the_same_figures(filled, client_fo
     assert in_english[2] == in_vietnamese[2] and in_english[4:] == in_vietnamese[4:]  # score, days, steps…
     manager.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
     assert "Chưa có điểm" in manager.get(MARCH_BOARD).content.decode()
+
+
+def test_the_nightly_job_builds_the_landing_pages_before_the_first_visit(filled, client_for, django_assert_num_queries):
+    manager, leader = client_for("unit_manager"), client_for("provincial_leader")
+    second = manager_of(filled, "A", "Quản Lý Hai")  # same scope as the first manager: built once
+    board, province = reverse("analytics:dashboard"), reverse("analytics:province")
+    for client, url in ((manager, board), (second, board), (leader, board), (leader, province)):
+        client.get(url)  # session, principal and software catalogue into their caches
+    score_state_touch()  # the nightly fill moved the data version
+    # The manager's unit and the leader's province (two dashboards), and the leader's overview.
+    assert selectors.landing_figures_warm() == 3
+    for client in (manager, second, leader):
+        with django_assert_num_queries(7):  # as a repeat request: nothing built
+            client.get(board)
+    with django_assert_num_queries(2):
+        leader.get(province)
+    # Another view of the dashboard is not built ahead: its first request builds it.
+    with django_assert_num_queries(13):
+        manager.get(MARCH_BOARD)
+
+
+def test_fill_counts_builds_the_landing_pages_only_into_a_shared_cache(filled, settings):
+    out = io.StringIO()
+    call_command("fill_counts", "--through", "2026-03-11", stdout=out)
+    assert "landing pages not built (the cache is local to each process)" in out.getvalue()
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    out = io.StringIO()
+    call_command("fill_counts", "--through", "2026-03-11", stdout=out)
+    assert "3 landing page(s) built into the cache" in out.getvalue()
+    out = io.StringIO()
+    call_command("fill_counts", "--through", "2026-03-11", "--no-warm", stdout=out)
+    assert "landing" not in out.getvalue()
+
+
+def test_province_page_is_kept_per_figures_filter_and_language(filled, client_for, django_assert_num_queries):
+    leader, url = client_for("provincial_leader"), reverse("analytics:province")
+
+    def content(query: str) -> str:
+        html = leader.get(url + query).content.decode()
+        return re.search(r"<main.*?</main>", html, re.S).group(0)
+
+    first = content("?month=2026-03&sort=total")
+    with django_assert_num_queries(2):  # the row units and the data version: the HTML is kept
+        assert content("?month=2026-03&sort=total") == first
+    by_activity = content("?month=2026-03&sort=activity")
+    assert by_activity != first and 'sort=activity" aria-current="true"' in by_activity
+    assert "Nhập tháng theo dạng YYYY-MM." in content("?month=2026-13")
+    assert "Nhập tháng theo dạng YYYY-MM." not in content("")
+    leader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Units ranked" in content("?month=2026-03&sort=total")
+    leader.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    assert content("?month=2026-03&sort=total") == first
+    services.adoption_scores_compute(month=MARCH)  # a score write: the page is drawn again
+    assert content("?month=2026-03&sort=total") != first

@@ -558,9 +558,12 @@ def training_funnel(*, user, unit: Unit | None) -> dict:  # noqa: ANN001
     totals = {"assigned": 0, "started": 0, "completed": 0, "overdue": 0}
     if user is None:
         return totals | {"completion_percent": None}
-    for row in learning_selectors.report_funnel(user=user, unit_id=unit.pk if unit else None):
-        for key in totals:
-            totals[key] += row[key] or 0
+    if unit is not None or _scope(user).everything:  # the subtree shown, within the user's scope
+        totals = learning_selectors.enrollment_funnel_totals(unit_path=unit.path if unit else None)
+    else:
+        for row in learning_selectors.report_funnel(user=user):
+            for key in totals:
+                totals[key] += row[key] or 0
     totals["completion_percent"] = _percent(totals["completed"], totals["assigned"])
     return totals
 

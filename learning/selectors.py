@@ -417,6 +417,28 @@ def course_prerequisites_missing(*, officer: Officer, course: Course) -> list[Co
 
 # --- For other apps' dashboards -----------------------------------------------------------------
 
+def enrollment_funnel_totals(*, unit_path: str | None, today: dt.date | None = None) -> dict[str, int]:
+    """The course report's funnel summed over every course for the units in the subtree `unit_path` (None:
+    every unit): assigned, started, completed, overdue — the sums of `report_funnel`'s rows for that
+    subtree, read from the count table in one query. For another app's dashboard whose unit is already
+    within its user's scope (no scope check here)."""
+    today = today or timezone.localdate()
+    counts = EnrollmentCount.objects.all()
+    if unit_path is not None:
+        counts = counts.filter(unit__path__startswith=unit_path)
+    cells = (counts.values("course_id", "unit_id")  # the report's rows: course × unit, none with nothing assigned
+             .annotate(overdue_n=Coalesce(Sum(F("assigned") - F("completed"), filter=Q(due_date__lt=today)), 0),
+                       assigned_n=Sum("assigned"), started_n=Sum("started"), completed_n=Sum("completed"))
+             .filter(assigned_n__gt=0).order_by().values_list("assigned_n", "started_n", "completed_n", "overdue_n"))
+    totals = {"assigned": 0, "started": 0, "completed": 0, "overdue": 0}
+    for assigned, started, completed, overdue in cells:
+        totals["assigned"] += assigned
+        totals["started"] += started or 0
+        totals["completed"] += completed or 0
+        totals["overdue"] += overdue
+    return totals
+
+
 def enrollment_overdue_counts(*, officer_ids: list[int], today: dt.date | None = None) -> dict[int, int]:
     """Current, unfinished enrollments past their due date, counted per officer for the given officers
     (one GROUP BY query); officers with none are absent."""

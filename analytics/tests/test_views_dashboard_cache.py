@@ -65,17 +65,17 @@ def test_second_request_is_served_from_the_cache(filled, client_for, django_asse
     score_state_touch()  # a new data version: the figures are built again
     # Visible units (the filter form's, which also give the chosen unit and the table's row units), the
     # officers, the data version, scores and period counts, software used in the last week, unit × software
-    # sums, the trend's scores and counts, overdue case steps and courses, the training funnel (and what
-    # it reads).
-    with django_assert_num_queries(13):
+    # sums, the trend's scores and counts, overdue case steps and courses, the training funnel (one
+    # aggregate of learning's count table).
+    with django_assert_num_queries(12):
         first = manager.get(MARCH_BOARD).content.decode()
     # The six reads of count tables and scores come from the cache.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         second = manager.get(MARCH_BOARD).content.decode()
     assert officer_cells(first, filled.officers["officer"]) == officer_cells(second, filled.officers["officer"])
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         leader.get(MARCH_BOARD)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         leader.get(MARCH_BOARD)
     # Province: the row units, the data version and one aggregate; then the first two only.
     with django_assert_num_queries(3):
@@ -144,7 +144,7 @@ def test_managers_with_the_same_scope_share_the_figures(filled, client_for, djan
     second = manager_of(filled, "A", "Quản Lý Hai")  # also an officer of A: made before any figure is cached
     second.get(reverse("analytics:scorecard"))  # their session and principal into the cache
     client_for("unit_manager").get(MARCH_BOARD)
-    with django_assert_num_queries(7):  # as a repeat request: the first manager's figures
+    with django_assert_num_queries(6):  # as a repeat request: the first manager's figures
         html = second.get(MARCH_BOARD).content.decode()
     assert officer_cells(html, filled.officers["officer"])[4] == "1"
 
@@ -183,12 +183,12 @@ def test_the_nightly_job_builds_the_landing_pages_before_the_first_visit(filled,
     # The manager's unit and the leader's province (two dashboards), and the leader's overview.
     assert selectors.landing_figures_warm() == 3
     for client in (manager, second, leader):
-        with django_assert_num_queries(7):  # as a repeat request: nothing built
+        with django_assert_num_queries(6):  # as a repeat request: nothing built
             client.get(board)
     with django_assert_num_queries(2):
         leader.get(province)
     # Another view of the dashboard is not built ahead: its first request builds it.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         manager.get(MARCH_BOARD)
 
 

@@ -34,6 +34,12 @@ def assert_counts_exact(world, *, today: dt.date | None = None) -> None:  # noqa
         user = world.user("provincial_leader")
         assert (selectors.report_funnel(user=user, unit_id=world.units["A"].pk, today=day)
                 == selectors.report_funnel_direct(user=user, unit_id=world.units["A"].pk, today=day))
+        # The dashboards' totals: the sums of the report's rows for each unit's subtree, and for everything.
+        admin = world.user("admin")
+        for unit in [*(world.units[name] for name in UNITS), None]:
+            rows = selectors.report_funnel_direct(user=admin, unit_id=unit.pk if unit else None, today=day)
+            assert selectors.enrollment_funnel_totals(unit_path=unit.path if unit else None, today=day) == {
+                key: sum(row[key] or 0 for row in rows) for key in ("assigned", "started", "completed", "overdue")}
 
 
 def _assign(course, unit, days: int, months: int | None = None,  # noqa: ANN001

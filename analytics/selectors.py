@@ -988,15 +988,16 @@ def focal_week_get(*, user, today: dt.date | None = None) -> FocalWeek:  # noqa:
 
 # --- The landing pages, built after the nightly fill ---------------------------------------------
 
-def landing_figures_warm(*, today: dt.date | None = None) -> int:
+def landing_figures_warm(*, today: dt.date | None = None, province_page=None) -> int:  # noqa: ANN001
     """Build into the cache the count-table figures of the pages unit managers and provincial leaders land
     on after sign-in: their dashboard's default view (working year to date, this month, all their units)
     and, for leaders, the province overview (this month, by score), in the site's language. The nightly
     fill calls it after the data version moved, so that the day's first visits read the figures instead
     of building them (`_figures_cached`). One dashboard per distinct scope (managers of the same unit share
     their figures), one overview per leader (its key holds the leader's own unit). Returns the number of
-    pages built. Worth it only with a cache the site's processes share (Redis): a process-local cache
-    keeps them in the job's own process."""
+    pages built. `province_page(user=…)`, when given, builds a leader's whole overview page instead of its
+    figures alone (the view's `province_content`, which keeps the page's HTML too). Worth it only with a
+    cache the site's processes share (Redis): a process-local cache keeps them in the job's own process."""
     from django.conf import settings
     from django.utils import translation
 
@@ -1016,10 +1017,13 @@ def landing_figures_warm(*, today: dt.date | None = None) -> int:
             scope = _scope(user)
             if scope.unit_path not in scopes:
                 scopes.add(scope.unit_path)
-                units = list(unit_list_visible(user=user).filter(is_active=True).order_by("path"))
+                units = list(unit_list_visible(user=user).select_related(None).filter(is_active=True).order_by("path"))
                 dashboard_get(user=user, period=period, today=today, units=units)
                 built += 1
             if has_role(user, Role.PROVINCIAL_LEADER):
-                province_overview(user=user, month=month)
+                if province_page is not None:
+                    province_page(user=user)
+                else:
+                    province_overview(user=user, month=month)
                 built += 1
     return built

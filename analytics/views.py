@@ -72,7 +72,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
 # --- Unit dashboard ------------------------------------------------------------------------------
 
 def _dashboard_inputs(request: HttpRequest) -> tuple[DashboardFilterForm, dict, selectors.Period, list]:
-    units = list(unit_list_visible(user=request.user).filter(is_active=True).order_by("path"))
+    units = list(unit_list_visible(user=request.user).select_related(None).filter(is_active=True).order_by("path"))
     form = DashboardFilterForm(request.GET or None, units=units)
     values = form.values()
     period = selectors.period_get(kind=values["period"], year=values["month"].year, month=values["month"].month)
@@ -209,16 +209,24 @@ def province(request: HttpRequest) -> HttpResponse:
     """All units ranked by score or a component, unit × month grid, movers up and down. What the page
     shows is drawn from the overview's figures alone (and the filter as typed): its HTML is kept in the
     cache under the figures' key, until the next fill or score write."""
-    form = ProvinceFilterForm(request.GET or None)
+    content = province_content(user=request.user, data=request.GET)
+    return render(request, "analytics/province.html", {"content": mark_safe(content)})  # noqa: S308 (rendered here)
+
+
+def province_content(*, user, data: dict | None = None) -> str:  # noqa: ANN001
+    """The province overview's content for `user` and the filter `data` (None: the default view), kept in
+    the cache under its figures' key and the filter as typed. The nightly job calls it for each leader
+    (`selectors.landing_figures_warm`)."""
+    form = ProvinceFilterForm(data or None)
     values = form.values()
-    overview = selectors.province_overview(user=request.user, month=values["month"], sort=values["sort"])
-    typed = (form.is_bound, request.GET.get("month"), request.GET.get("sort"))
+    overview = selectors.province_overview(user=user, month=values["month"], sort=values["sort"])
+    typed = (form.is_bound, form.data.get("month"), form.data.get("sort"))
     key = f"{overview.figures_key}:html:{hashlib.sha256(repr(typed).encode()).hexdigest()}"
     content = cache.get(key)
     if content is None:
         content = render_to_string("analytics/_province_content.html", _province_context(form, overview))
         cache.set(key, content, selectors.FIGURES_SECONDS)
-    return render(request, "analytics/province.html", {"content": mark_safe(content)})  # noqa: S308 (rendered above)
+    return content
 
 
 def _province_context(form: ProvinceFilterForm, overview: selectors.ProvinceOverview) -> dict:

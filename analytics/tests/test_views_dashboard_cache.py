@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from unittest.mock import patch
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from analytics import selectors, services
+from analytics import selectors, services, views
 from analytics.models import AdoptionScore
 from analytics.services.scores import SETTING_FIELDS, score_state_touch
 from analytics.tests.factories import add_events, make_software
@@ -181,12 +182,13 @@ def test_the_nightly_job_builds_the_landing_pages_before_the_first_visit(filled,
         client.get(url)  # session, principal and software catalogue into their caches
     score_state_touch()  # the nightly fill moved the data version
     # The manager's unit and the leader's province (two dashboards), and the leader's overview.
-    assert selectors.landing_figures_warm() == 3
+    assert selectors.landing_figures_warm(province_page=views.province_content) == 3
     for client in (manager, second, leader):
         with django_assert_num_queries(6):  # as a repeat request: nothing built
             client.get(board)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(2), patch("analytics.views._province_context") as drawn:
         leader.get(province)
+    drawn.assert_not_called()  # the page's HTML too was built by the job
     # Another view of the dashboard is not built ahead: its first request builds it.
     with django_assert_num_queries(12):
         manager.get(MARCH_BOARD)

@@ -10,7 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from analytics import selectors, services
+from analytics import selectors, services, views
 
 
 class Command(BaseCommand):
@@ -42,6 +42,6 @@ class Command(BaseCommand):
             self.stdout.write("fill_counts: landing pages not built (the cache is local to each process)")
             return
         started = time.perf_counter()
-        built = selectors.landing_figures_warm()
+        built = selectors.landing_figures_warm(province_page=views.province_content)
         self.stdout.write(f"fill_counts: {built} landing page(s) built into the cache in "
                           f"{time.perf_counter() - started:.1f} s")

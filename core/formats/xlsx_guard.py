@@ -333,8 +333,9 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, limits: TableLimits,
                     raise _Refused(XLSX_BROKEN)
             else:
                 carry = b""
-            if not has_errors:
-                has_errors = ERROR_TYPE in data
+            if not has_errors:  # an Excel error, its type in double or (as XML allows) single quotes;
+                # the common writers use no single quote in markup: one byte search spares the second.
+                has_errors = ERROR_TYPE in data or (b"'" in data and ERROR_TYPE_QUOTED in data)
             last = data.rfind(b'<c r="')
             match = CELL_REF.match(data, last) if last >= 0 else None
             rows = max(state[2], int(match.group(2))) if match else state[2]
@@ -345,7 +346,6 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, limits: TableLimits,
             if state[3] == 0 or bound > limits.rows or bound * state[3] > limits.cells \
                     or _past(bound, state[3]).search(data) or NAMESPACED.search(data):
                 _scan_exact(data, state)
-                has_errors = has_errors or ERROR_TYPE_QUOTED in data  # attributes in single quotes
             elif match:
                 state[0], state[1], state[2] = int(match.group(2)), column_number(match.group(1)), rows
             if state[2] > limits.rows:

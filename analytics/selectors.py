@@ -405,9 +405,10 @@ def _officer_figures(*, ids: list[int], period: Period, score_month: dt.date) ->
                                      .values_list("officer_id", "total", "stage")):
         figures[officer_id] = {"score": total, "stage": stage}
     counts = (OfficerDayCount.objects.filter(officer_id__in=ids, day__range=(period.start, period.end))
-              .values("officer_id", "metric").annotate(total=Sum("value")).order_by())
-    for count in counts:
-        entry, metric, total = figures.setdefault(count["officer_id"], {}), count["metric"], count["total"]
+              .values("officer_id", "metric").annotate(total=Sum("value")).order_by()
+              .values_list("officer_id", "metric", "total"))
+    for officer_id, metric, total in counts:
+        entry = figures.setdefault(officer_id, {})
         if metric.startswith(ACTIVE_PREFIX):
             entry.setdefault("software_days", {})[metric[len(ACTIVE_PREFIX):]] = total
         elif metric in ROW_COUNTS:
@@ -506,10 +507,13 @@ def _heatmap_sums(*, user, unit: Unit | None, period: Period,  # noqa: ANN001
         if not scope.everything:
             counts = counts.filter(unit__path__startswith=scope.unit_path or "\x00")
     sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in counts.values("unit__path", "metric").annotate(total=Sum("value")).order_by():
-        target = _roll_up(rows_units, unit, row["unit__path"])
-        if target is not None:
-            sums[target.pk][row["metric"]] += row["total"]
+    targets: dict[str, Unit | None] = {}
+    for path, metric, total in (counts.values("unit__path", "metric").annotate(total=Sum("value")).order_by()
+                                .values_list("unit__path", "metric", "total")):
+        if path not in targets:
+            targets[path] = _roll_up(rows_units, unit, path)
+        if targets[path] is not None:
+            sums[targets[path].pk][metric] += total
     return {pk: dict(figures) for pk, figures in sums.items()}
 
 
@@ -590,8 +594,9 @@ def monthly_trend(*, user, unit: Unit | None, period: Period) -> list[dict]:  # 
     by_month: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     # Grouped by day and folded into months here: a month truncation runs as a Python function per row
     # on SQLite, and a year has at most 366 days × 3 metrics of sums.
-    for row in counts.values("day", "metric").annotate(total=Sum("value")).order_by():
-        by_month[row["day"].replace(day=1)][row["metric"]] += row["total"]
+    for day, metric, total in (counts.values("day", "metric").annotate(total=Sum("value")).order_by()
+                               .values_list("day", "metric", "total")):
+        by_month[day.replace(day=1)][metric] += total
     result, cumulative_steps, cumulative_on_time = [], 0, 0
     for year_number, month_number in cases_selectors.period_months(year_period):
         month = dt.date(year_number, month_number, 1)

@@ -168,10 +168,12 @@ class CaseStep(models.Model):
     legal_date = models.DateField(_("date of the act"))
     recorded_at = models.DateTimeField(_("recorded at"))
     recorded_date = models.DateField(_("recorded on"))  # local date of the first recording of this step
+    # Not indexed alone: the (recorded_by, recorded_date) index below starts with it.
     recorded_by = models.ForeignKey("org.Officer", verbose_name=_("recorded by"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="case_steps")
-    # Denormalised from the case so that unit-subtree reports do not join the case table.
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+                                    on_delete=models.PROTECT, related_name="case_steps", db_index=False)
+    # Denormalised from the case so that unit-subtree reports do not join the case table. Not indexed
+    # alone: the (unit, recorded_date) index below starts with it.
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
     source = models.CharField(_("source"), max_length=8, choices=StepSource.choices, default=StepSource.MANUAL)
     external_id = models.CharField(_("id in the national software"), max_length=80, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
@@ -215,9 +217,11 @@ class CaseDeadline(models.Model):
     trigger_date = models.DateField(_("triggered on"))
     expected = models.ForeignKey(StepType, on_delete=models.PROTECT, related_name="+")
     due_date = models.DateField(_("due date"))
-    # Denormalised from the case so "due soon / overdue" lists are one indexed query.
-    officer = models.ForeignKey("org.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    # Denormalised from the case so "due soon / overdue" lists are one indexed query. Neither is indexed
+    # alone: the (officer, is_open, due_date) and (unit, due_date) indexes below start with them.
+    officer = models.ForeignKey("org.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                db_index=False)
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
     is_open = models.BooleanField(default=True)
     met_by = models.ForeignKey(CaseStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     met_on = models.DateField(null=True, blank=True)

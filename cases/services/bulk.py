@@ -5,7 +5,7 @@ statements with thousands of placeholders, which costs more than the database it
 of thousands of rows an import writes. Here the caller gives plain tuples of Python values for the
 columns it sets (the others take their database defaults from the model):
 
-- `insert_rows`: PostgreSQL gets one `COPY … FROM STDIN` per call (new primary keys are taken from the
+- `insert_rows`: PostgreSQL gets one binary `COPY … FROM STDIN` per call (new primary keys are taken from the
   table's sequence first, so the caller still learns them); SQLite gets multi-row INSERTs.
 - `update_rows`: one set-based UPDATE per slice of rows — PostgreSQL joins the table to `unnest()` of
   one array per column (a handful of parameters, whatever the number of rows); SQLite joins it to a
@@ -101,7 +101,8 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequen
     columns = [quote(field.column) for field in targets]
     table = quote(meta.db_table)
     if _postgres():
-        return _copy_rows(table, quote(meta.pk.column), columns, rows, returning=returning)
+        return _copy_rows(table, quote(meta.pk.column), columns, rows, returning=returning,
+                          types=[_base_type(field) for field in ([meta.pk] if returning else []) + targets])
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     suffix = f" RETURNING {quote(meta.pk.column)}" if returning else ""
     ids: list[int] = []
@@ -115,10 +116,16 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequen
     return ids
 
 
+def _base_type(field: Field) -> str:
+    """The column's type without its modifier ("varchar(80)" → "varchar"), as psycopg names types."""
+    return field.db_type(connection).split("(")[0]
+
+
 def _copy_rows(table: str, pk: str, columns: list[str], rows: Sequence[Sequence[Any]], *,
-               returning: bool) -> list[int]:
-    """PostgreSQL: COPY the rows in; with `returning`, their keys are drawn from the table's sequence
-    beforehand (one query) and copied with them."""
+               returning: bool, types: list[str]) -> list[int]:
+    """PostgreSQL: COPY the rows in, in binary (`types`: the columns' types, the key's first with
+    `returning`); with `returning`, their keys are drawn from the table's sequence beforehand (one
+    query) and copied with them."""
     with connection.cursor() as cursor:
         ids: list[int] = []
         if returning:
@@ -126,7 +133,10 @@ def _copy_rows(table: str, pk: str, columns: list[str], rows: Sequence[Sequence[
                            [table, pk.strip('"'), len(rows)])
             ids = sorted(row[0] for row in cursor.fetchall())
             columns = [pk, *columns]
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        # Binary: psycopg dumps ints, dates and date-times without formatting them as text (about a
+        # third of the client's time for a chunk of steps); the server stores the same values.
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
             if returning:
                 for pk_value, row in zip(ids, rows, strict=True):
                     copy.write_row((pk_value, *row))

@@ -104,14 +104,14 @@ class _SeenIds:
         """Whether this id may occur on an earlier row (a candidate `confirm` decides on)."""
         return hash(external_id) in self.candidates
 
-    def confirm(self, records: Iterator[list]) -> list[RowError]:
-        """Errors for every row whose id occurred on an earlier row (records: the staging file)."""
+    def confirm(self, ids: Iterator[tuple[int, str]]) -> list[RowError]:
+        """Errors for every row whose id occurred on an earlier row (ids: (row, step id) of each record
+        of the staging file, `_read_ids`)."""
         if not self.candidates:
             return []
         first: dict[str, int] = {}
         errors = []
-        for record in records:
-            number, external_id = record[0], record[1]
+        for number, external_id in ids:
             if hash(external_id) not in self.candidates:
                 continue
             if external_id in first:
@@ -275,6 +275,21 @@ def _read_records(handle: BinaryIO) -> Iterator[list]:
             yield json.loads(line)
 
 
+def _read_ids(handle: BinaryIO) -> Iterator[tuple[int, str]]:
+    """(row, step id) of each record of the staging file, without decoding the rest of its line: a
+    record starts `[row,"id"`, and an id JSON wrote without any backslash escape (nearly all) is the
+    text between the line's first two quotes; any other line is decoded whole."""
+    with gzip.open(handle, "rt", encoding="utf-8") as text:
+        for line in text:
+            start = line.find('"')
+            end = line.find('"', start + 1) if start > 0 else -1
+            if end > 0 and "\\" not in line[start:end]:
+                yield int(line[1:start - 1]), line[start + 1:end]
+            else:
+                record = json.loads(line)
+                yield record[0], record[1]
+
+
 def _sha256(source: BinaryIO) -> str:
     digest = hashlib.sha256()
     source.seek(0)
@@ -329,7 +344,7 @@ def step_import_preview(*, by: User, file_name: str, content: bytes | None = Non
                 outcome.add_errors([exc.as_row_error()])
         if checker.seen.candidates:
             with open(staging_path, "rb") as staged:
-                repeats = checker.seen.confirm(_read_records(staged))
+                repeats = checker.seen.confirm(_read_ids(staged))
             outcome.add_errors(repeats)
             for error in repeats:
                 if error.row in maybe_repeated:

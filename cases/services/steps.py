@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import islice
 
 from django.db import transaction
 from django.utils import timezone
@@ -107,10 +109,14 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
     if not new_steps:
         return
     case_ids = list(cases)
-    on_case: dict[int, list[tuple[int, date, int]]] = defaultdict(list)
+    # The current steps of each case by type, in (legal date, id) order: the step meeting a new
+    # deadline is the first one on or after its trigger date.
+    on_case: dict[tuple[int, int], list[tuple[date, int]]] = defaultdict(list)
     for case_id, type_id, legal_date, pk in CaseStep.objects.current().filter(any_of("case_id", case_ids)).values_list(
             "case_id", "step_type_id", "legal_date", "pk"):
-        on_case[case_id].append((type_id, legal_date, pk))
+        on_case[case_id, type_id].append((legal_date, pk))
+    for steps_of_type in on_case.values():
+        steps_of_type.sort()
     open_deadlines: dict[int, list[_Deadline]] = defaultdict(list)
     for pk, case_id, expected_id, trigger_date in CaseDeadline.objects.filter(
             any_of("case_id", case_ids), is_open=True).values_list("pk", "case_id", "expected_id", "trigger_date"):
@@ -122,6 +128,7 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
     latest_status: dict[int, tuple[date, int, str]] = {}
     period_end = calendar.period_end
     due_dates: dict[tuple[date, int, str], date] = {}  # many steps share a date and a rule's period
+    applicable: dict[tuple[int, str, date], list[DeadlineRule]] = {}  # and a step type and case kind
     for step in sorted(new_steps, key=lambda s: (s.legal_date, s.pk)):
         facts = cases[step.case_id]
         step_pk, legal_date, type_id = step.pk, step.legal_date, step.step_type_id
@@ -134,10 +141,18 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
         status = types[type_id].sets_status
         if status and (step.case_id not in latest_status or latest_status[step.case_id][:2] <= (legal_date, step_pk)):
             latest_status[step.case_id] = (legal_date, step_pk, status)
-        for rule in rules.applicable(from_step_id=type_id, case_kind=facts.kind, on=legal_date):
-            met = min((item for item in on_case[step.case_id]
-                       if item[0] == rule.to_step_id and item[1] >= legal_date and item[2] != step_pk),
-                      key=lambda item: item[1], default=None)
+        triggered = applicable.get((type_id, facts.kind, legal_date))
+        if triggered is None:
+            triggered = applicable[type_id, facts.kind, legal_date] = rules.applicable(
+                from_step_id=type_id, case_kind=facts.kind, on=legal_date)
+        for rule in triggered:
+            met = None  # the earliest current step of the expected type on or after the trigger date
+            candidates = on_case.get((step.case_id, rule.to_step_id))
+            if candidates:
+                for item in islice(candidates, bisect_left(candidates, (legal_date,)), None):
+                    if item[1] != step_pk:
+                        met = item
+                        break
             due = due_dates.get((legal_date, rule.period, rule.unit))
             if due is None:
                 due = due_dates[legal_date, rule.period, rule.unit] = period_end(legal_date, rule.period, rule.unit)
@@ -145,7 +160,7 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
                 pk=None, case_id=step.case_id, rule_id=rule.pk, trigger_id=step_pk, trigger_date=legal_date,
                 expected_id=rule.to_step_id, due_date=due,
                 officer_id=facts.officer_id, unit_id=facts.unit_id, is_open=met is None,
-                met_by_id=met[2] if met else None, met_on=met[1] if met else None,
+                met_by_id=met[1] if met else None, met_on=met[0] if met else None,
             )
             created.append(deadline)
             if met is None:

@@ -210,6 +210,20 @@ def test_duplicate_ids_are_found_exactly_even_when_the_bitmap_collides(world, ca
     assert batch.errors == [{"row": 42, "column": "Mã bước", "message": "Mã bước «S-7» trùng với dòng 9."}]
 
 
+def test_duplicate_ids_with_quotes_backslashes_and_accents_are_found_exactly(world, cases, monkeypatch):
+    from cases.services import imports
+
+    monkeypatch.setattr(imports, "SEEN_BITS", 8)  # every id is a candidate: each staged line is read back
+    ids = ['S-"7"', "S\\8", "Bước-9", 'a\\"b', "S-10"]
+    rows = [[external_id, "A", "12/QĐ-CCTHADS", "decision", "03/03/2026", "04/03/2026", "officer@moj.gov.vn", ""]
+            for external_id in ids + ids[:4]]
+    batch = preview(world, xlsx_bytes(rows), "trung-ky-tu.xlsx")
+    assert batch.status == ImportBatch.Status.INVALID and batch.error_count == 4
+    assert batch.errors == [
+        {"row": 7 + index, "column": "Mã bước", "message": f"Mã bước «{external_id}» trùng với dòng {2 + index}."}
+        for index, external_id in enumerate(ids[:4])]
+
+
 def test_preview_streams_from_a_file_and_apply_reads_only_the_staged_rows(world, cases, monkeypatch, tmp_path):
     from cases.services import imports
 

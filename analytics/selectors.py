@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Avg, CharField, Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext as _, ngettext
 
 from analytics.models import (
@@ -27,6 +28,7 @@ from analytics.models import (
 from cases import selectors as cases_selectors
 from cases.selectors import Period
 from core.calendar import get_calendar
+from core.roles import Role, has_role
 from learning import selectors as learning_selectors
 from org.models import Officer, Unit
 from org.selectors import Scope, officer_for_user, officer_list_visible, scope_for, unit_list_visible
@@ -614,6 +616,12 @@ def monthly_trend(*, user, unit: Unit | None, period: Period) -> list[dict]:  # 
     return result
 
 
+def dashboard_unit_list(*, user) -> list[Unit]:  # noqa: ANN001
+    """The units a dashboard may show (the user's visible active units, by path, without their kind and
+    parent): the filter's choices, and where `dashboard_get(units=…)` picks the unit and its row units."""
+    return list(unit_list_visible(user=user).select_related(None).filter(is_active=True).order_by("path"))
+
+
 def _dashboard_units(*, user, unit_id: int | None, units: list[Unit] | None) -> tuple[Unit | None, list[Unit]]:  # noqa: ANN001
     """The dashboard's unit (`_unit_for`) and its table's row units (`_child_units`), picked from `units` (the
     user's visible active units, as the page's filter already holds them) when they are there, else read."""
@@ -1003,11 +1011,6 @@ def landing_figures_warm(*, today: dt.date | None = None, province_page=None) ->
     pages built. `province_page(user=…)`, when given, builds a leader's whole overview page instead of its
     figures alone (the view's `province_content`, which keeps the page's HTML too). Worth it only with a
     cache the site's processes share (Redis): a process-local cache keeps them in the job's own process."""
-    from django.conf import settings
-    from django.utils import translation
-
-    from core.roles import Role, has_role
-
     today = today or timezone.localdate()
     month = today.replace(day=1)
     period = period_get(kind="cumulative", year=month.year, month=month.month)
@@ -1022,8 +1025,7 @@ def landing_figures_warm(*, today: dt.date | None = None, province_page=None) ->
             scope = _scope(user)
             if scope.unit_path not in scopes:
                 scopes.add(scope.unit_path)
-                units = list(unit_list_visible(user=user).select_related(None).filter(is_active=True).order_by("path"))
-                dashboard_get(user=user, period=period, today=today, units=units)
+                dashboard_get(user=user, period=period, today=today, units=dashboard_unit_list(user=user))
                 built += 1
             if has_role(user, Role.PROVINCIAL_LEADER):
                 if province_page is not None:

@@ -72,7 +72,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
 # --- Unit dashboard ------------------------------------------------------------------------------
 
 def _dashboard_inputs(request: HttpRequest) -> tuple[DashboardFilterForm, dict, selectors.Period, list]:
-    units = list(unit_list_visible(user=request.user).select_related(None).filter(is_active=True).order_by("path"))
+    units = selectors.dashboard_unit_list(user=request.user)
     form = DashboardFilterForm(request.GET or None, units=units)
     values = form.values()
     period = selectors.period_get(kind=values["period"], year=values["month"].year, month=values["month"].month)

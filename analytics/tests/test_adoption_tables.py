@@ -81,6 +81,13 @@ def _officer_rows(rng: random.Random) -> list[OfficerRow]:
     return rows
 
 
+def render_both(former_loop: str, tag: str, context: dict, language: str) -> tuple[str, str]:
+    """(the former loop's output, the tag's) over the same context, in `language`."""
+    with override(language):
+        return (Template(former_loop).render(Context(context)),
+                Template("{% load adoption_tables %}{% " + tag + " %}").render(Context(context)))
+
+
 @pytest.mark.parametrize("grouping", [False, True])
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_numbers_match_django_formatting(language, grouping, settings):
@@ -103,10 +110,8 @@ def test_numbers_match_django_formatting(language, grouping, settings):
 def test_officer_rows_as_the_former_loop(language, software_code):
     rows = _officer_rows(random.Random(language + software_code))
     context = {"rows": rows, "detail_query": "?start=2026-10-01&end=2026-12-02", "software_code": software_code}
-    with override(language):
-        former = Template(FORMER_OFFICER_ROWS).render(Context(context))
-        now = Template("{% load adoption_tables %}{% officer_table_rows rows detail_query software_code %}").render(
-            Context(context))
+    former, now = render_both(FORMER_OFFICER_ROWS, "officer_table_rows rows detail_query software_code", context,
+                              language)
     assert "&lt;b&gt;" in now
     assert ("&amp;software=QLVB" in now) == bool(software_code)
     assert now == former
@@ -121,10 +126,7 @@ def test_laggard_rows_as_the_former_loop(language):
                 for _ in range(30)]
     context = {"laggards": laggards, "detail_query": "?start=2026-11-01&end=2026-12-02",
                "funnel_url": "/learning/report/?unit=3&x=<1>"}
-    with override(language):
-        former = Template(FORMER_LAGGARD_ROWS).render(Context(context))
-        now = Template("{% load adoption_tables %}{% laggard_rows laggards detail_query funnel_url %}").render(
-            Context(context))
+    former, now = render_both(FORMER_LAGGARD_ROWS, "laggard_rows laggards detail_query funnel_url", context, language)
     assert now == former
 
 
@@ -141,9 +143,7 @@ def test_heatmap_rows_as_the_former_loop(language):
                           "link": f"?period=month&unit={index}&software={code}#officers"})
         rows.append({"unit": SimpleNamespace(name=rng.choice(NAMES)), "own_only": index == 0,
                      "link": f"?period=month&unit={index}", "cells": cells})
-    with override(language):
-        former = Template(FORMER_HEATMAP_ROWS).render(Context({"heat_rows": rows}))
-        now = Template("{% load adoption_tables %}{% heatmap_rows heat_rows %}").render(Context({"heat_rows": rows}))
+    former, now = render_both(FORMER_HEATMAP_ROWS, "heatmap_rows heat_rows", {"heat_rows": rows}, language)
     assert now == former
 
 
@@ -161,8 +161,6 @@ def test_province_rows_as_the_former_loops(language):
                      "cells": [{"value": (value := _number(rng)), "colour": charts.heat_colour(
                          float(value) if value is not None else None), "link": link if index % 2 else ""}
                                for _ in range(12)]})
-    with override(language):
-        for former_loop, tag in ((FORMER_RANKING_ROWS, "ranking_rows"), (FORMER_UNIT_MONTH_ROWS, "unit_month_rows")):
-            former = Template(former_loop).render(Context({"rows": rows}))
-            now = Template(f"{{% load adoption_tables %}}{{% {tag} rows %}}").render(Context({"rows": rows}))
-            assert now == former, tag
+    for former_loop, tag in ((FORMER_RANKING_ROWS, "ranking_rows"), (FORMER_UNIT_MONTH_ROWS, "unit_month_rows")):
+        former, now = render_both(former_loop, f"{tag} rows", {"rows": rows}, language)
+        assert now == former, tag

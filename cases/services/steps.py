@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
+from operator import attrgetter
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +50,11 @@ class RuleBook:
             if rule.effective_from <= on and rule.case_kind in ("", case_kind):
                 chosen[(rule.to_step_id, rule.case_kind)] = rule
         return [rule for rule in chosen.values() if rule.is_active]
+
+    def due_after(self, from_step_ids: Iterable[int]) -> set[int]:
+        """The step types any rule triggered by `from_step_ids` expects (whatever its kind, date or
+        state: a superset of what `applicable` can return for them)."""
+        return {rule.to_step_id for from_step_id in from_step_ids for rule in self._by_from.get(from_step_id, ())}
 
 
 def step_lag(*, legal_date: date, recorded_date: date, within: int,
@@ -100,8 +107,8 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
                   calendar: WorkingCalendar, types: dict[int, StepType]) -> None:
     """Bring the deadlines and statuses of `cases` up to date after `new_steps` were saved.
 
-    A new step meets each open deadline of its case that expects its type and was triggered on or
-    before its legal date, and opens the deadlines of the rules it triggers (already met when a
+    A new step meets each deadline of its case that expects its type, was triggered on or before its
+    legal date and is open or was met by a step dated later, and opens the deadlines of the rules it triggers (already met when a
     matching later step is on the case). A constant number of queries for any number of steps: the
     deadlines met are closed by one set-based UPDATE, the new ones written by one bulk insert.
     """
@@ -110,32 +117,46 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
         return
     case_ids = list(cases)
     # The current steps of each case by type, in (legal date, id) order: the step meeting a new
-    # deadline is the first one on or after its trigger date.
+    # deadline is the first one on or after its trigger date. Only the types a rule triggered by the
+    # new steps expects, dated on or after the earliest of them, can meet one: no other step is read.
     on_case: dict[tuple[int, int], list[tuple[date, int]]] = defaultdict(list)
-    for case_id, type_id, legal_date, pk in CaseStep.objects.current().filter(any_of("case_id", case_ids)).values_list(
-            "case_id", "step_type_id", "legal_date", "pk"):
-        on_case[case_id, type_id].append((legal_date, pk))
+    due_types = rules.due_after({step.step_type_id for step in new_steps})
+    earliest = min(step.legal_date for step in new_steps)
+    if due_types:
+        for case_id, type_id, legal_date, pk in CaseStep.objects.current().filter(
+                any_of("case_id", case_ids), any_of("step_type_id", due_types),
+                legal_date__gte=earliest).values_list(
+                "case_id", "step_type_id", "legal_date", "pk"):
+            on_case[case_id, type_id].append((legal_date, pk))
     for steps_of_type in on_case.values():
         steps_of_type.sort()
+    # The deadlines a new step can meet: expecting one of their types, triggered on or before the latest
+    # of them, and open or met by a step dated after the earliest of them (a step recorded late, dated
+    # before the one that met the deadline, meets it instead: a deadline is met by the earliest step,
+    # whatever the order the steps were recorded or imported in, as `case_deadlines_rebuild` finds it).
     open_deadlines: dict[int, list[_Deadline]] = defaultdict(list)
-    for pk, case_id, expected_id, trigger_date in CaseDeadline.objects.filter(
-            any_of("case_id", case_ids), is_open=True).values_list("pk", "case_id", "expected_id", "trigger_date"):
+    for pk, case_id, expected_id, trigger_date, is_open, met_on in CaseDeadline.objects.filter(
+            Q(is_open=True) | Q(met_on__gt=earliest), any_of("case_id", case_ids),
+            any_of("expected_id", {step.step_type_id for step in new_steps}),
+            trigger_date__lte=max(step.legal_date for step in new_steps)).values_list(
+            "pk", "case_id", "expected_id", "trigger_date", "is_open", "met_on"):
         open_deadlines[case_id].append(_Deadline(
             pk=pk, case_id=case_id, rule_id=None, trigger_id=None, trigger_date=trigger_date, expected_id=expected_id,
-            due_date=None, officer_id=None, unit_id=None, is_open=True))
+            due_date=None, officer_id=None, unit_id=None, is_open=is_open, met_on=met_on))
     closed: list[_Deadline] = []
     created: list[_Deadline] = []
     latest_status: dict[int, tuple[date, int, str]] = {}
     period_end = calendar.period_end
     due_dates: dict[tuple[date, int, str], date] = {}  # many steps share a date and a rule's period
     applicable: dict[tuple[int, str, date], list[DeadlineRule]] = {}  # and a step type and case kind
-    for step in sorted(new_steps, key=lambda s: (s.legal_date, s.pk)):
+    for step in sorted(new_steps, key=attrgetter("legal_date", "pk")):
         facts = cases[step.case_id]
         step_pk, legal_date, type_id = step.pk, step.legal_date, step.step_type_id
         waiting = open_deadlines.get(step.case_id)
         if waiting:
             for deadline in waiting:
-                if deadline.is_open and deadline.expected_id == type_id and deadline.trigger_date <= legal_date:
+                if deadline.expected_id == type_id and deadline.trigger_date <= legal_date and (
+                        deadline.is_open or (deadline.met_on is not None and deadline.met_on > legal_date)):
                     deadline.is_open, deadline.met_by_id, deadline.met_on = False, step_pk, legal_date
                     closed.append(deadline)
         status = types[type_id].sets_status

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 import itertools
+import random
 import unicodedata
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import Workbook
@@ -283,6 +284,42 @@ def test_deadlines_met_in_a_later_chunk_are_closed_as_when_met_in_the_same_chunk
     monkeypatch.setattr(imports, "CHUNK_ROWS", 1)  # each step in its own chunk: saved deadlines are updated
     apply(world, preview(world, csv_bytes(GOOD), "b.csv"))
     assert _deadline_table() == same_chunk
+
+
+def test_random_files_give_the_same_deadlines_whatever_the_chunks(world, cases, monkeypatch):
+    """A deadline is met by the earliest step of the expected type on or after its trigger, whatever the
+    order steps arrive in: random steps of open cases, imported in two files, give the same deadlines in
+    chunks of 3 rows as in one, and as a rebuild from all the steps (each chunk reads only the steps and
+    deadlines its new steps can meet or be met by)."""
+    from cases.models import StepType
+    from cases.services import imports
+
+    rng = random.Random(20261203)
+    names = list(StepType.objects.filter(sets_status="").values_list("name", flat=True))
+    keys = [("A", "12/QĐ-CCTHADS", "officer@moj.gov.vn"), ("A1", "1/A1", "other_a1@moj.gov.vn")]
+    files = []
+    for part in range(2):
+        rows = []
+        for index in range(40):
+            unit, number, email = rng.choice(keys)
+            legal = date(2026, 3, 2) + timedelta(days=rng.randrange(15))
+            rows.append([f"R{part}-{index}", unit, number, rng.choice(names), legal.strftime("%d/%m/%Y"),
+                         (legal + timedelta(days=rng.randrange(3))).strftime("%d/%m/%Y 10:00"), email, ""])
+        files.append(csv_bytes(rows))
+    tables = []
+    for chunk_rows in (3, 10_000):
+        monkeypatch.setattr(imports, "CHUNK_ROWS", chunk_rows)
+        for number, content in enumerate(files):
+            assert apply(world, preview(world, content, f"{number}.csv")).status == ImportBatch.Status.APPLIED
+        tables.append(_deadline_table())
+        services.case_deadlines_rebuild_many(case_ids=[case.pk for case in cases])
+        assert _deadline_table() == tables[-1]  # as a rebuild from all the steps finds them
+        # Back to the state before the imports (as in the test above).
+        CaseDeadline.objects.filter(trigger__source="import").delete()
+        CaseDeadline.objects.filter(met_by__source="import").update(is_open=True, met_by=None, met_on=None)
+        CaseStep.objects.filter(source="import").delete()
+    assert tables[0] == tables[1]
+    assert sum(1 for row in tables[0] if row[9] is not None) > 10  # deadlines met, within and across files
 
 
 def test_a_required_cell_holding_an_excel_error_is_named_and_not_looked_up(world, cases):

@@ -61,6 +61,26 @@ def test_a_step_recorded_before_the_deadline_trigger_closes_it_when_imported_out
     assert not notification.is_open and notification.met_on == date(2026, 3, 5)
 
 
+def test_a_step_recorded_late_but_dated_earlier_meets_the_deadline_instead_of_a_later_one(case, world):
+    """Deadlines are met by the earliest step, whatever the order of recording (as a rebuild finds them):
+    the notification sent on 5/3 but recorded after one of 10/3 makes the deadline met on time."""
+    officer = world.officers["officer"]
+    record(case, "decision", date(2026, 3, 3), date(2026, 3, 3), officer)
+    later = record(case, "notification", date(2026, 3, 10), date(2026, 3, 10), officer)
+    deadline = CaseDeadline.objects.get(case=case, expected__code="notification")
+    assert (deadline.met_by, deadline.met_on, deadline.due_date) == (later, date(2026, 3, 10), date(2026, 3, 6))
+    earlier = record(case, "notification", date(2026, 3, 5), date(2026, 3, 11), officer)
+    deadline.refresh_from_db()
+    assert (deadline.is_open, deadline.met_by, deadline.met_on) == (False, earlier, date(2026, 3, 5))
+    record(case, "notification", date(2026, 3, 6), date(2026, 3, 12), officer)  # later than 5/3: no change
+    deadline.refresh_from_db()
+    assert deadline.met_by == earlier
+    before = sorted(CaseDeadline.objects.filter(case=case).values_list("rule_id", "trigger_id", "met_by_id", "met_on"))
+    services.case_deadlines_rebuild(case=case)
+    assert sorted(CaseDeadline.objects.filter(case=case).values_list(
+        "rule_id", "trigger_id", "met_by_id", "met_on")) == before
+
+
 def test_future_act_and_closed_case_are_refused(case, world):
     with pytest.raises(services.CaseError):
         record(case, "decision", date(2026, 3, 10), date(2026, 3, 9), world.officers["officer"])

@@ -389,6 +389,9 @@ class _Applier:
         self.rebuild: set[int] = set()
         self.outcome = _Outcome()
         self.lags: dict[tuple[date, date], int] = {}  # (act, recording) → lag: few distinct pairs per file
+        # Each case's status before this import, as the preview judged it: an earlier chunk may have
+        # closed the case with a step of the same file.
+        self.status_before: dict[int, str] = {}
 
     def apply(self, records: list[list]) -> None:
         if any(len(record) != 8 for record in records):
@@ -396,6 +399,9 @@ class _Applier:
         cases = {pk: (unit_id, path, kind, officer_id, status) for pk, unit_id, path, kind, officer_id, status in
                  EnforcementCase.objects.filter(any_of("pk", {record[2] for record in records})).values_list(
                      "pk", "unit_id", "unit__path", "kind", "officer_id", "status")}
+        status_before = self.status_before
+        for pk, case in cases.items():
+            status_before.setdefault(pk, case[4])
         officer_ids = {record[6] for record in records}
         if len(set(Officer.objects.filter(any_of("pk", officer_ids)).values_list("pk", flat=True))) != len(officer_ids):
             raise StepImportError(CHANGED)
@@ -423,7 +429,7 @@ class _Applier:
                 if old["step_type_id"] == type_id and old["legal_date"] == legal_date:
                     self.outcome.unchanged += 1
                     continue
-            if _writes_into_closed(status, types[type_id].code):  # the case was closed after the preview
+            if _writes_into_closed(status_before[case_id], types[type_id].code):  # closed after the preview
                 raise StepImportError(CHANGED)
             recorded_at = datetime.fromisoformat(recorded)
             aware = recorded_at.replace(tzinfo=tz) if recorded_at.tzinfo is None else recorded_at

@@ -38,6 +38,22 @@ def test_a_case_closed_between_preview_and_apply_refuses_the_import(world, cases
     assert imported() == 0
 
 
+@pytest.mark.parametrize("chunk_rows", [1, 2000])
+def test_steps_after_the_closing_step_in_the_same_file_are_imported_whatever_the_chunks(world, cases, chunk_rows,  # noqa: F811
+                                                                                      monkeypatch):
+    """The preview judges each row by the case's status before the import; so does the apply, also when
+    an earlier chunk of the same file closed the case (a late-recorded step after the closure)."""
+    from cases.services import imports
+
+    monkeypatch.setattr(imports, "CHUNK_ROWS", chunk_rows)
+    closing = ["S-9", "A", "12/QĐ-CCTHADS", "closure", "06/03/2026", "06/03/2026 10:00", "officer@moj.gov.vn", ""]
+    late = ["S-10", "A", "12/QĐ-CCTHADS", "thong bao cho duong su", "05/03/2026", "09/03/2026 15:00",
+            "officer@moj.gov.vn", ""]
+    batch = apply(world, preview(world, csv_bytes([GOOD[0], closing, late]), "ket-thuc.csv"))
+    assert (batch.status, batch.new_rows) == (ImportBatch.Status.APPLIED, 3)
+    assert EnforcementCase.objects.get(pk=cases[0].pk).status == CaseStatus.COMPLETED
+
+
 def test_reimporting_unchanged_steps_of_a_case_closed_since_is_not_an_error(world, cases):  # noqa: F811
     apply(world, preview(world, csv_bytes(GOOD), "a.csv"))
     EnforcementCase.objects.filter(pk=cases[0].pk).update(status=CaseStatus.COMPLETED)

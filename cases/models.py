@@ -172,8 +172,10 @@ class CaseStep(models.Model):
     recorded_by = models.ForeignKey("org.Officer", verbose_name=_("recorded by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="case_steps", db_index=False)
     # Denormalised from the case so that unit-subtree reports do not join the case table. Not indexed
-    # alone: the (unit, recorded_date) index below starts with it.
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
+    # alone: the (unit, recorded_date) index below starts with it. Copied from the case, so without a
+    # database constraint of its own (see COPIED_KEYS).
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", db_index=False,
+                             db_constraint=False)
     source = models.CharField(_("source"), max_length=8, choices=StepSource.choices, default=StepSource.MANUAL)
     external_id = models.CharField(_("id in the national software"), max_length=80, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
@@ -211,17 +213,22 @@ class CaseStep(models.Model):
 class CaseDeadline(models.Model):
     """A statutory deadline opened by a step: `expected` is due by `due_date`; met by a later step."""
 
-    case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="deadlines")
+    # `case` (the trigger's case), `expected` (the rule's step), `officer` and `unit` (the case's) are
+    # copied when the deadline is written, so they carry no database constraint of their own (see
+    # COPIED_KEYS); `rule` and `trigger` do.
+    case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="deadlines",
+                             db_constraint=False)
     rule = models.ForeignKey(DeadlineRule, on_delete=models.PROTECT, related_name="+")
     trigger = models.ForeignKey(CaseStep, on_delete=models.CASCADE, related_name="+")
     trigger_date = models.DateField(_("triggered on"))
-    expected = models.ForeignKey(StepType, on_delete=models.PROTECT, related_name="+")
+    expected = models.ForeignKey(StepType, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     due_date = models.DateField(_("due date"))
     # Denormalised from the case so "due soon / overdue" lists are one indexed query. Neither is indexed
     # alone: the (officer, is_open, due_date) and (unit, due_date) indexes below start with them.
     officer = models.ForeignKey("org.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                db_index=False)
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
+                                db_index=False, db_constraint=False)
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", db_index=False,
+                             db_constraint=False)
     is_open = models.BooleanField(default=True)
     met_by = models.ForeignKey(CaseStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     met_on = models.DateField(null=True, blank=True)
@@ -272,3 +279,18 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+# Foreign keys copied from a row that holds the same key under a database constraint: (model, field) →
+# the path to the key they copy. They carry no constraint of their own (`db_constraint=False`): the
+# row they copy keeps the parent from being deleted, the services write them from it (the test
+# `test_copied_keys` checks every way of writing steps and deadlines agrees), and deleting through
+# Django still honours their `on_delete`. On PostgreSQL every constrained key costs a look-up per
+# row at commit; these five are five of the eleven for an imported step and its deadline.
+COPIED_KEYS = {
+    ("CaseStep", "unit"): "case__unit",
+    ("CaseDeadline", "case"): "trigger__case",
+    ("CaseDeadline", "expected"): "rule__to_step",
+    ("CaseDeadline", "officer"): "case__officer",
+    ("CaseDeadline", "unit"): "case__unit",
+}

@@ -394,6 +394,7 @@ class Dashboard:
     timeliness: list[dict]
     funnel: dict
     trend: list[dict]
+    figures_key: str = ""  # the cache key of the figures behind it: what is drawn from them alone may be kept under it
 
 
 ROW_COUNTS = ("steps_recorded", "steps_on_time", "courses_assigned", "courses_done_on_time")
@@ -684,7 +685,7 @@ def dashboard_get(*, user, period: Period, unit_id: int | None = None,  # noqa: 
         heatmap=_heatmap_rows(rows_units=rows_units, unit=unit, period=period, software=software,
                               sums=figures["heatmap"]),
         timeliness=timeliness_distribution(rows), funnel=training_funnel(user=user, unit=unit),
-        trend=[dict(row) for row in figures["trend"]],
+        trend=[dict(row) for row in figures["trend"]], figures_key=figures["key"],
     )
 
 
@@ -1001,7 +1002,7 @@ def focal_week_get(*, user, today: dt.date | None = None) -> FocalWeek:  # noqa:
 
 # --- The landing pages, built after the nightly fill ---------------------------------------------
 
-def landing_figures_warm(*, today: dt.date | None = None, province_page=None) -> int:  # noqa: ANN001
+def landing_figures_warm(*, today: dt.date | None = None, province_page=None, dashboard_page=None) -> int:  # noqa: ANN001
     """Build into the cache the count-table figures of the pages unit managers and provincial leaders land
     on after sign-in: their dashboard's default view (working year to date, this month, all their units)
     and, for leaders, the province overview (this month, by score), in the site's language. The nightly
@@ -1009,7 +1010,8 @@ def landing_figures_warm(*, today: dt.date | None = None, province_page=None) ->
     of building them (`_figures_cached`). One dashboard per distinct scope (managers of the same unit share
     their figures), one overview per leader (its key holds the leader's own unit). Returns the number of
     pages built. `province_page(user=…)`, when given, builds a leader's whole overview page instead of its
-    figures alone (the view's `province_content`, which keeps the page's HTML too). Worth it only with a
+    figures alone (the view's `province_content`, which keeps the page's HTML too); `dashboard_page(user=…)`
+    likewise the dashboard's sections drawn from the figures (the view's `dashboard_sections_warm`). Worth it only with a
     cache the site's processes share (Redis): a process-local cache keeps them in the job's own process."""
     today = today or timezone.localdate()
     month = today.replace(day=1)
@@ -1025,7 +1027,10 @@ def landing_figures_warm(*, today: dt.date | None = None, province_page=None) ->
             scope = _scope(user)
             if scope.unit_path not in scopes:
                 scopes.add(scope.unit_path)
-                dashboard_get(user=user, period=period, today=today, units=dashboard_unit_list(user=user))
+                if dashboard_page is not None:
+                    dashboard_page(user=user)
+                else:
+                    dashboard_get(user=user, period=period, today=today, units=dashboard_unit_list(user=user))
                 built += 1
             if has_role(user, Role.PROVINCIAL_LEADER):
                 if province_page is not None:

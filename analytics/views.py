@@ -9,7 +9,7 @@ import hashlib
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -72,17 +72,21 @@ def scorecard(request: HttpRequest) -> HttpResponse:
 # --- Unit dashboard ------------------------------------------------------------------------------
 
 def _dashboard_inputs(request: HttpRequest) -> tuple[DashboardFilterForm, dict, selectors.Period, list]:
-    units = selectors.dashboard_unit_list(user=request.user)
-    form = DashboardFilterForm(request.GET or None, units=units)
+    return _dashboard_filter(user=request.user, query=request.GET)
+
+
+def _dashboard_filter(*, user, query: QueryDict) -> tuple[DashboardFilterForm, dict, selectors.Period, list]:  # noqa: ANN001
+    units = selectors.dashboard_unit_list(user=user)
+    form = DashboardFilterForm(query or None, units=units)
     values = form.values()
     period = selectors.period_get(kind=values["period"], year=values["month"].year, month=values["month"].month)
     return form, values, period, units
 
 
-def _filtered_rows(request: HttpRequest, rows: list) -> tuple[list, str]:
+def _filtered_rows(query: QueryDict, rows: list) -> tuple[list, str]:
     """The officer table limited by a drill-down selection (stage, timeliness bucket or software)."""
-    stage, bucket, software = (request.GET.get(name, "") for name in ("stage", "timeliness", "software"))
-    if "stage" in request.GET:
+    stage, bucket, software = (query.get(name, "") for name in ("stage", "timeliness", "software"))
+    if "stage" in query:
         return [row for row in rows if row.stage == stage], _("stage: %(v)s") % {
             "v": selectors.stage_label(stage) or _("No score yet")}
     if bucket:
@@ -100,19 +104,71 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The unit manager's dashboard (also the landing page of managers and leaders)."""
     form, values, period, units = _dashboard_inputs(request)
     board = selectors.dashboard_get(user=request.user, period=period, unit_id=values["unit"], units=units)
-    base = {"period": values["period"], "month": values["month"].strftime("%Y-%m"),
-            "unit": board.unit.pk if board.unit and values["unit"] else None}
-    rows, selection = _filtered_rows(request, board.officers)
-    detail_query = _query({}, start=period.start.isoformat(), end=period.end.isoformat())
-    month_links = [_query(base, period="month", month=row["month"].strftime("%Y-%m")) for row in board.trend]
+    base, detail_query = _dashboard_base(values, board, period)
     funnel = board.funnel
     funnel_url = reverse("learning:report") + (_query({}, unit=board.unit.pk) if board.unit else "")
     context = {
-        "form": form, "board": board, "period": period, "base_query": _query(base), "base": base,
-        "rows": rows[: selectors.OFFICER_TABLE_LIMIT], "row_total": len(rows), "selection": selection,
-        "detail_query": detail_query, "software_code": request.GET.get("software", ""),
-        "limit": selectors.OFFICER_TABLE_LIMIT, "funnel_url": funnel_url,
+        "form": form, "board": board, "period": period, "detail_query": detail_query, "funnel_url": funnel_url,
         "laggards": board.laggards[:30], "laggard_total": len(board.laggards),
+        "sections": _dashboard_sections(request.GET, board, base, detail_query),
+        "charts": {
+            "funnel": charts.bar_chart(
+                title=_("Training funnel"),
+                labels=[_("Assigned"), _("Started"), _("Completed"), _("Overdue")],
+                values=[funnel["assigned"], funnel["started"], funnel["completed"], funnel["overdue"]],
+                links=[funnel_url] * 4, colours=["#475467", "#1570ef", "#067647", "#b42318"]),
+        },
+        "export_url": reverse("analytics:dashboard-export") + _query(base),
+    }
+    return render(request, "analytics/dashboard.html", context)
+
+
+def _dashboard_base(values: dict, board: selectors.Dashboard, period: selectors.Period) -> tuple[dict, str]:
+    """The filter its links keep (period, month, the unit chosen) and the officer detail's period query."""
+    base = {"period": values["period"], "month": values["month"].strftime("%Y-%m"),
+            "unit": board.unit.pk if board.unit and values["unit"] else None}
+    return base, _query({}, start=period.start.isoformat(), end=period.end.isoformat())
+
+
+def dashboard_sections_warm(*, user) -> None:  # noqa: ANN001
+    """Build into the cache the sections of `user`'s default dashboard (what a request without a filter
+    shows): the nightly job calls it for each scope (`selectors.landing_figures_warm`)."""
+    query = QueryDict()
+    _form, values, period, units = _dashboard_filter(user=user, query=query)
+    board = selectors.dashboard_get(user=user, period=period, unit_id=values["unit"], units=units)
+    _dashboard_sections(query, board, *_dashboard_base(values, board, period))
+
+
+DASHBOARD_SECTIONS = {"shares": "analytics/_dashboard_shares.html", "trend": "analytics/_dashboard_trend.html",
+                      "tables": "analytics/_dashboard_tables.html"}
+
+
+def _dashboard_sections(query: QueryDict, board: selectors.Dashboard, base: dict, detail_query: str) -> dict:
+    """The dashboard's sections drawn from the kept figures alone (stages, timeliness and trend with their
+    charts, unit × software, the officer table): their HTML is kept in the cache under the figures' key,
+    the filter as typed and the live names they show (officers, units, software), until the next fill or
+    score write. The laggards and the training funnel are drawn on every request."""
+    shown = (sorted(query.lists()), board.unit.pk if board.unit else None,
+             [(row.officer_id, row.name, row.unit_name) for row in board.officers],
+             [(row["unit"].pk, row["unit"].name, row["own_only"]) for row in board.heatmap],
+             [(item.code, item.name) for item in board.software])
+    key = f"{board.figures_key}:sections:{hashlib.sha256(repr(shown).encode()).hexdigest()}"
+    sections = cache.get(key)
+    if sections is None:
+        context = _dashboard_sections_context(query, board, base, detail_query)
+        sections = {name: render_to_string(template, context) for name, template in DASHBOARD_SECTIONS.items()}
+        cache.set(key, sections, selectors.FIGURES_SECONDS)
+    return {name: mark_safe(html) for name, html in sections.items()}  # noqa: S308 (rendered here)
+
+
+def _dashboard_sections_context(query: QueryDict, board: selectors.Dashboard, base: dict,
+                                detail_query: str) -> dict:
+    rows, selection = _filtered_rows(query, board.officers)
+    month_links = [_query(base, period="month", month=row["month"].strftime("%Y-%m")) for row in board.trend]
+    return {
+        "board": board, "base_query": _query(base), "detail_query": detail_query,
+        "rows": rows[: selectors.OFFICER_TABLE_LIMIT], "row_total": len(rows), "selection": selection,
+        "software_code": query.get("software", ""), "limit": selectors.OFFICER_TABLE_LIMIT,
         "heat_rows": [{"unit": row["unit"], "own_only": row["own_only"],
                        "link": _query(base, unit=row["unit"].pk),
                        "cells": [{**cell, "colour": charts.heat_colour(cell["percent"]),
@@ -134,11 +190,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                         for bucket in board.timeliness],
                 values=[bucket["count"] for bucket in board.timeliness],
                 links=[_query(base, timeliness=bucket["key"]) + "#officers" for bucket in board.timeliness]),
-            "funnel": charts.bar_chart(
-                title=_("Training funnel"),
-                labels=[_("Assigned"), _("Started"), _("Completed"), _("Overdue")],
-                values=[funnel["assigned"], funnel["started"], funnel["completed"], funnel["overdue"]],
-                links=[funnel_url] * 4, colours=["#475467", "#1570ef", "#067647", "#b42318"]),
             "trend": charts.line_chart(
                 title=_("Month by month, working year"), labels=[row["label"] for row in board.trend],
                 series=[(_("Average score"), [row["score"] for row in board.trend]),
@@ -146,9 +197,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                         (_("On time, cumulative (%)"), [row["cumulative_on_time_percent"] for row in board.trend])],
                 links=month_links),
         },
-        "export_url": reverse("analytics:dashboard-export") + _query(base),
     }
-    return render(request, "analytics/dashboard.html", context)
 
 
 @require(can_view_adoption_dashboard)

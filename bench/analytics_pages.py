@@ -254,11 +254,11 @@ def timed_after_build(function) -> tuple[float, float]:  # noqa: ANN001
     first visit of the day. Returns (page time, build time)."""
     from analytics.selectors import landing_figures_warm
     from analytics.services.scores import score_state_touch
-    from analytics.views import province_content
+    from analytics.views import dashboard_sections_warm, province_content
 
     score_state_touch()
     started = time.perf_counter()
-    landing_figures_warm(province_page=province_content)  # as fill_counts does
+    landing_figures_warm(province_page=province_content, dashboard_page=dashboard_sections_warm)  # as fill_counts does
     build = time.perf_counter() - started
     started = time.perf_counter()
     function()

@@ -182,10 +182,12 @@ def test_the_nightly_job_builds_the_landing_pages_before_the_first_visit(filled,
         client.get(url)  # session, principal and software catalogue into their caches
     score_state_touch()  # the nightly fill moved the data version
     # The manager's unit and the leader's province (two dashboards), and the leader's overview.
-    assert selectors.landing_figures_warm(province_page=views.province_content) == 3
+    assert selectors.landing_figures_warm(province_page=views.province_content,
+                                          dashboard_page=views.dashboard_sections_warm) == 3
     for client in (manager, second, leader):
-        with django_assert_num_queries(6):  # as a repeat request: nothing built
-            client.get(board)
+        with django_assert_num_queries(6), patch("analytics.views._dashboard_sections_context") as drawn:
+            client.get(board)  # as a repeat request: nothing built, the sections' HTML included
+        drawn.assert_not_called()
     with django_assert_num_queries(2), patch("analytics.views._province_context") as drawn:
         leader.get(province)
     drawn.assert_not_called()  # the page's HTML too was built by the job
@@ -232,3 +234,27 @@ def test_province_page_is_kept_per_figures_filter_and_language(filled, client_fo
     assert content("?month=2026-03&sort=total") == first
     services.adoption_scores_compute(month=MARCH)  # a score write: the page is drawn again
     assert content("?month=2026-03&sort=total") != first
+
+
+def test_dashboard_sections_are_kept_per_filter_and_show_live_names(filled, client_for):
+    """The sections drawn from the figures (stages, timeliness, trend, unit × software, officer table) are
+    kept per filter as typed; the names they show are read live, so a renamed officer shows at once."""
+    manager, officer = client_for("unit_manager"), filled.officers["officer"]
+
+    def page(query: str = "") -> str:
+        html = manager.get(MARCH_BOARD + query).content.decode()
+        return re.search(r"<main.*?</main>", html, re.S).group(0)
+
+    first = page()
+    with patch("analytics.views._dashboard_sections_context", wraps=views._dashboard_sections_context) as drawn:
+        assert page() == first
+        drawn.assert_not_called()
+        only_unscored = page("&stage=")
+        assert drawn.call_count == 1
+    assert only_unscored != first and "Chưa có điểm (" not in first
+    assert officer_cells(only_unscored, officer)[0] == officer.full_name
+    assert re.search(r"<h2 id=\"officers\">.*Chưa có điểm", only_unscored)
+    org_services.officer_update(officer=officer, full_name="Nguyễn Văn Đổi Tên")
+    renamed = page()
+    assert officer_cells(renamed, officer)[0] == "Nguyễn Văn Đổi Tên"
+    assert officer_cells(renamed, officer)[1:] == officer_cells(first, officer)[1:]

@@ -42,6 +42,7 @@ class Command(BaseCommand):
             self.stdout.write("fill_counts: landing pages not built (the cache is local to each process)")
             return
         started = time.perf_counter()
-        built = selectors.landing_figures_warm(province_page=views.province_content)
+        built = selectors.landing_figures_warm(province_page=views.province_content,
+                                               dashboard_page=views.dashboard_sections_warm)
         self.stdout.write(f"fill_counts: {built} landing page(s) built into the cache in "
                           f"{time.perf_counter() - started:.1f} s")

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from django.core.files import File
 from django.db import transaction
@@ -122,6 +122,17 @@ class _SeenIds:
         return errors
 
 
+class _CaseRow(NamedTuple):
+    """A case as the preview checks a row against it."""
+
+    pk: int
+    unit_id: int
+    unit_code: str
+    unit_path: str
+    search_number: str
+    status: str
+
+
 class _Checker:
     """Checks rows chunk by chunk against the database, with a bounded amount of state."""
 
@@ -176,7 +187,7 @@ class _Checker:
                 row_errors.append(RowError(number, steps_format.HEADER_OF["case_number"],
                                            _("No case numbered «%(number)s» in unit «%(unit)s».")
                                            % {"number": row["case_number"], "unit": row["unit_code"]}))
-            elif case is not None and not self.scope.covers_unit_path(case["unit__path"]):
+            elif case is not None and not self.scope.covers_unit_path(case.unit_path):
                 row_errors.append(RowError(number, steps_format.HEADER_OF["case_number"],
                                            _("Case «%(number)s» is not in a unit you may import for.")
                                            % {"number": row["case_number"]}))
@@ -187,7 +198,7 @@ class _Checker:
                                            _("No officer has the e-mail «%(email)s».")
                                            % {"email": row["officer_email"]}))
             old = existing.get(row["external_id"])
-            if old is not None and case is not None and old["case_id"] != case["pk"]:
+            if old is not None and case is not None and old["case_id"] != case.pk:
                 row_errors.append(RowError(number, steps_format.HEADER_OF["external_id"],
                                            _("Step id «%(id)s» is already used for another case.")
                                            % {"id": row["external_id"]}))
@@ -196,19 +207,19 @@ class _Checker:
                 if row["external_id"]:
                     rejected.append([number, row["external_id"]])
                 continue
-            row["case_id"], row["officer_id"], row["unit_id"] = case["pk"], officer_id, case["unit_id"]
+            row["case_id"], row["officer_id"], row["unit_id"] = case.pk, officer_id, case.unit_id
             row["action"], row["old"] = _action(row, old)
-            if row["action"] != "unchanged" and _writes_into_closed(case["status"], self.codes.get(row["step_type_id"])):
+            if row["action"] != "unchanged" and _writes_into_closed(case.status, self.codes.get(row["step_type_id"])):
                 errors.append(RowError(number, steps_format.HEADER_OF["case_number"], _(
                     "Case «%(number)s» is closed (%(status)s); no more steps can be imported into it.") % {
-                    "number": row["case_number"], "status": str(CaseStatus(case["status"]).label).lower()}))
+                    "number": row["case_number"], "status": str(CaseStatus(case.status).label).lower()}))
                 if row["external_id"]:
                     rejected.append([number, row["external_id"]])
                 continue
             valid.append(row)
         return valid, errors, rejected
 
-    def _cases(self, rows: list[dict]) -> dict[tuple[str, str], dict]:
+    def _cases(self, rows: list[dict]) -> dict[tuple[str, str], _CaseRow]:
         wanted = {row["case_key"] for row in rows if row["case_key"] is not None}
         if not wanted:
             return {}
@@ -219,8 +230,8 @@ class _Checker:
         # statistics) from walking every case of the chunk's units through the unit index instead.
         found = EnforcementCase.objects.alias(unit_key=F("unit_id") + 0).filter(
             any_of("unit_key", unit_ids), any_of("search_number", {number for _, number in wanted}),
-        ).values("pk", "unit_id", "unit__code", "unit__path", "search_number", "kind", "officer_id", "status")
-        return {(item["unit__code"].lower(), item["search_number"]): item for item in found}
+        ).values_list("pk", "unit_id", "unit__code", "unit__path", "search_number", "status")
+        return {(item[2].lower(), item[4]): _CaseRow._make(item) for item in found}
 
 
 

@@ -400,9 +400,11 @@ class Dashboard:
 ROW_COUNTS = ("steps_recorded", "steps_on_time", "courses_assigned", "courses_done_on_time")
 
 
-def _officer_figures(*, ids: list[int], period: Period, score_month: dt.date) -> dict[int, dict]:
+def _officer_figures(*, ids: list[int] | QuerySet, period: Period, score_month: dt.date) -> dict[int, dict]:
     """Score and period counts per officer id (plain dicts, for the cache): one query on AdoptionScore,
-    one GROUP BY on the count table."""
+    one GROUP BY on the count table. `ids`: a list, or a query of the ids (thousands of officers are
+    better sent as the query: PostgreSQL then walks the count table's index per officer, where a list of
+    2,900 ids made it scan the whole table, 1.4 s instead of 0.4 s at 100,000 officers)."""
     figures: dict[int, dict] = {}
     for officer_id, total, stage in (AdoptionScore.objects.filter(officer_id__in=ids, month=score_month)
                                      .values_list("officer_id", "total", "stage")):
@@ -432,7 +434,7 @@ def _officer_rows(*, officers: list[OfficerRef], figures: dict[int, dict]) -> li
     return rows
 
 
-def _recently_active(*, ids: list[int], today: dt.date) -> dict[int, set[str]]:
+def _recently_active(*, ids: list[int] | QuerySet, today: dt.date) -> dict[int, set[str]]:
     """Per officer id, the software codes with an active day in the last LAGGARD_WINDOW_DAYS days
     (one query on the count table)."""
     since = today - dt.timedelta(days=LAGGARD_WINDOW_DAYS - 1)
@@ -655,6 +657,7 @@ def dashboard_get(*, user, period: Period, unit_id: int | None = None,  # noqa: 
     officers = [OfficerRef(*values) for values in _officers_in(user=user, unit=unit).order_by("unit__path", "full_name")
                 .values_list("pk", "full_name", "unit__name", "position_id")]
     ids = [officer.pk for officer in officers]
+    officer_ids = _officers_in(user=user, unit=unit).values("pk")  # the same officers, as a query (`_officer_figures`)
     software = software_catalogue()
     # The officers, the table's row units and the subtree the unit rows are summed over select the data;
     # with the period and today they fix everything below but the laggards' overdue steps and courses
@@ -664,8 +667,8 @@ def dashboard_get(*, user, period: Period, unit_id: int | None = None,  # noqa: 
         hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest(), tuple(u.pk for u in rows_units), subtree,
         period.start, period.end, score_month, today,
     ), lambda: {
-        "officers": _officer_figures(ids=ids, period=period, score_month=score_month),
-        "active": _recently_active(ids=ids, today=today),
+        "officers": _officer_figures(ids=officer_ids, period=period, score_month=score_month),
+        "active": _recently_active(ids=officer_ids, today=today),
         "heatmap": _heatmap_sums(user=user, unit=unit, period=period, rows_units=rows_units),
         "trend": monthly_trend(user=user, unit=unit, period=period),
     })

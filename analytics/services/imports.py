@@ -33,6 +33,7 @@ from analytics.models import (
 from analytics.services.fill import refill_days_mark
 from core.formats.limits import TableLimits, table_limits
 from core.formats.tabular import RowError, TableFileError, iter_table, row_errors_keep
+from core.memory import objects_frozen
 from org.models import Officer
 from org.selectors import scope_for
 
@@ -208,6 +209,7 @@ def _finish(batch: UsageImport) -> None:
         staged.delete()
 
 
+@objects_frozen()
 def usage_import_check(*, batch: UsageImport, max_seconds: float | None = STEP_SECONDS) -> UsageImport:
     """Check the next rows of a batch being checked, for about `max_seconds` (None: to the end), and
     save its progress (rows read, errors, unmatched rows, staged rows). When the file is read to the
@@ -250,6 +252,7 @@ class ApplyResult:
     days: list[date]
 
 
+@objects_frozen()
 def usage_import_apply(*, batch: UsageImport, user, skip_unmatched: bool = False) -> ApplyResult:  # noqa: ANN001
     """Write the staged rows of a checked batch as usage events, all or none, in one transaction; events
     already imported (same software, same id) are left as they are. Rows without a matching officer

@@ -42,6 +42,7 @@ from cases.services.steps import CaseFacts, RuleBook, advance_cases, case_deadli
 from core.calendar import WorkingCalendar, get_calendar
 from core.formats.limits import TableLimits, table_limits
 from core.formats.tabular import RowError, TableFileError, iter_table, row_errors_keep
+from core.memory import objects_frozen
 from core.models import AuditEvent, User
 from core.services import audit_record
 from core.text import fold
@@ -310,6 +311,7 @@ def _sha256(source: BinaryIO) -> str:
     return digest.hexdigest()
 
 
+@objects_frozen()
 def step_import_preview(*, by: User, file_name: str, content: bytes | None = None,
                         file: BinaryIO | None = None, today: date | None = None,
                         limits: TableLimits | None = None) -> ImportBatch:
@@ -491,6 +493,7 @@ class _NewStep:
         self.pk: int | None = None
 
 
+@objects_frozen()
 @transaction.atomic
 def step_import_apply(*, batch: ImportBatch, by: User, today: date | None = None) -> ImportBatch:
     """Apply a previewed, error-free import: every row or none, in one transaction.

@@ -413,8 +413,8 @@ class _Applier:
                  EnforcementCase.objects.filter(any_of("pk", {record[2] for record in records})).values_list(
                      "pk", "unit_id", "unit__path", "kind", "officer_id", "status")}
         status_before = self.status_before
-        for pk, case in cases.items():
-            status_before.setdefault(pk, case[4])
+        for pk, (*_case, status) in cases.items():
+            status_before.setdefault(pk, status)
         officer_ids = {record[6] for record in records}
         if len(set(Officer.objects.filter(any_of("pk", officer_ids)).values_list("pk", flat=True))) != len(officer_ids):
             raise StepImportError(CHANGED)

@@ -120,8 +120,9 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
     # deadline is the first one on or after its trigger date. Only the types a rule triggered by the
     # new steps expects, dated on or after the earliest of them, can meet one: no other step is read.
     on_case: dict[tuple[int, int], list[tuple[date, int]]] = defaultdict(list)
-    due_types = rules.due_after({step.step_type_id for step in new_steps})
-    earliest = min(step.legal_date for step in new_steps)
+    new_types = {step.step_type_id for step in new_steps}
+    earliest, latest = min(step.legal_date for step in new_steps), max(step.legal_date for step in new_steps)
+    due_types = rules.due_after(new_types)
     if due_types:
         for case_id, type_id, legal_date, pk in CaseStep.objects.current().filter(
                 any_of("case_id", case_ids), any_of("step_type_id", due_types),
@@ -134,13 +135,12 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
     # of them, and open or met by a step dated after the earliest of them (a step recorded late, dated
     # before the one that met the deadline, meets it instead: a deadline is met by the earliest step,
     # whatever the order the steps were recorded or imported in, as `case_deadlines_rebuild` finds it).
-    open_deadlines: dict[int, list[_Deadline]] = defaultdict(list)
+    meetable: dict[int, list[_Deadline]] = defaultdict(list)
     for pk, case_id, expected_id, trigger_date, is_open, met_on in CaseDeadline.objects.filter(
             Q(is_open=True) | Q(met_on__gt=earliest), any_of("case_id", case_ids),
-            any_of("expected_id", {step.step_type_id for step in new_steps}),
-            trigger_date__lte=max(step.legal_date for step in new_steps)).values_list(
+            any_of("expected_id", new_types), trigger_date__lte=latest).values_list(
             "pk", "case_id", "expected_id", "trigger_date", "is_open", "met_on"):
-        open_deadlines[case_id].append(_Deadline(
+        meetable[case_id].append(_Deadline(
             pk=pk, case_id=case_id, rule_id=None, trigger_id=None, trigger_date=trigger_date, expected_id=expected_id,
             due_date=None, officer_id=None, unit_id=None, is_open=is_open, met_on=met_on))
     closed: list[_Deadline] = []
@@ -152,7 +152,7 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
     for step in sorted(new_steps, key=attrgetter("legal_date", "pk")):
         facts = cases[step.case_id]
         step_pk, legal_date, type_id = step.pk, step.legal_date, step.step_type_id
-        waiting = open_deadlines.get(step.case_id)
+        waiting = meetable.get(step.case_id)
         if waiting:
             for deadline in waiting:
                 if deadline.expected_id == type_id and deadline.trigger_date <= legal_date and (
@@ -185,7 +185,7 @@ def advance_cases(*, cases: dict[int, CaseFacts], new_steps: Sequence[CaseStep],
             )
             created.append(deadline)
             if met is None:
-                open_deadlines[step.case_id].append(deadline)
+                meetable[step.case_id].append(deadline)
     # A deadline opened and met within these steps is inserted already met; only saved ones are updated.
     update_rows(CaseDeadline, ("is_open", "met_by_id", "met_on"),
                 [(d.pk, d.is_open, d.met_by_id, d.met_on) for d in closed if d.pk is not None])
